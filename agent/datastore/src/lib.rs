@@ -1,0 +1,1 @@
+//! YANG datastore: running, startup, candidate, edits, locks, change subscriptions

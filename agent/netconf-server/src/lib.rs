@@ -1,0 +1,1 @@
+//! NETCONF server over SSH on the YANG datastore

@@ -1,0 +1,1 @@
+//! Kea-style logging: loggers section, message-ID catalogue, output options, built on tracing

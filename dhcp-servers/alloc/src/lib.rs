@@ -1,0 +1,1 @@
+//! Allocation engine: subnet selection, reservations, allocators, reclamation

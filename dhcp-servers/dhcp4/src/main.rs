@@ -1,0 +1,3 @@
+//! kea-dhcp4: the DHCPv4 server
+
+fn main() {}

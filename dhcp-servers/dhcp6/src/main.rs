@@ -1,0 +1,3 @@
+//! kea-dhcp6: the DHCPv6 server
+
+fn main() {}

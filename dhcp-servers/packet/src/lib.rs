@@ -1,0 +1,1 @@
+//! DHCPv4 and DHCPv6 packet and option codec

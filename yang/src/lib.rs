@@ -1,0 +1,1 @@
+//! The project's YANG modules and the one libyang context built from them
