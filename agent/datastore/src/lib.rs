@@ -1,1 +1,34 @@
-//! YANG datastore: running, startup, candidate, edits, locks, change subscriptions
+//! YANG datastore: the role sysrepo plays for Kea's agent, built in.
+//!
+//! A [`DatastoreManager`] keeps the `running`, `startup` and `candidate`
+//! configuration datastores of every module loaded in one libyang context,
+//! plus an `operational` view (running merged with state from registered
+//! [`OperationalProvider`]s).
+//!
+//! - **Edits** follow NETCONF (`merge`, `replace`, `create`, `delete`,
+//!   `remove`, a default operation, `error-option`, `test-option`) and are
+//!   atomic: they are applied to a copy, fully validated, and only then
+//!   committed.
+//! - **Commits to running** go through change subscribers per module, as in
+//!   sysrepo: every subscriber of a changed module sees the `change` phase
+//!   and may veto; then all get `done`, or those already asked get `abort`.
+//!   Subscribers run in priority order (highest first). An empty diff
+//!   notifies nobody. Readers keep seeing the old running tree until the
+//!   commit is complete.
+//! - **Locks** per datastore belong to a session and go with it.
+//! - **Persistence**: `running.json` and `startup.json` in a directory,
+//!   replaced atomically (write, fsync, rename, fsync the directory).
+//!
+//! Every parse hands libyang a NUL-terminated buffer (yang2 0.18 reads past
+//! the end of unterminated ones).
+
+mod edit;
+mod error;
+mod store;
+
+pub use edit::{EditOperation, ErrorOption, apply_edit};
+pub use error::DatastoreError;
+pub use store::{
+    ChangeEvent, ChangeSubscriber, Datastore, DatastoreManager, EditRequest, OperationalProvider,
+    SessionId, TestOption, parse_data, parse_edit, print_json, print_xml,
+};

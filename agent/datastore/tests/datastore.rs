@@ -1,0 +1,496 @@
+//! Datastore behaviour on a small test model: edits, validation, commits
+//! with subscribers, locks, candidate, persistence, operational view.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use yang_datastore::*;
+use yang2::context::{Context, ContextFlags};
+use yang2::data::{Data, DataFormat, DataTree};
+
+const TEST_MODULE: &str = r#"
+module dstest {
+  yang-version 1.1;
+  namespace "urn:test:dstest";
+  prefix t;
+  container config {
+    leaf name { type string; }
+    leaf count { type uint8 { range "1..10"; } default 5; }
+    list item {
+      key id;
+      leaf id { type uint32; }
+      leaf value { type string; }
+      leaf-list tag { type string; }
+    }
+  }
+  container other { leaf flag { type boolean; } }
+  container state { config false; leaf up { type boolean; } }
+}
+"#;
+
+// Declares the NETCONF `operation` annotation, without which libyang drops
+// the attribute from edits.
+const ANNOTATIONS: &str = r#"
+module nc-ops {
+  yang-version 1.1;
+  namespace "urn:ietf:params:xml:ns:netconf:base:1.0";
+  prefix nc;
+  import ietf-yang-metadata { prefix md; }
+  md:annotation operation {
+    type enumeration { enum merge; enum replace; enum create; enum delete; enum remove; }
+  }
+}
+"#;
+
+fn context() -> &'static Context {
+    static CONTEXT: OnceLock<&'static Context> = OnceLock::new();
+    CONTEXT.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("dstest.yang"), TEST_MODULE).expect("write module");
+        std::fs::write(dir.path().join("nc-ops.yang"), ANNOTATIONS).expect("write module");
+        let mut ctx = Context::new(ContextFlags::NO_YANGLIBRARY).expect("context");
+        ctx.set_searchdir(dir.path()).expect("searchdir");
+        ctx.load_module("dstest", None, &[]).expect("load dstest");
+        ctx.load_module("nc-ops", None, &[]).expect("load nc-ops");
+        Box::leak(Box::new(ctx))
+    })
+}
+
+fn edit_xml(body: &str) -> String {
+    format!(
+        r#"<config xmlns="urn:test:dstest" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0">{body}</config>"#
+    )
+}
+
+fn edit(
+    ds: &DatastoreManager,
+    session: SessionId,
+    target: Datastore,
+    xml: &str,
+) -> Result<(), Vec<DatastoreError>> {
+    edit_with(
+        ds,
+        session,
+        target,
+        xml,
+        EditOperation::Merge,
+        ErrorOption::StopOnError,
+    )
+}
+
+fn edit_with(
+    ds: &DatastoreManager,
+    session: SessionId,
+    target: Datastore,
+    xml: &str,
+    default_operation: EditOperation,
+    error_option: ErrorOption,
+) -> Result<(), Vec<DatastoreError>> {
+    let tree = parse_edit(context(), xml).map_err(|e| vec![e])?;
+    ds.edit(
+        session,
+        target,
+        &EditRequest {
+            edit: &tree,
+            default_operation,
+            error_option,
+            test_option: TestOption::TestThenSet,
+        },
+    )
+}
+
+fn value(ds: &DatastoreManager, datastore: Datastore, path: &str) -> Option<String> {
+    let tree = ds.get(datastore, None).ok()?;
+    tree.reference()?;
+    tree.find_path(path).ok().and_then(|n| n.value_canonical())
+}
+
+const NAME: &str = "/dstest:config/name";
+const ITEM1_VALUE: &str = "/dstest:config/item[id='1']/value";
+
+#[test]
+fn merge_creates_and_updates() {
+    let ds = DatastoreManager::in_memory(context());
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml("<name>a</name><item><id>1</id><value>x</value></item>"),
+    )
+    .unwrap();
+    assert_eq!(value(&ds, Datastore::Running, NAME).as_deref(), Some("a"));
+    assert_eq!(
+        value(&ds, Datastore::Running, ITEM1_VALUE).as_deref(),
+        Some("x")
+    );
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml("<item><id>1</id><value>y</value></item>"),
+    )
+    .unwrap();
+    assert_eq!(
+        value(&ds, Datastore::Running, ITEM1_VALUE).as_deref(),
+        Some("y")
+    );
+    assert_eq!(
+        value(&ds, Datastore::Running, NAME).as_deref(),
+        Some("a"),
+        "merge keeps siblings"
+    );
+}
+
+#[test]
+fn create_delete_remove_follow_rfc6241() {
+    let ds = DatastoreManager::in_memory(context());
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml(r#"<item nc:operation="create"><id>1</id></item>"#),
+    )
+    .unwrap();
+    let err = edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml(r#"<item nc:operation="create"><id>1</id></item>"#),
+    )
+    .unwrap_err();
+    assert_eq!(err[0].error_tag(), "data-exists");
+    let err = edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml(r#"<item nc:operation="delete"><id>2</id></item>"#),
+    )
+    .unwrap_err();
+    assert_eq!(err[0].error_tag(), "data-missing");
+    assert_eq!(err[0].error_path(), Some("/dstest:config/item[id='2']"));
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml(r#"<item nc:operation="remove"><id>2</id></item>"#),
+    )
+    .unwrap();
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml(r#"<item nc:operation="delete"><id>1</id></item>"#),
+    )
+    .unwrap();
+    assert!(!ds.exists(Datastore::Running, "/dstest:config/item[id='1']"));
+}
+
+#[test]
+fn replace_drops_children_not_in_the_edit() {
+    let ds = DatastoreManager::in_memory(context());
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml("<item><id>1</id><value>x</value><tag>a</tag><tag>b</tag></item>"),
+    )
+    .unwrap();
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml(r#"<item nc:operation="replace"><id>1</id><tag>c</tag></item>"#),
+    )
+    .unwrap();
+    assert_eq!(value(&ds, Datastore::Running, ITEM1_VALUE), None);
+    assert!(ds.exists(Datastore::Running, "/dstest:config/item[id='1']/tag[.='c']"));
+    assert!(!ds.exists(Datastore::Running, "/dstest:config/item[id='1']/tag[.='a']"));
+}
+
+#[test]
+fn deleting_the_first_top_level_node_keeps_the_rest() {
+    let ds = DatastoreManager::in_memory(context());
+    edit(&ds, 1, Datastore::Running, &edit_xml("<name>a</name>")).unwrap();
+    let other = r#"<other xmlns="urn:test:dstest"><flag>true</flag></other>"#;
+    let tree = parse_edit(context(), other).unwrap();
+    ds.edit(
+        1,
+        Datastore::Running,
+        &EditRequest {
+            edit: &tree,
+            default_operation: EditOperation::Merge,
+            error_option: ErrorOption::StopOnError,
+            test_option: TestOption::TestThenSet,
+        },
+    )
+    .unwrap();
+    edit(&ds, 1, Datastore::Running, r#"<config xmlns="urn:test:dstest" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="delete"/>"#).unwrap();
+    assert_eq!(value(&ds, Datastore::Running, NAME), None);
+    assert_eq!(
+        value(&ds, Datastore::Running, "/dstest:other/flag").as_deref(),
+        Some("true")
+    );
+}
+
+#[test]
+fn invalid_values_change_nothing() {
+    let ds = DatastoreManager::in_memory(context());
+    edit(&ds, 1, Datastore::Running, &edit_xml("<name>a</name>")).unwrap();
+    let err = edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml("<name>b</name><count>50</count>"),
+    )
+    .unwrap_err();
+    assert_eq!(err[0].error_tag(), "invalid-value", "{err:?}");
+    assert_eq!(value(&ds, Datastore::Running, NAME).as_deref(), Some("a"));
+    let err = parse_edit(context(), &edit_xml("<nosuch>1</nosuch>")).unwrap_err();
+    assert_eq!(err.error_tag(), "invalid-value");
+}
+
+#[test]
+fn continue_on_error_applies_the_good_parts() {
+    let ds = DatastoreManager::in_memory(context());
+    let xml = edit_xml(r#"<item nc:operation="delete"><id>9</id></item><name>ok</name>"#);
+    let err = edit_with(
+        &ds,
+        1,
+        Datastore::Running,
+        &xml,
+        EditOperation::Merge,
+        ErrorOption::StopOnError,
+    )
+    .unwrap_err();
+    assert_eq!(err.len(), 1);
+    assert_eq!(value(&ds, Datastore::Running, NAME), None);
+    let err = edit_with(
+        &ds,
+        1,
+        Datastore::Running,
+        &xml,
+        EditOperation::Merge,
+        ErrorOption::ContinueOnError,
+    )
+    .unwrap_err();
+    assert_eq!(err.len(), 1);
+    assert_eq!(err[0].error_tag(), "data-missing");
+    assert_eq!(
+        value(&ds, Datastore::Running, NAME).as_deref(),
+        Some("ok"),
+        "the good sibling is applied"
+    );
+}
+
+#[derive(Default)]
+struct Recorder {
+    name: String,
+    veto: Option<String>,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl ChangeSubscriber for Recorder {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn change(&self, event: &ChangeEvent<'_>) -> Result<(), String> {
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("{}:change:{}", self.name, event.module));
+        match &self.veto {
+            Some(msg) => Err(msg.clone()),
+            None => Ok(()),
+        }
+    }
+    fn done(&self, _event: &ChangeEvent<'_>) {
+        self.log.lock().unwrap().push(format!("{}:done", self.name));
+    }
+    fn abort(&self, _event: &ChangeEvent<'_>) {
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("{}:abort", self.name));
+    }
+}
+
+#[test]
+fn subscribers_run_by_priority_and_can_veto() {
+    let ds = DatastoreManager::in_memory(context());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let low = Arc::new(Recorder {
+        name: "low".into(),
+        log: log.clone(),
+        ..Default::default()
+    });
+    let high = Arc::new(Recorder {
+        name: "high".into(),
+        log: log.clone(),
+        ..Default::default()
+    });
+    ds.subscribe("dstest", 1, low);
+    ds.subscribe("dstest", 10, high);
+    edit(&ds, 1, Datastore::Running, &edit_xml("<name>a</name>")).unwrap();
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "high:change:dstest",
+            "low:change:dstest",
+            "high:done",
+            "low:done"
+        ]
+    );
+
+    // The same content again: empty diff, nobody is told.
+    log.lock().unwrap().clear();
+    edit(&ds, 1, Datastore::Running, &edit_xml("<name>a</name>")).unwrap();
+    assert!(log.lock().unwrap().is_empty());
+
+    // A veto from the last subscriber aborts the earlier one and keeps running.
+    let veto = Arc::new(Recorder {
+        name: "veto".into(),
+        veto: Some("server says no".into()),
+        log: log.clone(),
+    });
+    ds.subscribe("dstest", 0, veto);
+    let err = edit(&ds, 1, Datastore::Running, &edit_xml("<name>b</name>")).unwrap_err();
+    assert_eq!(err[0].to_string(), "server says no");
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "high:change:dstest",
+            "low:change:dstest",
+            "veto:change:dstest",
+            "low:abort",
+            "high:abort"
+        ]
+    );
+    assert_eq!(value(&ds, Datastore::Running, NAME).as_deref(), Some("a"));
+}
+
+#[test]
+fn locks_belong_to_sessions() {
+    let ds = DatastoreManager::in_memory(context());
+    ds.lock(1, Datastore::Running).unwrap();
+    let err = ds.lock(2, Datastore::Running).unwrap_err();
+    assert_eq!(
+        err,
+        DatastoreError::LockDenied {
+            datastore: Datastore::Running,
+            owner: 1
+        }
+    );
+    let err = edit(&ds, 2, Datastore::Running, &edit_xml("<name>b</name>")).unwrap_err();
+    assert_eq!(err[0].error_tag(), "lock-denied");
+    edit(&ds, 1, Datastore::Running, &edit_xml("<name>a</name>")).unwrap();
+    assert!(ds.unlock(2, Datastore::Running).is_err());
+    ds.end_session(1);
+    assert_eq!(ds.lock_owner(Datastore::Running), None);
+    edit(&ds, 2, Datastore::Running, &edit_xml("<name>b</name>")).unwrap();
+}
+
+#[test]
+fn candidate_commit_and_discard() {
+    let ds = DatastoreManager::in_memory(context());
+    edit(&ds, 1, Datastore::Candidate, &edit_xml("<name>c</name>")).unwrap();
+    assert_eq!(value(&ds, Datastore::Running, NAME), None);
+    assert!(ds.candidate_modified());
+    // Another session cannot lock a candidate holding someone else's edits.
+    assert_eq!(
+        ds.lock(2, Datastore::Candidate).unwrap_err().error_tag(),
+        "in-use"
+    );
+    ds.commit(1).unwrap();
+    assert_eq!(value(&ds, Datastore::Running, NAME).as_deref(), Some("c"));
+    edit(&ds, 1, Datastore::Candidate, &edit_xml("<name>d</name>")).unwrap();
+    ds.discard_changes().unwrap();
+    assert_eq!(value(&ds, Datastore::Candidate, NAME).as_deref(), Some("c"));
+    assert!(!ds.candidate_modified());
+}
+
+#[test]
+fn datastores_persist_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let ds = DatastoreManager::open(context(), dir.path()).unwrap();
+        edit(
+            &ds,
+            1,
+            Datastore::Running,
+            &edit_xml("<name>persisted</name>"),
+        )
+        .unwrap();
+        ds.copy(1, Datastore::Running, Datastore::Startup).unwrap();
+        edit(
+            &ds,
+            1,
+            Datastore::Running,
+            &edit_xml("<name>running-only</name>"),
+        )
+        .unwrap();
+    }
+    assert!(!dir.path().join("running.json.tmp").exists());
+    let ds = DatastoreManager::open(context(), dir.path()).unwrap();
+    assert_eq!(
+        value(&ds, Datastore::Running, NAME).as_deref(),
+        Some("running-only")
+    );
+    assert_eq!(
+        value(&ds, Datastore::Startup, NAME).as_deref(),
+        Some("persisted")
+    );
+    // A corrupt file is an error, not an empty datastore.
+    std::fs::write(dir.path().join("startup.json"), "{ not json").unwrap();
+    assert!(DatastoreManager::open(context(), dir.path()).is_err());
+}
+
+struct UpProvider;
+
+impl OperationalProvider for UpProvider {
+    fn state(
+        &self,
+        _module: &str,
+        _xpath: Option<&str>,
+    ) -> Result<Option<DataTree<'static>>, String> {
+        let mut tree = DataTree::new(context());
+        tree.new_path("/dstest:state/up", Some("true"), false)
+            .map_err(|e| e.to_string())?;
+        Ok(Some(tree))
+    }
+}
+
+#[test]
+fn operational_view_merges_state() {
+    let ds = DatastoreManager::in_memory(context());
+    edit(&ds, 1, Datastore::Running, &edit_xml("<name>a</name>")).unwrap();
+    ds.set_operational_provider("dstest", Arc::new(UpProvider));
+    assert_eq!(
+        value(&ds, Datastore::Operational, "/dstest:state/up").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        value(&ds, Datastore::Operational, NAME).as_deref(),
+        Some("a")
+    );
+    let only_state = ds
+        .get(Datastore::Operational, Some("/dstest:state"))
+        .unwrap();
+    let json = print_json(&only_state).unwrap();
+    assert!(
+        json.contains("\"up\": true") && !json.contains("name"),
+        "{json}"
+    );
+    assert!(
+        ds.edit(
+            1,
+            Datastore::Operational,
+            &EditRequest {
+                edit: &parse_edit(context(), &edit_xml("<name>x</name>")).unwrap(),
+                default_operation: EditOperation::Merge,
+                error_option: ErrorOption::StopOnError,
+                test_option: TestOption::TestThenSet,
+            }
+        )
+        .is_err()
+    );
+    let _ = DataFormat::JSON;
+}
