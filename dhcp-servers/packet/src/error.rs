@@ -53,3 +53,16 @@ pub enum DecodeError {
     #[error("relay messages nested deeper than {0} levels")]
     RelayTooDeep(usize),
 }
+
+/// Why a packet could not be encoded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EncodeError {
+    /// A DHCPv6 option (or a relay-message wrapping a packet) longer than 65535 bytes.
+    #[error("option {code} is {len} bytes, more than 65535")]
+    OptionTooLong {
+        /// Option code.
+        code: u16,
+        /// Its length.
+        len: usize,
+    },
+}

@@ -22,7 +22,9 @@ mod hex;
 pub mod name;
 mod options;
 pub mod v4;
+pub mod v6;
 
-pub use error::DecodeError;
+pub use error::{DecodeError, EncodeError};
 pub use options::{OptionList, Options4, Options6};
 pub use v4::{ClientFqdn, MessageType4, Pkt4, SubOptions};
+pub use v6::{Duid, Ia, IaAddr, IaPrefix, MessageType6, Pkt6, RelayInfo, StatusCode};
