@@ -49,6 +49,7 @@ pub static MODULES: &[EmbeddedModule] = &[
     module!("kea-types", "2025-06-25", &[], false),
     module!("kea-dhcp-types", "2026-06-24", &[], false),
     module!("kea-dhcp4-server", "2026-06-24", &[], true),
+    module!("kea-dhcp6-server", "2026-06-24", &[], true),
 ];
 
 /// Looks a module up by name and, optionally, revision.

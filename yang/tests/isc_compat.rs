@@ -12,11 +12,19 @@ use kea_yang::schema_facts::{NodeFacts, module_facts};
 use kea_yang::yang2::context::{Context, ContextFlags};
 
 /// Modules whose data trees are compared, with the revision both sides use.
-const COMPARED: &[(&str, &str)] = &[("kea-dhcp4-server", "2026-06-24")];
+const COMPARED: &[(&str, &str)] = &[
+    ("kea-dhcp4-server", "2026-06-24"),
+    ("kea-dhcp6-server", "2026-06-24"),
+];
 
 /// Modules that must at least have the same namespace, prefix and
 /// revision.
-const IDENTITY_CHECKED: &[&str] = &["kea-types", "kea-dhcp-types", "kea-dhcp4-server"];
+const IDENTITY_CHECKED: &[&str] = &[
+    "kea-types",
+    "kea-dhcp-types",
+    "kea-dhcp4-server",
+    "kea-dhcp6-server",
+];
 
 fn isc_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(concat!(
@@ -121,4 +129,128 @@ fn schema_trees_match_isc() {
         "schema differences:\n{}",
         report.join("\n")
     );
+}
+
+/// ISC's own kea-dhcp-ddns and kea-ctrl-agent modules import kea-types and
+/// kea-dhcp-types; loaded on top of *our* type modules they must compile
+/// to the same schema as on top of ISC's (same grouping names and content).
+#[test]
+fn isc_importers_compile_against_our_type_modules() {
+    let Some(dir) = isc_dir() else {
+        eprintln!("SKIPPED: ../shared/reference/yang-isc not found");
+        return;
+    };
+    let importers = [
+        ("kea-dhcp-ddns", "2025-06-25"),
+        ("kea-ctrl-agent", "2025-06-25"),
+    ];
+    let mut mixed = kea_yang::new_context().expect("our context");
+    mixed
+        .unset_options(ContextFlags::DISABLE_SEARCHDIRS)
+        .expect("allow search dirs");
+    mixed.set_searchdir(&dir).expect("search dir");
+    let mut theirs = Context::new(ContextFlags::DISABLE_SEARCHDIR_CWD).expect("context");
+    theirs.set_searchdir(&dir).expect("search dir");
+    for (name, rev) in importers {
+        mixed
+            .load_module(name, Some(rev), &[])
+            .unwrap_or_else(|e| panic!("ISC {name} on our types: {e}"));
+        theirs
+            .load_module(name, Some(rev), &[])
+            .unwrap_or_else(|e| panic!("ISC {name}: {e}"));
+    }
+    // The type modules in `mixed` must be ours, not ISC's files.
+    let kt = mixed
+        .get_module_latest("kea-dhcp-types")
+        .expect("kea-dhcp-types");
+    assert!(
+        kt.filepath().is_none(),
+        "kea-dhcp-types came from a file: {:?}",
+        kt.filepath()
+    );
+
+    let mut report = Vec::new();
+    for (name, _) in importers {
+        let (count, diffs) = compare(&mixed, &theirs, name);
+        eprintln!(
+            "{name}: {count} schema nodes compared, {} differences",
+            diffs.len()
+        );
+        report.extend(diffs);
+    }
+    assert!(
+        report.is_empty(),
+        "schema differences:\n{}",
+        report.join("\n")
+    );
+}
+
+const DHCP4_JSON: &str = r#"{
+  "kea-dhcp4-server:config": {
+    "valid-lifetime": 4000,
+    "renew-timer": 1000,
+    "t1-percent": "0.5",
+    "interfaces-config": { "interfaces": ["eth0"], "dhcp-socket-type": "raw" },
+    "lease-database": { "database-type": "memfile", "lfc-interval": 3600 },
+    "subnet4": [
+      {
+        "id": 1,
+        "subnet": "192.0.2.0/24",
+        "pool": [ { "start-address": "192.0.2.10", "end-address": "192.0.2.200" } ],
+        "option-data": [ { "code": 3, "space": "dhcp4", "data": "192.0.2.1" } ],
+        "host": [ { "identifier-type": "hw-address", "identifier": "1a:1b:1c:1d:1e:1f",
+                    "ip-address": "192.0.2.201" } ]
+      }
+    ],
+    "logger": [ { "name": "kea-dhcp4", "severity": "INFO",
+                  "output-option": [ { "output": "stdout" } ] } ]
+  }
+}"#;
+
+const DHCP6_JSON: &str = r#"{
+  "kea-dhcp6-server:config": {
+    "preferred-lifetime": 3000,
+    "valid-lifetime": 4000,
+    "interfaces-config": { "interfaces": ["eth0"] },
+    "server-id": { "type": "LLT", "persist": true },
+    "subnet6": [
+      {
+        "id": 1,
+        "subnet": "2001:db8:1::/64",
+        "interface": "eth0",
+        "pool": [ { "start-address": "2001:db8:1::10", "end-address": "2001:db8:1::ffff",
+                    "prefix": "2001:db8:1::/112" } ],
+        "pd-pool": [ { "prefix": "2001:db8:8::/56", "delegated-len": 64 } ],
+        "host": [ { "identifier-type": "duid", "identifier": "01:02:03:04:05:0a",
+                    "ip-addresses": ["2001:db8:1::100"] } ]
+      }
+    ]
+  }
+}"#;
+
+/// The same Kea configuration documents parse and validate in ISC's schema
+/// and in ours, and print identically.
+#[test]
+fn kea_config_documents_valid_in_both_contexts() {
+    use kea_yang::yang2::data::DataFormat;
+    use kea_yang::{WithDefaults, parse_config, print_tree};
+    let Some(dir) = isc_dir() else {
+        eprintln!("SKIPPED: ../shared/reference/yang-isc not found");
+        return;
+    };
+    let theirs = isc_context(&dir);
+    let ours = kea_yang::context();
+    for doc in [DHCP4_JSON, DHCP6_JSON] {
+        let a = parse_config(ours, doc, DataFormat::JSON).expect("valid in ours");
+        let b = parse_config(&theirs, doc, DataFormat::JSON).expect("valid in ISC's");
+        for format in [DataFormat::JSON, DataFormat::XML] {
+            let pa = print_tree(&a, format, WithDefaults::Explicit).expect("print");
+            let pb = print_tree(&b, format, WithDefaults::Explicit).expect("print");
+            assert_eq!(pa, pb);
+        }
+        // And an invalid variant fails in both.
+        let bad = doc.replace("\"id\": 1", "\"id\": \"one\"");
+        assert!(parse_config(ours, &bad, DataFormat::JSON).is_err());
+        assert!(parse_config(&theirs, &bad, DataFormat::JSON).is_err());
+    }
 }
