@@ -1,0 +1,415 @@
+//! In-memory lease indexes (Kea memfile's multi-index containers).
+//!
+//! Leases live once, behind `Arc`, in an ordered map by address. Secondary indexes hold
+//! addresses only: three hash indexes keyed by a hash of the client identification (so a
+//! lookup hashes the borrowed query bytes and allocates nothing; collisions are resolved
+//! by comparing the lease), and ordered sets by subnet and by expiration.
+
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::ops::Bound;
+use std::sync::Arc;
+
+use crate::csv::CsvLease;
+use crate::lease::{Lease4, Lease6, LeaseState, LeaseType, SubnetId};
+use crate::store::{LeaseCounts, StateCounts};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::Lease4 {}
+    impl Sealed for crate::Lease6 {}
+}
+
+/// Number of hash indexes per lease kind.
+pub(crate) const HASHED: usize = 3;
+
+/// v4: hardware address, client id, host name. v6: DUID+IAID+type, DUID, host name.
+pub(crate) const IDX_HOSTNAME: usize = 2;
+
+/// A lease kind the memfile can hold ([`Lease4`] or [`Lease6`]).
+pub trait MemfileLease: CsvLease + sealed::Sealed {
+    #[doc(hidden)]
+    const MIN_ADDR: Self::Addr;
+    #[doc(hidden)]
+    fn hashed_keys(&self, h: &RandomState) -> [Option<u64>; HASHED];
+}
+
+pub(crate) fn hash_bytes(h: &RandomState, b: &[u8]) -> u64 {
+    h.hash_one(b)
+}
+
+pub(crate) fn hash_ia(h: &RandomState, duid: &[u8], iaid: u32, t: LeaseType) -> u64 {
+    h.hash_one((duid, iaid, t.code()))
+}
+
+fn non_empty(h: &RandomState, b: &[u8]) -> Option<u64> {
+    if b.is_empty() {
+        None
+    } else {
+        Some(hash_bytes(h, b))
+    }
+}
+
+impl MemfileLease for Lease4 {
+    const MIN_ADDR: std::net::Ipv4Addr = std::net::Ipv4Addr::UNSPECIFIED;
+    fn hashed_keys(&self, h: &RandomState) -> [Option<u64>; HASHED] {
+        [
+            non_empty(h, self.hw_bytes()),
+            self.client_id.as_deref().and_then(|c| non_empty(h, c)),
+            non_empty(h, self.hostname.as_bytes()),
+        ]
+    }
+}
+
+impl MemfileLease for Lease6 {
+    const MIN_ADDR: std::net::Ipv6Addr = std::net::Ipv6Addr::UNSPECIFIED;
+    fn hashed_keys(&self, h: &RandomState) -> [Option<u64>; HASHED] {
+        [
+            Some(hash_ia(h, &self.duid, self.iaid, self.lease_type)),
+            non_empty(h, &self.duid),
+            non_empty(h, self.hostname.as_bytes()),
+        ]
+    }
+}
+
+/// The keys of a hash index are already hashes.
+#[derive(Default)]
+pub(crate) struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Addresses sharing one hash; almost always exactly one, stored without a `Vec`.
+enum Bucket<A> {
+    One(A),
+    Many(Vec<A>),
+}
+
+type HashIndex<A> = HashMap<u64, Bucket<A>, BuildHasherDefault<IdentityHasher>>;
+
+fn bucket_insert<A: Copy + Eq>(idx: &mut HashIndex<A>, key: u64, addr: A) {
+    use std::collections::hash_map::Entry;
+    match idx.entry(key) {
+        Entry::Vacant(v) => {
+            v.insert(Bucket::One(addr));
+        }
+        Entry::Occupied(mut o) => {
+            let b = o.get_mut();
+            match b {
+                Bucket::One(a) => *b = Bucket::Many(vec![*a, addr]),
+                Bucket::Many(v) => v.push(addr),
+            }
+        }
+    }
+}
+
+fn bucket_remove<A: Copy + Eq>(idx: &mut HashIndex<A>, key: u64, addr: A) {
+    let remove = match idx.get_mut(&key) {
+        Some(Bucket::One(a)) => *a == addr,
+        Some(Bucket::Many(v)) => {
+            v.retain(|a| *a != addr);
+            if v.len() == 1 {
+                let only = v[0];
+                idx.insert(key, Bucket::One(only));
+            }
+            false
+        }
+        None => false,
+    };
+    if remove {
+        idx.remove(&key);
+    }
+}
+
+type CountKey = (SubnetId, u32, Option<LeaseType>);
+
+/// All leases of one kind with their indexes.
+pub(crate) struct Core<L: MemfileLease> {
+    by_addr: BTreeMap<L::Addr, Arc<L>>,
+    hashed: [HashIndex<L::Addr>; HASHED],
+    by_subnet: BTreeSet<(SubnetId, L::Addr)>,
+    /// Leases not in the expired-reclaimed state, by expiration time.
+    by_expire: BTreeSet<(i64, L::Addr)>,
+    /// Expired-reclaimed leases by expiration time.
+    reclaimed: BTreeSet<(i64, L::Addr)>,
+    counts: HashMap<CountKey, StateCounts>,
+    hasher: RandomState,
+}
+
+impl<L: MemfileLease> Core<L> {
+    pub(crate) fn new() -> Core<L> {
+        Core {
+            by_addr: BTreeMap::new(),
+            hashed: Default::default(),
+            by_subnet: BTreeSet::new(),
+            by_expire: BTreeSet::new(),
+            reclaimed: BTreeSet::new(),
+            counts: HashMap::new(),
+            hasher: RandomState::new(),
+        }
+    }
+
+    /// Build from leases sorted by address with unique addresses (bulk construction).
+    pub(crate) fn from_sorted(leases: Vec<Arc<L>>) -> Core<L> {
+        let mut core = Core::<L>::new();
+        for idx in core.hashed.iter_mut() {
+            idx.reserve(leases.len());
+        }
+        let mut subnets = Vec::with_capacity(leases.len());
+        let mut expire = Vec::with_capacity(leases.len());
+        let mut reclaimed = Vec::new();
+        for l in &leases {
+            let a = l.address();
+            core.index_secondary(l);
+            subnets.push((l.subnet_id(), a));
+            if l.state() == LeaseState::EXPIRED_RECLAIMED {
+                reclaimed.push((l.expire(), a));
+            } else {
+                expire.push((l.expire(), a));
+            }
+        }
+        core.by_subnet = subnets.into_iter().collect();
+        core.by_expire = expire.into_iter().collect();
+        core.reclaimed = reclaimed.into_iter().collect();
+        core.by_addr = leases.into_iter().map(|l| (l.address(), l)).collect();
+        core
+    }
+
+    fn index_secondary(&mut self, l: &L) {
+        let a = l.address();
+        for (i, k) in l.hashed_keys(&self.hasher).into_iter().enumerate() {
+            if let Some(k) = k {
+                bucket_insert(&mut self.hashed[i], k, a);
+            }
+        }
+        *self
+            .counts
+            .entry((l.subnet_id(), l.pool_id(), l.lease_type()))
+            .or_default()
+            .slot(l.state()) += 1;
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.by_addr.len()
+    }
+
+    pub(crate) fn get(&self, a: L::Addr) -> Option<&Arc<L>> {
+        self.by_addr.get(&a)
+    }
+
+    /// Insert a lease whose address is not present.
+    pub(crate) fn insert(&mut self, l: Arc<L>) {
+        let a = l.address();
+        self.index_secondary(&l);
+        self.by_subnet.insert((l.subnet_id(), a));
+        if l.state() == LeaseState::EXPIRED_RECLAIMED {
+            self.reclaimed.insert((l.expire(), a));
+        } else {
+            self.by_expire.insert((l.expire(), a));
+        }
+        self.by_addr.insert(a, l);
+    }
+
+    /// Remove and return the lease for `a`.
+    pub(crate) fn remove(&mut self, a: L::Addr) -> Option<Arc<L>> {
+        let l = self.by_addr.remove(&a)?;
+        for (i, k) in l.hashed_keys(&self.hasher).into_iter().enumerate() {
+            if let Some(k) = k {
+                bucket_remove(&mut self.hashed[i], k, a);
+            }
+        }
+        self.by_subnet.remove(&(l.subnet_id(), a));
+        if l.state() == LeaseState::EXPIRED_RECLAIMED {
+            self.reclaimed.remove(&(l.expire(), a));
+        } else {
+            self.by_expire.remove(&(l.expire(), a));
+        }
+        let key = (l.subnet_id(), l.pool_id(), l.lease_type());
+        if let Some(c) = self.counts.get_mut(&key) {
+            let slot = c.slot(l.state());
+            *slot = slot.saturating_sub(1);
+            if c.is_zero() {
+                self.counts.remove(&key);
+            }
+        }
+        Some(l)
+    }
+
+    pub(crate) fn hasher(&self) -> &RandomState {
+        &self.hasher
+    }
+
+    /// Visit leases in hash index `idx` under `key` that satisfy `matches`.
+    pub(crate) fn for_hashed(&self, idx: usize, key: u64, mut f: impl FnMut(&Arc<L>) -> bool) {
+        let visit = |a: &L::Addr, f: &mut dyn FnMut(&Arc<L>) -> bool| match self.by_addr.get(a) {
+            Some(l) => f(l),
+            None => true,
+        };
+        match self.hashed[idx].get(&key) {
+            Some(Bucket::One(a)) => {
+                visit(a, &mut f);
+            }
+            Some(Bucket::Many(v)) => {
+                for a in v {
+                    if !visit(a, &mut f) {
+                        break;
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Leases in hash index `idx` under `key` that satisfy `pred`, in address order.
+    pub(crate) fn collect_hashed(
+        &self,
+        idx: usize,
+        key: u64,
+        pred: impl Fn(&L) -> bool,
+    ) -> Vec<Arc<L>> {
+        let mut out = Vec::new();
+        self.for_hashed(idx, key, |l| {
+            if pred(l) {
+                out.push(l.clone());
+            }
+            true
+        });
+        out.sort_by_key(|l| l.address());
+        out
+    }
+
+    /// First lease (lowest address) in index `idx` under `key` matching `pred`.
+    pub(crate) fn find_hashed(
+        &self,
+        idx: usize,
+        key: u64,
+        pred: impl Fn(&L) -> bool,
+    ) -> Option<Arc<L>> {
+        let mut best: Option<L::Addr> = None;
+        self.for_hashed(idx, key, |l| {
+            if pred(l) && best.is_none_or(|b| l.address() < b) {
+                best = Some(l.address());
+            }
+            true
+        });
+        best.and_then(|a| self.by_addr.get(&a).cloned())
+    }
+
+    pub(crate) fn by_hostname(&self, hostname: &str) -> Vec<Arc<L>> {
+        if hostname.is_empty() {
+            return Vec::new();
+        }
+        let k = hash_bytes(&self.hasher, hostname.as_bytes());
+        self.collect_hashed(IDX_HOSTNAME, k, |l| l.hostname() == hostname)
+    }
+
+    pub(crate) fn subnet_addrs(&self, subnet_id: SubnetId) -> impl Iterator<Item = L::Addr> + '_ {
+        self.by_subnet
+            .range((subnet_id, L::MIN_ADDR)..)
+            .take_while(move |(s, _)| *s == subnet_id)
+            .map(|(_, a)| *a)
+    }
+
+    pub(crate) fn by_subnet(&self, subnet_id: SubnetId) -> Vec<Arc<L>> {
+        self.subnet_addrs(subnet_id)
+            .filter_map(|a| self.by_addr.get(&a).cloned())
+            .collect()
+    }
+
+    pub(crate) fn page(&self, after: Option<L::Addr>, limit: usize) -> Vec<Arc<L>> {
+        let lower = match after {
+            Some(a) => Bound::Excluded(a),
+            None => Bound::Unbounded,
+        };
+        self.by_addr
+            .range((lower, Bound::Unbounded))
+            .take(limit)
+            .map(|(_, l)| l.clone())
+            .collect()
+    }
+
+    pub(crate) fn all(&self) -> Vec<Arc<L>> {
+        self.by_addr.values().cloned().collect()
+    }
+
+    pub(crate) fn values(&self) -> impl Iterator<Item = &Arc<L>> {
+        self.by_addr.values()
+    }
+
+    pub(crate) fn expired(&self, now: i64, limit: usize) -> Vec<Arc<L>> {
+        let limit = if limit == 0 { usize::MAX } else { limit };
+        self.by_expire
+            .iter()
+            .take_while(|(e, _)| *e < now)
+            .take(limit)
+            .filter_map(|(_, a)| self.by_addr.get(a).cloned())
+            .collect()
+    }
+
+    /// Addresses of expired-reclaimed leases that expired before `before`.
+    pub(crate) fn reclaimed_before(&self, before: i64) -> Vec<L::Addr> {
+        self.reclaimed
+            .iter()
+            .take_while(|(e, _)| *e < before)
+            .map(|(_, a)| *a)
+            .collect()
+    }
+
+    pub(crate) fn counts(&self) -> Vec<LeaseCounts> {
+        let mut v: Vec<LeaseCounts> = self
+            .counts
+            .iter()
+            .map(|(&(subnet_id, pool_id, lease_type), &counts)| LeaseCounts {
+                subnet_id,
+                pool_id,
+                lease_type,
+                counts,
+            })
+            .collect();
+        v.sort_by_key(|c| (c.subnet_id, c.pool_id, c.lease_type));
+        v
+    }
+
+    /// Check that every index agrees with the address map (for tests).
+    #[cfg(test)]
+    pub(crate) fn check_consistency(&self) {
+        let n = self.by_addr.len();
+        assert_eq!(self.by_subnet.len(), n);
+        assert_eq!(self.by_expire.len() + self.reclaimed.len(), n);
+        let total: u64 = self
+            .counts
+            .values()
+            .map(|c| {
+                c.default + c.declined + c.expired_reclaimed + c.released + c.registered + c.other
+            })
+            .sum();
+        assert_eq!(total as usize, n);
+        for (i, idx) in self.hashed.iter().enumerate() {
+            let mut entries = 0;
+            for b in idx.values() {
+                entries += match b {
+                    Bucket::One(_) => 1,
+                    Bucket::Many(v) => v.len(),
+                };
+            }
+            let expected = self
+                .by_addr
+                .values()
+                .filter(|l| l.hashed_keys(&self.hasher)[i].is_some())
+                .count();
+            assert_eq!(entries, expected, "hash index {i}");
+        }
+    }
+}
