@@ -1,0 +1,187 @@
+//! Every example config of ISC's (kea4, kea6) round-trips JSON → YANG → JSON
+//! to its normalised self, and the YANG form validates.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use kea_translators::{Model, NoStandardOptions, StandardOptions, TranslateError, Translator};
+use serde_json::{Value, json};
+use yang2::context::{Context, ContextFlags};
+
+fn shared() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"));
+    dir.is_dir().then_some(dir)
+}
+
+/// A context with ISC's modules, read from ../shared.
+fn isc_context() -> Option<&'static Context> {
+    static CONTEXT: OnceLock<Option<&'static Context>> = OnceLock::new();
+    *CONTEXT.get_or_init(|| {
+        let dir = shared()?.join("reference/yang-isc");
+        let mut ctx = Context::new(ContextFlags::NO_YANGLIBRARY).ok()?;
+        ctx.set_searchdir(&dir).ok()?;
+        ctx.load_module("kea-dhcp4-server", None, &[]).ok()?;
+        ctx.load_module("kea-dhcp6-server", None, &[]).ok()?;
+        Some(Box::leak(Box::new(ctx)))
+    })
+}
+
+fn ours() -> &'static Context {
+    kea_yang::context()
+}
+
+/// JSON → YANG (our modules) → JSON, with the expected result; the YANG
+/// form must also validate against ISC's modules.
+fn round_trip(t: &Translator, kea: &Value) -> Result<(Value, Value), String> {
+    let codes = StandardOptions(t.model());
+    let tree = t.to_yang_with(kea, &codes).map_err(|e| e.to_string())?;
+    if let Some(isc) = isc_context() {
+        let text = kea_yang::print_tree(
+            &tree,
+            yang2::data::DataFormat::JSON,
+            kea_yang::WithDefaults::Explicit,
+        )
+        .map_err(|e| e.to_string())?;
+        kea_yang::parse_config(isc, &text, yang2::data::DataFormat::JSON)
+            .map_err(|e| format!("does not validate against ISC's modules: {e}"))?;
+    }
+    let mut back = t.to_kea(&tree).map_err(|e| e.to_string())?;
+    let mut expected =
+        json!({ t.model().kea_object(): t.normalize(kea, &codes).map_err(|e| e.to_string())? });
+    t.sort_system_ordered(&mut back);
+    t.sort_system_ordered(&mut expected);
+    Ok((expected, back))
+}
+
+fn examples(family: &str) -> Vec<PathBuf> {
+    let Some(shared) = shared() else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(shared.join("reference/kea-examples").join(family))
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn check_family(family: &str, model: Model) {
+    if shared().is_none() {
+        eprintln!("SKIP: ../shared (ISC's examples) is absent");
+        return;
+    }
+    let t = Translator::new(ours(), model).expect("translator");
+    let mut failures = Vec::new();
+    for file in examples(family) {
+        let element = match kea_config::parse_file(&file) {
+            Ok(e) => e,
+            Err(e) => {
+                failures.push(format!("{}: does not parse: {e}", file.display()));
+                continue;
+            }
+        };
+        let mut json = element.to_json();
+        // Files may carry other top-level objects beside ours.
+        let inner = json.get(model.kea_object()).cloned().unwrap_or(Value::Null);
+        json = json!({ model.kea_object(): inner });
+        match round_trip(&t, &json) {
+            Ok((expected, back)) if expected == back => {}
+            Ok((expected, back)) => failures.push(format!(
+                "{}: round trip differs\n  expected: {expected}\n  got:      {back}",
+                file.display()
+            )),
+            Err(e) => failures.push(format!("{}: {e}", file.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} example(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn kea4_examples_round_trip() {
+    check_family("kea4", Model::KeaDhcp4);
+}
+
+#[test]
+fn kea6_examples_round_trip() {
+    check_family("kea6", Model::KeaDhcp6);
+}
+
+#[test]
+fn every_config_node_has_a_rule() {
+    for model in [Model::KeaDhcp4, Model::KeaDhcp6] {
+        let t = Translator::new(ours(), model).unwrap();
+        assert_eq!(t.unmapped_nodes(), Vec::<String>::new(), "{model:?}");
+    }
+}
+
+#[test]
+fn errors_name_the_json_path() {
+    let t = Translator::new(ours(), Model::KeaDhcp4).unwrap();
+    let unknown = json!({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "bogus": 1}]}});
+    let err = t.to_yang(&unknown).unwrap_err().to_string();
+    assert!(
+        err.contains("Dhcp4/subnet4[0]/bogus") && err.contains("unsupported parameter"),
+        "{err}"
+    );
+
+    let not_a_map = json!({"Dhcp4": {"user-context": "bad"}});
+    let err = t.to_yang(&not_a_map).unwrap_err().to_string();
+    assert!(
+        err.contains("user-context") && err.contains("JSON map"),
+        "{err}"
+    );
+
+    let collide = json!({"Dhcp4": {"option-data": [
+        {"code": 3, "data": "192.0.2.1"}, {"code": 3, "space": "dhcp4", "data": "192.0.2.1"}]}});
+    let err = t.to_yang(&collide).unwrap_err().to_string();
+    assert!(
+        err.contains("option-data[1]") && err.contains("same YANG key"),
+        "{err}"
+    );
+
+    let wrong_type = json!({"Dhcp4": {"valid-lifetime": "long"}});
+    let err = t.to_yang(&wrong_type).unwrap_err().to_string();
+    assert!(
+        err.contains("Dhcp4/valid-lifetime") && err.contains("expected an integer"),
+        "{err}"
+    );
+
+    let out_of_range = json!({"Dhcp4": {"subnet4": [{"id": 0, "subnet": "192.0.2.0/24"}]}});
+    assert!(matches!(
+        t.to_yang(&out_of_range),
+        Err(TranslateError::Validation { .. })
+    ));
+
+    let no_code = json!({"Dhcp4": {"option-data": [{"name": "routers", "data": "192.0.2.1"}]}});
+    let err = t
+        .to_yang_with(&no_code, &NoStandardOptions)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no code"), "{err}");
+}
+
+#[test]
+fn bad_user_context_in_yang_is_refused() {
+    let ctx = ours();
+    let t = Translator::new(ctx, Model::KeaDhcp6).unwrap();
+    // The ARM's BAD-translator case: user-context text that is not JSON.
+    let text = r#"{"kea-dhcp6-server:config": {"subnet6": [{"id": 1, "subnet": "2001:db8::/48", "user-context": "bad"}]}}"#;
+    let tree = yang2::data::DataTree::parse_string(
+        ctx,
+        std::ffi::CString::new(text).unwrap().as_bytes_with_nul(),
+        yang2::data::DataFormat::JSON,
+        yang2::data::DataParserFlags::STRICT,
+        yang2::data::DataValidationFlags::NO_STATE,
+    )
+    .unwrap();
+    let err = t.to_kea(&tree).unwrap_err().to_string();
+    assert!(
+        err.contains("user-context") && err.contains("not valid JSON"),
+        "{err}"
+    );
+}
