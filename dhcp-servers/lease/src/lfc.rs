@@ -119,6 +119,22 @@ pub(crate) fn finish_rotation(paths: &LfcPaths) -> Result<(), StoreError> {
     fs::rename(&paths.finish, &paths.previous).map_err(|e| StoreError::io(&paths.finish, e))
 }
 
+/// Step 2: merge previous and input into the output, then rename it to the finish file.
+/// A stale output from a crash is overwritten.
+pub(crate) fn merge<L: CsvLease>(paths: &LfcPaths) -> Result<(usize, Vec<RowError>), StoreError> {
+    let mut rows = Vec::new();
+    let mut load = LoadReport::default();
+    for p in [&paths.previous, &paths.input] {
+        if p.exists() {
+            read_rows::<L>(p, 0, &mut rows, &mut load)?;
+        }
+    }
+    let leases = resolve(rows);
+    let n = write_file(&paths.output, leases.iter())?;
+    fs::rename(&paths.output, &paths.finish).map_err(|e| StoreError::io(&paths.output, e))?;
+    Ok((n, load.errors))
+}
+
 pub(crate) fn run<L: CsvLease>(paths: &LfcPaths) -> Result<LfcReport, StoreError> {
     let mut report = LfcReport::default();
     if pid_file_is_live(&paths.pid) {
@@ -129,19 +145,10 @@ pub(crate) fn run<L: CsvLease>(paths: &LfcPaths) -> Result<LfcReport, StoreError
         .map_err(|e| StoreError::io(&paths.pid, e))?;
     let _guard = PidGuard(&paths.pid);
     if !paths.finish.exists() {
-        // Step 2: merge previous and input; a stale .output from a crash is overwritten.
-        let mut rows = Vec::new();
-        let mut load = LoadReport::default();
-        for p in [&paths.previous, &paths.input] {
-            if p.exists() {
-                read_rows::<L>(p, 0, &mut rows, &mut load)?;
-            }
-        }
-        let leases = resolve(rows);
-        report.leases = write_file(&paths.output, leases.iter())?;
-        report.row_errors = load.errors;
+        let (leases, errors) = merge::<L>(paths)?;
+        report.leases = leases;
+        report.row_errors = errors;
         report.merged = true;
-        fs::rename(&paths.output, &paths.finish).map_err(|e| StoreError::io(&paths.output, e))?;
     }
     finish_rotation(paths)?;
     Ok(report)

@@ -285,29 +285,36 @@ impl<L: MemfileLease> Shared<L> {
             }
         };
         let paths = LfcPaths::for_lease_file(&self.config.name);
-        {
-            let mut st = self.write();
-            // An input file means an earlier cleanup did not finish; it is merged as is and
-            // the live file is left alone (Kea does the same).
-            if !paths.input.exists() {
-                if paths.finish.exists() {
-                    // The earlier cleanup died after deleting its input but before the last
-                    // rename; complete it so the new input is not deleted unmerged.
-                    finish_rotation(&paths)?;
-                }
-                std::fs::rename(&self.config.name, &paths.input)
-                    .map_err(|e| StoreError::io(&self.config.name, e))?;
-                match LeaseWriter::open::<L>(&self.config.name) {
-                    Ok(w) => st.writer = Some(w),
-                    Err(e) => {
-                        // Keep writing to the old file under its old name.
-                        let _ = std::fs::rename(&paths.input, &self.config.name);
-                        return Err(e);
-                    }
-                }
+        self.rotate(&paths)?;
+        crate::lfc::run::<L>(&paths)
+    }
+
+    /// Step 1 of a cleanup: move the live file to the input name and start a new live file.
+    fn rotate(&self, paths: &LfcPaths) -> Result<(), StoreError> {
+        let mut st = self.write();
+        // An input file means an earlier cleanup did not finish; it is merged as is and
+        // the live file is left alone (Kea does the same).
+        if paths.input.exists() {
+            return Ok(());
+        }
+        if paths.finish.exists() {
+            // The earlier cleanup died after deleting its input but before the last
+            // rename; complete it so the new input is not deleted unmerged.
+            finish_rotation(paths)?;
+        }
+        std::fs::rename(&self.config.name, &paths.input)
+            .map_err(|e| StoreError::io(&self.config.name, e))?;
+        match LeaseWriter::open::<L>(&self.config.name) {
+            Ok(w) => {
+                st.writer = Some(w);
+                Ok(())
+            }
+            Err(e) => {
+                // Keep writing to the old file under its old name.
+                let _ = std::fs::rename(&paths.input, &self.config.name);
+                Err(e)
             }
         }
-        crate::lfc::run::<L>(&paths)
     }
 
     fn persist(st: &mut State<L>, row: &L) -> Result<(), StoreError> {
@@ -841,5 +848,239 @@ mod tests {
         assert!(s.delete(Ipv4Addr::new(10, 0, 0, 1)).is_err());
         assert!(s.get(Ipv4Addr::new(10, 0, 0, 1)).is_some());
         s.check_consistency();
+    }
+}
+
+#[cfg(test)]
+mod lfc_tests {
+    use super::*;
+    use crate::lease::HwAddr;
+    use crate::lfc::merge;
+    use std::net::Ipv4Addr;
+
+    fn cfg(dir: &Path) -> MemfileConfig {
+        MemfileConfig {
+            persist: true,
+            name: dir.join("kea-leases4.csv"),
+            lfc_interval: 0,
+            max_row_errors: 0,
+        }
+    }
+
+    /// New leases, updates of older ones and a deletion, so that row order across files
+    /// matters.
+    fn churn(s: &Memfile4, round: u16) {
+        for i in 0..20u16 {
+            let n = round * 20 + i + 1;
+            let mut l = Lease4::new(Ipv4Addr::new(10, 0, (n >> 8) as u8, n as u8), 1, 100, 1000);
+            l.hw_address = Some(HwAddr::ethernet([0, 0, 0, 0, round as u8, i as u8]));
+            s.add(l).unwrap();
+        }
+        let all = s.get_all();
+        for l in all.iter().skip(round as usize % 5).step_by(5) {
+            let mut x = (**l).clone();
+            x.valid_lifetime += 1;
+            s.update(x).unwrap();
+        }
+        s.delete(all[(all.len() / 2 + round as usize) % all.len()].address)
+            .unwrap();
+    }
+
+    fn snapshot(s: &Memfile4) -> Vec<Lease4> {
+        s.get_all().iter().map(|l| (**l).clone()).collect()
+    }
+
+    fn assert_clean(paths: &LfcPaths) {
+        assert!(paths.previous.exists());
+        for p in [&paths.input, &paths.output, &paths.finish, &paths.pid] {
+            assert!(!p.exists(), "{} left behind", p.display());
+        }
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    enum Crash {
+        AfterRotate,
+        PartialOutput,
+        AfterFinish,
+        AfterUnlinkPrevious,
+        AfterUnlinkInput,
+    }
+
+    fn crash_scenario(crash: Crash) {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cfg(dir.path());
+        let paths = LfcPaths::for_lease_file(&c.name);
+        let (s, _) = Memfile4::open(c.clone()).unwrap();
+        churn(&s, 0);
+        let r = s.run_lfc().unwrap();
+        assert!(r.merged && !r.skipped);
+        assert_clean(&paths);
+        churn(&s, 1);
+        s.shared.rotate(&paths).unwrap();
+        churn(&s, 2);
+        match crash {
+            Crash::AfterRotate => {}
+            Crash::PartialOutput => {
+                std::fs::write(&paths.output, "address,hwaddr\n10.9.9.9,").unwrap()
+            }
+            Crash::AfterFinish => {
+                merge::<Lease4>(&paths).unwrap();
+            }
+            Crash::AfterUnlinkPrevious => {
+                merge::<Lease4>(&paths).unwrap();
+                std::fs::remove_file(&paths.previous).unwrap();
+            }
+            Crash::AfterUnlinkInput => {
+                merge::<Lease4>(&paths).unwrap();
+                std::fs::remove_file(&paths.previous).unwrap();
+                std::fs::remove_file(&paths.input).unwrap();
+            }
+        }
+        let expected = snapshot(&s);
+        drop(s);
+
+        let (s, r) = Memfile4::open(c.clone()).unwrap();
+        assert!(r.errors.is_empty(), "{crash:?}: {:?}", r.errors);
+        assert_eq!(snapshot(&s), expected, "{crash:?}: recovery load");
+        churn(&s, 3);
+        let expected = snapshot(&s);
+        let r = s.run_lfc().unwrap();
+        assert!(!r.skipped);
+        assert_clean(&paths);
+        drop(s);
+        let (s, _) = Memfile4::open(c).unwrap();
+        assert_eq!(snapshot(&s), expected, "{crash:?}: after the next cleanup");
+        s.check_consistency();
+    }
+
+    #[test]
+    fn interrupted_after_rotate() {
+        crash_scenario(Crash::AfterRotate);
+    }
+    #[test]
+    fn interrupted_while_writing_output() {
+        crash_scenario(Crash::PartialOutput);
+    }
+    #[test]
+    fn interrupted_after_finish() {
+        crash_scenario(Crash::AfterFinish);
+    }
+    #[test]
+    fn interrupted_after_unlink_previous() {
+        crash_scenario(Crash::AfterUnlinkPrevious);
+    }
+    #[test]
+    fn interrupted_after_unlink_input() {
+        crash_scenario(Crash::AfterUnlinkInput);
+    }
+
+    #[test]
+    fn compaction_keeps_newest_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cfg(dir.path());
+        let paths = LfcPaths::for_lease_file(&c.name);
+        let (s, _) = Memfile4::open(c.clone()).unwrap();
+        churn(&s, 0);
+        churn(&s, 1);
+        let expected = snapshot(&s);
+        let rows_before = std::fs::read_to_string(&c.name).unwrap().lines().count();
+        let r = s.run_lfc().unwrap();
+        assert_eq!(r.leases, expected.len());
+        let text = std::fs::read_to_string(&paths.previous).unwrap();
+        assert_eq!(text.lines().count(), expected.len() + 1);
+        assert!(rows_before > expected.len() + 1);
+        assert_eq!(std::fs::read_to_string(&c.name).unwrap().lines().count(), 1);
+        drop(s);
+        let (s, _) = Memfile4::open(c).unwrap();
+        assert_eq!(snapshot(&s), expected);
+    }
+
+    #[test]
+    fn pid_file_of_a_live_process_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cfg(dir.path());
+        let paths = LfcPaths::for_lease_file(&c.name);
+        let (s, _) = Memfile4::open(c).unwrap();
+        churn(&s, 0);
+        std::fs::write(&paths.pid, format!("{}\n", std::process::id())).unwrap();
+        assert!(s.run_lfc().unwrap().skipped);
+        // The live file was rotated, the merge waits for the next run.
+        assert!(paths.input.exists());
+        std::fs::write(&paths.pid, "4000000000\n").unwrap();
+        let r = s.run_lfc().unwrap();
+        assert!(!r.skipped);
+        assert_clean(&paths);
+    }
+
+    #[test]
+    fn lfc_once_standalone() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cfg(dir.path());
+        let paths = LfcPaths::for_lease_file(&c.name);
+        let (s, _) = Memfile4::open(c.clone()).unwrap();
+        churn(&s, 0);
+        let expected = snapshot(&s);
+        drop(s);
+        std::fs::rename(&c.name, &paths.input).unwrap();
+        let r = crate::lfc_once(crate::Universe::V4, &paths).unwrap();
+        assert_eq!(r.leases, expected.len());
+        assert_clean(&paths);
+        let (s, _) = Memfile4::open(c).unwrap();
+        assert_eq!(snapshot(&s), expected);
+    }
+
+    #[test]
+    fn background_thread_runs_cleanup() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = MemfileConfig {
+            lfc_interval: 1,
+            ..cfg(dir.path())
+        };
+        let paths = LfcPaths::for_lease_file(&c.name);
+        let (s, _) = Memfile4::open(c).unwrap();
+        churn(&s, 0);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !paths.previous.exists() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(paths.previous.exists());
+        drop(s); // joins the thread promptly
+    }
+
+    #[test]
+    fn old_schema_files_are_converted() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cfg(dir.path());
+        let paths = LfcPaths::for_lease_file(&c.name);
+        // As Kea 2.2.0 writes it (schema 2.1, no pool_id).
+        std::fs::write(
+            &c.name,
+            "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context\n\
+             192.0.2.20,1a:1b:1c:1d:1e:1f,01:02:03,7200,1795427161,1,0,0,my&#x2chost,0,{ \"a\": 1 }\n\
+             192.0.2.21,1a:1b:1c:1d:1e:10,,200,1795420166,1,0,0,,0,\n\
+             192.0.2.21,1a:1b:1c:1d:1e:10,,0,1795419966,1,0,0,,0,\n",
+        )
+        .unwrap();
+        let (s, r) = Memfile4::open(c.clone()).unwrap();
+        assert!(r.converted);
+        assert_eq!(s.len(), 1);
+        let header = crate::V4_COLUMNS.join(",");
+        assert_eq!(
+            std::fs::read_to_string(&c.name).unwrap(),
+            format!("{header}\n")
+        );
+        let prev = std::fs::read_to_string(&paths.previous).unwrap();
+        assert!(prev.starts_with(&header));
+        assert!(prev.contains("192.0.2.20,1a:1b:1c:1d:1e:1f,01:02:03,7200,1795427161,1,0,0,my&#x2chost,0,{ \"a\": 1 },0"));
+        s.add({
+            let mut l = Lease4::new(Ipv4Addr::new(192, 0, 2, 30), 1, 10, 10);
+            l.client_id = Some(Box::from(&[1u8, 2][..]));
+            l
+        })
+        .unwrap();
+        drop(s);
+        let (s, r) = Memfile4::open(c).unwrap();
+        assert!(!r.converted);
+        assert_eq!(s.len(), 2);
     }
 }
