@@ -15,7 +15,6 @@ impl fmt::Display for HexBytes<'_> {
 }
 
 /// Lowercase hex, no separators.
-#[allow(dead_code)] // used by the option-data text conversion
 pub fn to_hex(bytes: &[u8]) -> String {
     HexBytes(bytes).to_string()
 }
