@@ -200,6 +200,9 @@ impl HttpListenerHandle {
         let local_addr = listener
             .local_addr()
             .map_err(|e| ControlError::io("cannot read local address", e))?;
+        // With port 0 the system chose one: remember it so a reconfiguration naming it matches.
+        let mut config = config;
+        config.port = local_addr.port();
         let tls = config.tls.is_some();
         tracing::info!(
             "HTTP_COMMAND_MGR_SERVICE_STARTED started {} control socket on {local_addr}",

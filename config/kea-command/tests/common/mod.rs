@@ -106,3 +106,93 @@ pub fn kea_samples() -> Option<Vec<Sample>> {
     }
     Some(out)
 }
+
+/// Sends raw bytes over TCP, reads until the server closes; returns (status, head, body).
+pub async fn http_raw(addr: std::net::SocketAddr, request: &[u8]) -> (u16, String, String) {
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(request).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(15), s.read_to_end(&mut out))
+        .await
+        .expect("server did not close the connection")
+        .unwrap();
+    split_http(&String::from_utf8(out).unwrap())
+}
+
+/// Splits a raw HTTP response into (status, head, body).
+pub fn split_http(text: &str) -> (u16, String, String) {
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+/// A POST request with a JSON body and `Connection: close`.
+pub fn post(body: &str, extra_headers: &str) -> Vec<u8> {
+    format!(
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{extra_headers}\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Throwaway PKI made with the openssl tool: a CA, a server certificate for 127.0.0.1 /
+/// localhost, a client certificate, and a client certificate from another CA.
+pub struct Pki {
+    pub dir: tempfile::TempDir,
+}
+
+impl Pki {
+    pub fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).to_str().unwrap().to_string()
+    }
+}
+
+fn sh(dir: &Path, script: &str) -> bool {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Creates the PKI, or `None` (with a message) when openssl is missing.
+pub fn make_pki() -> Option<Pki> {
+    if !have("openssl") {
+        eprintln!("skipping TLS part: openssl not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = r#"
+set -e
+key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
+ca() {
+  key "$1.key"
+  openssl req -x509 -new -key "$1.key" -subj "/CN=$1" -days 2 -out "$1.pem" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+}
+leaf() { # name ca san eku
+  key "$1.key"
+  openssl req -new -key "$1.key" -subj "/CN=$1" -out "$1.csr"
+  printf 'subjectAltName=%s\nextendedKeyUsage=%s\nbasicConstraints=CA:FALSE\n' "$3" "$4" > "$1.ext"
+  openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -days 2 -out "$1.pem" -extfile "$1.ext"
+}
+ca ca
+ca rogue
+leaf server ca "IP:127.0.0.1,DNS:localhost" serverAuth
+leaf client ca "DNS:client" clientAuth
+leaf intruder rogue "DNS:intruder" clientAuth
+"#;
+    if !sh(dir.path(), script) {
+        eprintln!("skipping TLS part: openssl failed to make certificates");
+        return None;
+    }
+    Some(Pki { dir })
+}
