@@ -26,6 +26,7 @@ mod normalize;
 mod options;
 mod rules;
 mod schema;
+mod state;
 mod to_kea;
 mod to_yang;
 
@@ -33,6 +34,7 @@ pub use error::TranslateError;
 pub use normalize::{NoStandardOptions, OptionCodes};
 pub use options::StandardOptions;
 pub use schema::Model;
+pub use state::{StateInputs, state_json};
 
 use yang2::context::Context;
 use yang2::data::DataTree;
@@ -107,6 +109,15 @@ impl Translator {
             Some(inner) => schema::sort_system_ordered(&self.root, inner),
             None => schema::sort_system_ordered(&self.root, kea),
         }
+    }
+
+    /// The model's operational `state` subtree from what the server
+    /// answered (see [`StateInputs`]).
+    pub fn state_to_yang(
+        &self,
+        inputs: &StateInputs<'_>,
+    ) -> Result<DataTree<'static>, TranslateError> {
+        state::state_tree(self.context, self.model, inputs)
     }
 
     /// Config schema nodes (YANG paths) that no rule covers. Empty when the

@@ -185,3 +185,82 @@ fn bad_user_context_in_yang_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn state_subtree_from_kea_answers() {
+    let t4 = Translator::new(ours(), Model::KeaDhcp4).unwrap();
+    let leases = vec![json!({
+        "ip-address": "192.0.2.10", "hw-address": "08:00:27:58:f1:e8", "client-id": "01:08:00:27:58:f1:e8",
+        "valid-lft": 3600, "cltt": 1700000000u64, "subnet-id": 1, "fqdn-fwd": false, "fqdn-rev": false,
+        "hostname": "host1", "state": 0, "user-context": {"note": "x"}, "pool-id": 0
+    })];
+    let stats = json!({
+        "columns": ["subnet-id", "total-addresses", "cumulative-assigned-addresses", "assigned-addresses", "declined-addresses"],
+        "rows": [[1, 256, 1, 1, 0]], "timestamp": "2026-11-23 08:00:00"
+    });
+    let config = json!({"subnet4": [{"id": 1, "subnet": "192.0.2.0/24",
+        "reservations": [{"hw-address": "aa:bb:cc:dd:ee:ff", "ip-address": "192.0.2.100", "hostname": "res",
+            "option-data": [{"code": 3, "space": "dhcp4", "name": "routers", "data": "192.0.2.1"}]}]}]});
+    let inputs = kea_translators::StateInputs {
+        leases: Some(&leases),
+        lease_stats: Some(&stats),
+        config: config.as_object(),
+    };
+    let tree = t4.state_to_yang(&inputs).unwrap();
+    let text = kea_yang::print_tree(
+        &tree,
+        yang2::data::DataFormat::JSON,
+        kea_yang::WithDefaults::Explicit,
+    )
+    .unwrap();
+    let printed: Value = serde_json::from_str(&text).unwrap();
+    let state = &printed["kea-dhcp4-server:state"];
+    assert_eq!(state["leases"]["lease"][0]["ip-address"], "192.0.2.10");
+    assert_eq!(state["leases"]["lease"][0]["hw-address"], "CAAnWPHo");
+    assert_eq!(state["lease-stats"]["subnet"][0]["total-addresses"], 256);
+    assert_eq!(state["hosts"]["host"][0]["ip-address"], "192.0.2.100");
+    assert_eq!(
+        state["hosts"]["host"][0]["option-data"][0]["data"],
+        "192.0.2.1"
+    );
+
+    // v6: a /64 pool's size does not fit the model's uint32: capped.
+    let t6 = Translator::new(ours(), Model::KeaDhcp6).unwrap();
+    let leases6 = vec![json!({
+        "ip-address": "2001:db8:1::100", "duid": "00:01:02:03", "iaid": 7, "type": "IA_NA",
+        "valid-lft": 4000, "preferred-lft": 3000, "cltt": 1700000000u64, "subnet-id": 1, "state": 1
+    })];
+    let stats6 = json!({"columns": ["subnet-id", "total-nas", "cumulative-assigned-nas", "assigned-nas", "declined-nas", "total-pds", "cumulative-assigned-pds", "assigned-pds"],
+        "rows": [[1, 18446744073709551615u64, 3, 2, 1, 0, 0, 0]]});
+    let tree = t6
+        .state_to_yang(&kea_translators::StateInputs {
+            leases: Some(&leases6),
+            lease_stats: Some(&stats6),
+            config: None,
+        })
+        .unwrap();
+    let text = kea_yang::print_tree(
+        &tree,
+        yang2::data::DataFormat::JSON,
+        kea_yang::WithDefaults::Explicit,
+    )
+    .unwrap();
+    let printed: Value = serde_json::from_str(&text).unwrap();
+    let state = &printed["kea-dhcp6-server:state"];
+    assert_eq!(state["leases"]["lease"][0]["state"], "declined");
+    assert_eq!(
+        state["lease-stats"]["subnet"][0]["total-nas"],
+        4294967295u64
+    );
+    assert_eq!(state["lease-stats"]["subnet"][0]["declined-addresses"], 1);
+
+    // A lease without its address is an error, not a silent drop.
+    let broken = vec![json!({"hw-address": "00:01"})];
+    assert!(
+        t4.state_to_yang(&kea_translators::StateInputs {
+            leases: Some(&broken),
+            ..Default::default()
+        })
+        .is_err()
+    );
+}
