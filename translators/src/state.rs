@@ -105,7 +105,7 @@ fn uint32(value: &Value) -> Value {
 /// `aa:bb:cc` (or bare hex) → base64, for the model's `binary` leaves.
 fn hex_to_base64(text: &str, path: &str) -> Result<Value, TranslateError> {
     let digits: String = text.chars().filter(|c| *c != ':' && *c != '-').collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(TranslateError::json(path, format!("\"{text}\" is not hex")));
     }
     let bytes = (0..digits.len())
