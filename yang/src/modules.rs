@@ -50,6 +50,13 @@ pub static MODULES: &[EmbeddedModule] = &[
     module!("kea-dhcp-types", "2026-06-24", &[], false),
     module!("kea-dhcp4-server", "2026-06-24", &[], true),
     module!("kea-dhcp6-server", "2026-06-24", &[], true),
+    // ietf-interfaces: no optional features (no IF-MIB, no arbitrary
+    // names, no pre-provisioning).
+    module!("ietf-interfaces", "2018-02-20", &[], true),
+    module!("ietf-dhcpv6-types", "2018-09-04", &[], false),
+    // Every option of the draft is available in option sets.
+    module!("ietf-dhcpv6-options", "2018-09-04", &["*"], true),
+    module!("ietf-dhcpv6-server", "2018-09-04", &[], true),
 ];
 
 /// Looks a module up by name and, optionally, revision.

@@ -6,7 +6,7 @@
 //! a message when `../shared` is absent.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use kea_yang::schema_facts::{NodeFacts, module_facts};
 use kea_yang::yang2::context::{Context, ContextFlags};
@@ -15,6 +15,8 @@ use kea_yang::yang2::context::{Context, ContextFlags};
 const COMPARED: &[(&str, &str)] = &[
     ("kea-dhcp4-server", "2026-06-24"),
     ("kea-dhcp6-server", "2026-06-24"),
+    ("ietf-dhcpv6-server", "2018-09-04"),
+    ("ietf-interfaces", "2018-02-20"),
 ];
 
 /// Modules that must at least have the same namespace, prefix and
@@ -24,6 +26,10 @@ const IDENTITY_CHECKED: &[&str] = &[
     "kea-dhcp-types",
     "kea-dhcp4-server",
     "kea-dhcp6-server",
+    "ietf-interfaces",
+    "ietf-dhcpv6-types",
+    "ietf-dhcpv6-options",
+    "ietf-dhcpv6-server",
 ];
 
 fn isc_dir() -> Option<PathBuf> {
@@ -34,12 +40,32 @@ fn isc_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-fn isc_context(dir: &PathBuf) -> Context {
+/// ISC's modules loaded the way our context loads ours: the same modules
+/// implemented, with the same features.
+fn isc_context(dir: &Path) -> Context {
     let mut ctx = Context::new(ContextFlags::DISABLE_SEARCHDIR_CWD).expect("libyang context");
     ctx.set_searchdir(dir).expect("search dir");
-    for (name, rev) in COMPARED {
+    for m in kea_yang::MODULES.iter().filter(|m| m.implemented) {
+        if !dir
+            .join(format!("{}@{}.yang", m.name, m.revision))
+            .is_file()
+        {
+            continue; // NETCONF support modules: ISC ships none
+        }
+        ctx.load_module(m.name, Some(m.revision), m.features)
+            .unwrap_or_else(|e| panic!("ISC {}@{} does not load: {e}", m.name, m.revision));
+    }
+    ctx
+}
+
+/// A context built from module files in `dir`, with every feature of the
+/// given modules enabled.
+fn file_context(dir: &Path, modules: &[(&str, &str)]) -> Context {
+    let mut ctx = Context::new(ContextFlags::DISABLE_SEARCHDIR_CWD).expect("libyang context");
+    ctx.set_searchdir(dir).expect("search dir");
+    for (name, rev) in modules {
         ctx.load_module(name, Some(rev), &["*"])
-            .unwrap_or_else(|e| panic!("ISC {name}@{rev} does not load: {e}"));
+            .unwrap_or_else(|e| panic!("{name}@{rev} from {dir:?} does not load: {e}"));
     }
     ctx
 }
@@ -131,6 +157,36 @@ fn schema_trees_match_isc() {
     );
 }
 
+/// The same comparison from the module files with every feature enabled
+/// (covers if-feature guarded nodes our context leaves out, such as the
+/// IF-MIB leaves of ietf-interfaces).
+#[test]
+fn schema_trees_match_isc_with_all_features() {
+    let Some(dir) = isc_dir() else {
+        eprintln!("SKIPPED: ../shared/reference/yang-isc not found");
+        return;
+    };
+    let ours_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/modules"));
+    let mut modules = COMPARED.to_vec();
+    modules.push(("ietf-dhcpv6-options", "2018-09-04"));
+    let theirs = file_context(&dir, &modules);
+    let ours = file_context(&ours_dir, &modules);
+    let mut report = Vec::new();
+    for (module, _) in COMPARED {
+        let (count, diffs) = compare(&ours, &theirs, module);
+        eprintln!(
+            "{module} (all features): {count} schema nodes compared, {} differences",
+            diffs.len()
+        );
+        report.extend(diffs.into_iter().map(|d| format!("[{module}] {d}")));
+    }
+    assert!(
+        report.is_empty(),
+        "schema differences:\n{}",
+        report.join("\n")
+    );
+}
+
 /// ISC's own kea-dhcp-ddns and kea-ctrl-agent modules import kea-types and
 /// kea-dhcp-types; loaded on top of *our* type modules they must compile
 /// to the same schema as on top of ISC's (same grouping names and content).
@@ -143,6 +199,8 @@ fn isc_importers_compile_against_our_type_modules() {
     let importers = [
         ("kea-dhcp-ddns", "2025-06-25"),
         ("kea-ctrl-agent", "2025-06-25"),
+        ("ietf-dhcpv6-client", "2018-09-04"),
+        ("ietf-dhcpv6-relay", "2018-09-04"),
     ];
     let mut mixed = kea_yang::new_context().expect("our context");
     mixed
@@ -153,21 +211,31 @@ fn isc_importers_compile_against_our_type_modules() {
     theirs.set_searchdir(&dir).expect("search dir");
     for (name, rev) in importers {
         mixed
-            .load_module(name, Some(rev), &[])
+            .load_module(name, Some(rev), &["*"])
             .unwrap_or_else(|e| panic!("ISC {name} on our types: {e}"));
         theirs
-            .load_module(name, Some(rev), &[])
+            .load_module(name, Some(rev), &["*"])
             .unwrap_or_else(|e| panic!("ISC {name}: {e}"));
     }
     // The type modules in `mixed` must be ours, not ISC's files.
-    let kt = mixed
-        .get_module_latest("kea-dhcp-types")
-        .expect("kea-dhcp-types");
-    assert!(
-        kt.filepath().is_none(),
-        "kea-dhcp-types came from a file: {:?}",
-        kt.filepath()
-    );
+    for types in [
+        "kea-types",
+        "kea-dhcp-types",
+        "ietf-dhcpv6-types",
+        "ietf-dhcpv6-options",
+        "ietf-interfaces",
+    ] {
+        let m = mixed.get_module_latest(types).expect("type module");
+        assert!(
+            m.filepath().is_none(),
+            "{types} came from a file: {:?}",
+            m.filepath()
+        );
+    }
+    // Options are guarded by features: enable them on ISC's side as ours are.
+    theirs
+        .load_module("ietf-dhcpv6-options", Some("2018-09-04"), &["*"])
+        .expect("ISC options");
 
     let mut report = Vec::new();
     for (name, _) in importers {
