@@ -6,39 +6,22 @@
 //! without one inherit their parent's, and the top level inherits the
 //! request's `default-operation`.
 
+use kea_yang::EditOperation;
+use kea_yang::yang2;
 use yang2::data::{Data, DataNodeRef, DataTree};
 use yang2::schema::SchemaNodeKind;
 use yang2::utils::Binding;
 
 use crate::DatastoreError;
 
-/// An edit operation, from the `operation` attribute or `default-operation`.
+/// RFC 6241 `default-operation`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum EditOperation {
+pub enum DefaultOperation {
     #[default]
     Merge,
     Replace,
-    Create,
-    Delete,
-    Remove,
-    /// Only valid as a default operation: the node is just a path to its
-    /// children's operations.
+    /// Nodes without an `operation` are only paths to their children's.
     None,
-}
-
-impl EditOperation {
-    /// Parses the attribute / `default-operation` value.
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "merge" => Self::Merge,
-            "replace" => Self::Replace,
-            "create" => Self::Create,
-            "delete" => Self::Delete,
-            "remove" => Self::Remove,
-            "none" => Self::None,
-            _ => return None,
-        })
-    }
 }
 
 /// RFC 6241 `error-option`.
@@ -60,9 +43,14 @@ pub enum ErrorOption {
 pub fn apply_edit(
     target: &mut DataTree<'static>,
     edit: &DataTree<'static>,
-    default_operation: EditOperation,
+    default_operation: DefaultOperation,
     error_option: ErrorOption,
 ) -> Result<(), Vec<DatastoreError>> {
+    let inherited = match default_operation {
+        DefaultOperation::Merge => Some(EditOperation::Merge),
+        DefaultOperation::Replace => Some(EditOperation::Replace),
+        DefaultOperation::None => None,
+    };
     let mut errors = Errors {
         list: Vec::new(),
         keep_going: error_option == ErrorOption::ContinueOnError,
@@ -71,7 +59,7 @@ pub fn apply_edit(
         return Ok(());
     };
     for node in first.inclusive_siblings() {
-        if let Err(e) = apply_node(target, &node, default_operation, &mut errors) {
+        if let Err(e) = apply_node(target, &node, inherited, &mut errors) {
             errors.list.push(e);
         }
         if !errors.keep_going && !errors.list.is_empty() {
@@ -88,16 +76,10 @@ pub fn apply_edit(
 
 /// The node's own `operation` annotation, if any.
 fn explicit_operation(node: &DataNodeRef<'_, '_>) -> Result<Option<EditOperation>, DatastoreError> {
-    match node.meta().find(|m| m.name() == "operation") {
-        None => Ok(None),
-        Some(meta) => EditOperation::parse(meta.value())
-            .filter(|op| *op != EditOperation::None)
-            .map(Some)
-            .ok_or_else(|| DatastoreError::InvalidData {
-                message: format!("invalid operation \"{}\"", meta.value()),
-                path: Some(node.path()),
-            }),
-    }
+    kea_yang::edit_operation(node).map_err(|e| DatastoreError::InvalidData {
+        message: e.message,
+        path: Some(node.path()),
+    })
 }
 
 /// Errors met so far; with continue-on-error, failures below the top level
@@ -110,46 +92,47 @@ struct Errors {
 fn apply_node(
     target: &mut DataTree<'static>,
     node: &DataNodeRef<'_, 'static>,
-    inherited: EditOperation,
+    inherited: Option<EditOperation>,
     errors: &mut Errors,
 ) -> Result<(), DatastoreError> {
-    let op = explicit_operation(node)?.unwrap_or(inherited);
+    // `None` is the default operation "none": no change at this node.
+    let op = explicit_operation(node)?.or(inherited);
     let path = node.path();
     let exists = node_exists(target, &path);
     match op {
-        EditOperation::Create => {
+        Some(EditOperation::Create) => {
             if exists {
                 return Err(DatastoreError::DataExists { path });
             }
             insert_subtree(target, node)
         }
-        EditOperation::Delete => {
+        Some(EditOperation::Delete) => {
             if !exists {
                 return Err(DatastoreError::DataMissing { path });
             }
             remove_node(target, &path)
         }
-        EditOperation::Remove => {
+        Some(EditOperation::Remove) => {
             if exists {
                 remove_node(target, &path)?;
             }
             Ok(())
         }
-        EditOperation::Replace => {
+        Some(EditOperation::Replace) => {
             if exists {
                 remove_node(target, &path)?;
             }
             insert_subtree(target, node)
         }
-        EditOperation::Merge | EditOperation::None => match node.schema().kind() {
+        Some(EditOperation::Merge) | None => match node.schema().kind() {
             SchemaNodeKind::Leaf | SchemaNodeKind::LeafList => {
-                if op == EditOperation::Merge {
+                if op == Some(EditOperation::Merge) {
                     set_term(target, node)?;
                 }
                 Ok(())
             }
             SchemaNodeKind::Container | SchemaNodeKind::List => {
-                if op == EditOperation::Merge && !exists {
+                if op == Some(EditOperation::Merge) && !exists {
                     new_node(target, &path, None)?;
                 }
                 for child in node.children() {

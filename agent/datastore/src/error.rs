@@ -68,16 +68,18 @@ impl DatastoreError {
         }
     }
 
-    pub(crate) fn invalid(err: yang2::Error) -> Self {
+    pub(crate) fn invalid(err: impl Into<kea_yang::YangError>) -> Self {
+        let err = err.into();
         Self::InvalidData {
-            message: err.msg.unwrap_or_else(|| "unknown libyang error".into()),
+            message: err.message,
             path: err.path,
         }
     }
 
-    pub(crate) fn validation(err: yang2::Error) -> Self {
+    pub(crate) fn validation(err: impl Into<kea_yang::YangError>) -> Self {
+        let err = err.into();
         Self::ValidationFailed {
-            message: err.msg.unwrap_or_else(|| "unknown libyang error".into()),
+            message: err.message,
             path: err.path,
         }
     }

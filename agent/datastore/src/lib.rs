@@ -19,16 +19,17 @@
 //! - **Persistence**: `running.json` and `startup.json` in a directory,
 //!   replaced atomically (write, fsync, rename, fsync the directory).
 //!
-//! Every parse hands libyang a NUL-terminated buffer (yang2 0.18 reads past
-//! the end of unterminated ones).
+//! Parsing and printing go through `kea-yang` (NUL-terminated buffers,
+//! `operation` annotations kept).
 
 mod edit;
 mod error;
 mod store;
 
-pub use edit::{EditOperation, ErrorOption, apply_edit};
+pub use edit::{DefaultOperation, ErrorOption, apply_edit};
 pub use error::DatastoreError;
+pub use kea_yang::EditOperation;
 pub use store::{
     ChangeEvent, ChangeSubscriber, Datastore, DatastoreManager, EditRequest, OperationalProvider,
-    SessionId, TestOption, parse_data, parse_edit, print_json, print_xml,
+    SessionId, TestOption,
 };

@@ -1,20 +1,17 @@
 //! The datastores, their locks, commits and subscribers.
 
 use std::collections::HashMap;
-use std::ffi::CString;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use kea_yang::yang2;
 use yang2::context::Context;
-use yang2::data::{
-    Data, DataDiff, DataDiffFlags, DataFormat, DataParserFlags, DataPrinterFlags, DataTree,
-    DataValidationFlags,
-};
+use yang2::data::{Data, DataDiff, DataDiffFlags, DataFormat, DataTree, DataValidationFlags};
 
 use crate::DatastoreError;
-use crate::edit::{EditOperation, ErrorOption, apply_edit, node_exists};
+use crate::edit::{DefaultOperation, ErrorOption, apply_edit, node_exists};
 
 /// A NETCONF session id (RFC 6241 §8.1); 0 stands for the agent itself.
 pub type SessionId = u32;
@@ -67,9 +64,9 @@ pub enum TestOption {
 /// One `<edit-config>`.
 #[derive(Debug)]
 pub struct EditRequest<'e> {
-    /// The edit content, already parsed with [`parse_edit`].
+    /// The edit content, already parsed with `kea_yang::parse_edit`.
     pub edit: &'e DataTree<'static>,
-    pub default_operation: EditOperation,
+    pub default_operation: DefaultOperation,
     pub error_option: ErrorOption,
     pub test_option: TestOption,
 }
@@ -659,70 +656,12 @@ fn filter(tree: &DataTree<'static>, xpath: &str) -> Result<DataTree<'static>, Da
     Ok(result)
 }
 
-fn nul_terminated(text: &str) -> Result<CString, DatastoreError> {
-    CString::new(text).map_err(|_| DatastoreError::InvalidData {
-        message: "data contains a NUL character".into(),
-        path: None,
-    })
-}
-
-/// Parses configuration data (JSON or XML) into a validated tree.
-pub fn parse_data(
-    context: &'static Context,
-    text: &str,
-    format: DataFormat,
-) -> Result<DataTree<'static>, DatastoreError> {
-    if text.trim().is_empty() {
-        return Ok(DataTree::new(context));
-    }
-    let text = nul_terminated(text)?;
-    DataTree::parse_string(
-        context,
-        text.as_bytes_with_nul(),
-        format,
-        DataParserFlags::STRICT | DataParserFlags::NO_STATE,
-        DataValidationFlags::NO_STATE,
-    )
-    .map_err(DatastoreError::invalid)
-}
-
-/// Parses the content of an edit (`<config>`'s children, XML) without
-/// validating it, keeping `operation` annotations. Needs a module declaring
-/// the annotation in the NETCONF base namespace in `context`.
-pub fn parse_edit(
-    context: &'static Context,
-    xml: &str,
-) -> Result<DataTree<'static>, DatastoreError> {
-    if xml.trim().is_empty() {
-        return Ok(DataTree::new(context));
-    }
-    let text = nul_terminated(xml)?;
-    DataTree::parse_string(
-        context,
-        text.as_bytes_with_nul(),
-        DataFormat::XML,
-        DataParserFlags::STRICT | DataParserFlags::NO_VALIDATION,
-        DataValidationFlags::empty(),
-    )
-    .map_err(DatastoreError::invalid)
-}
-
-/// JSON text of a tree (all top-level siblings).
-pub fn print_json(tree: &DataTree<'static>) -> Result<String, DatastoreError> {
-    print(tree, DataFormat::JSON)
-}
-
-/// XML text of a tree (all top-level siblings).
-pub fn print_xml(tree: &DataTree<'static>) -> Result<String, DatastoreError> {
-    print(tree, DataFormat::XML)
-}
-
-fn print(tree: &DataTree<'static>, format: DataFormat) -> Result<String, DatastoreError> {
+/// JSON text of a tree, as stored in the datastore files.
+fn print_json(tree: &DataTree<'static>) -> Result<String, DatastoreError> {
     if tree.reference().is_none() {
         return Ok(String::new());
     }
-    tree.print_string(format, DataPrinterFlags::WITH_SIBLINGS)
-        .map(Option::unwrap_or_default)
+    kea_yang::print_tree(tree, DataFormat::JSON, kea_yang::WithDefaults::Explicit)
         .map_err(DatastoreError::invalid)
 }
 
@@ -739,7 +678,10 @@ fn load_file_if_exists(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io_error(path, e)),
     };
-    parse_data(context, &text, DataFormat::JSON)
+    if text.trim().is_empty() {
+        return Ok(Some(DataTree::new(context)));
+    }
+    kea_yang::parse_config(context, &text, DataFormat::JSON)
         .map(Some)
         .map_err(|e| DatastoreError::Io {
             path: path.display().to_string(),
