@@ -354,7 +354,7 @@ impl<'a> Parser<'a> {
             }
             let tok = match c {
                 b'"' => lex_string(src)?,
-                b'-' | b'0'..=b'9' => lex_number(src)?,
+                b'-' | b'+' | b'.' | b'0'..=b'9' => lex_number(src)?,
                 b'a'..=b'z' | b'A'..=b'Z' => lex_word(src)?,
                 _ => return Err(invalid_char(src, pos)),
             };
@@ -559,28 +559,31 @@ fn lex_word(src: &mut Source<'_>) -> Result<Tok, ConfigError> {
     }
 }
 
+/// Numbers as Kea's lexer accepts them: optional sign, leading zeros, `.5`, `5.`,
+/// exponents. Without a fraction or exponent it is an integer.
 fn lex_number(src: &mut Source<'_>) -> Result<Tok, ConfigError> {
     let pos = src.pos();
     let start = src.i;
-    if src.peek() == Some(b'-') {
+    if matches!(src.peek(), Some(b'-' | b'+')) {
         src.bump();
     }
-    match src.peek() {
-        Some(b'0') => src.bump(),
-        Some(b'1'..=b'9') => {
-            while matches!(src.peek(), Some(b'0'..=b'9')) {
-                src.bump();
-            }
-        }
-        _ => return Err(ConfigError::syntax(pos, "Invalid character: -".to_string())),
+    let mut digits = 0usize;
+    while matches!(src.peek(), Some(b'0'..=b'9')) {
+        src.bump();
+        digits += 1;
     }
     let mut is_float = false;
-    if src.peek() == Some(b'.') && matches!(src.peek_at(1), Some(b'0'..=b'9')) {
+    if src.peek() == Some(b'.') {
         is_float = true;
         src.bump();
         while matches!(src.peek(), Some(b'0'..=b'9')) {
             src.bump();
+            digits += 1;
         }
+    }
+    if digits == 0 {
+        let c = char::from(src.text[start]);
+        return Err(ConfigError::syntax(pos, format!("Invalid character: {c}")));
     }
     if matches!(src.peek(), Some(b'e' | b'E')) {
         let sign = usize::from(matches!(src.peek_at(1), Some(b'+' | b'-')));
@@ -597,7 +600,18 @@ fn lex_number(src: &mut Source<'_>) -> Result<Tok, ConfigError> {
     // The slice is ASCII digits, sign, dot and exponent only.
     let text = String::from_utf8_lossy(&src.text[start..src.i]).into_owned();
     if is_float {
-        match text.parse::<f64>() {
+        // Rust's parser wants a digit on both sides of the dot.
+        let mut norm = text.replace(".e", ".0e").replace(".E", ".0E");
+        if norm.ends_with('.') {
+            norm.push('0');
+        }
+        let norm = norm.replacen("-.", "-0.", 1).replacen("+.", "0.", 1);
+        let norm = if norm.starts_with('.') {
+            format!("0{norm}")
+        } else {
+            norm
+        };
+        match norm.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Tok::Float(f)),
             _ => Err(ConfigError::syntax(
                 pos,
@@ -833,7 +847,20 @@ mod tests {
             parse_str("1e3", "t").unwrap().value,
             Value::Float(_)
         ));
-        assert!(parse_str("012", "t").is_err());
+        assert_eq!(parse_str("012", "t").unwrap().as_int().unwrap(), 12);
+        assert_eq!(parse_str("+1", "t").unwrap().as_int().unwrap(), 1);
+        for (text, v) in [
+            (".5", 0.5),
+            ("-.5", -0.5),
+            ("5.", 5.0),
+            ("00.5", 0.5),
+            ("1E2", 100.0),
+            ("2.e1", 20.0),
+        ] {
+            assert_eq!(parse_str(text, "t").unwrap().as_f64().unwrap(), v, "{text}");
+        }
+        assert!(parse_str(".", "t").is_err());
+        assert!(parse_str("+", "t").is_err());
         assert!(parse_str("1e999", "t").is_err());
         assert!(parse_str("-", "t").is_err());
     }

@@ -1,0 +1,5 @@
+//! Typed, validated configuration models built from normalized element trees.
+
+pub(crate) mod common;
+pub(crate) mod dhcp4;
+pub(crate) mod read;
