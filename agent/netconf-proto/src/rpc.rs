@@ -492,7 +492,7 @@ fn single_choice(el: &Element) -> PResult<&Element> {
             format!("<{}> names more than one datastore", el.name),
         ));
     }
-    if first.ns.as_deref() != Some(NS_BASE) {
+    if base_ns(first) != Some(NS_BASE) {
         return Err(unknown_element(first));
     }
     Ok(first)
@@ -570,7 +570,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
         "get" => {
             let (mut filter, mut wd) = (None, None);
             for p in params(op)? {
-                match (p.ns.as_deref(), p.name.as_str()) {
+                match (base_ns(p), p.name.as_str()) {
                     (Some(NS_BASE), "filter") => set_once(&mut filter, p, Filter::parse(src, p)?)?,
                     (Some(NS_WITH_DEFAULTS), "with-defaults") => {
                         set_once(&mut wd, p, parse_with_defaults(p)?)?
@@ -586,7 +586,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
         "get-config" => {
             let (mut source, mut filter, mut wd) = (None, None, None);
             for p in params(op)? {
-                match (p.ns.as_deref(), p.name.as_str()) {
+                match (base_ns(p), p.name.as_str()) {
                     (Some(NS_BASE), "source") => {
                         set_once(&mut source, p, datastore_of(single_choice(p)?, &ALL_DS)?)?
                     }
@@ -607,7 +607,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
             let (mut target, mut dop, mut test, mut errop, mut content) =
                 (None, None, None, None, None);
             for p in params(op)? {
-                if p.ns.as_deref() != Some(NS_BASE) {
+                if base_ns(p) != Some(NS_BASE) {
                     return Err(unknown_element(p));
                 }
                 match p.name.as_str() {
@@ -668,7 +668,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
         "copy-config" => {
             let (mut target, mut source, mut wd) = (None, None, None);
             for p in params(op)? {
-                match (p.ns.as_deref(), p.name.as_str()) {
+                match (base_ns(p), p.name.as_str()) {
                     (Some(NS_BASE), "target") => {
                         set_once(&mut target, p, parse_target(p, &ALL_DS)?)?
                     }
@@ -688,7 +688,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
         "delete-config" => {
             let mut target = None;
             for p in params(op)? {
-                match (p.ns.as_deref(), p.name.as_str()) {
+                match (base_ns(p), p.name.as_str()) {
                     (Some(NS_BASE), "target") => {
                         set_once(&mut target, p, parse_target(p, &[Datastore::Startup])?)?
                     }
@@ -702,7 +702,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
         "lock" | "unlock" => {
             let mut target = None;
             for p in params(op)? {
-                match (p.ns.as_deref(), p.name.as_str()) {
+                match (base_ns(p), p.name.as_str()) {
                     (Some(NS_BASE), "target") => {
                         set_once(&mut target, p, datastore_of(single_choice(p)?, &ALL_DS)?)?
                     }
@@ -727,7 +727,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
         "kill-session" => {
             let mut id = None;
             for p in params(op)? {
-                match (p.ns.as_deref(), p.name.as_str()) {
+                match (base_ns(p), p.name.as_str()) {
                     (Some(NS_BASE), "session-id") => {
                         let v: u32 =
                             leaf_text(p)?
@@ -754,7 +754,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
             let (mut confirmed, mut timeout, mut persist, mut persist_id) =
                 (None, None, None, None);
             for p in params(op)? {
-                if p.ns.as_deref() != Some(NS_BASE) {
+                if base_ns(p) != Some(NS_BASE) {
                     return Err(unknown_element(p));
                 }
                 match p.name.as_str() {
@@ -790,7 +790,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
         "cancel-commit" => {
             let mut persist_id = None;
             for p in params(op)? {
-                match (p.ns.as_deref(), p.name.as_str()) {
+                match (base_ns(p), p.name.as_str()) {
                     (Some(NS_BASE), "persist-id") => set_once(&mut persist_id, p, leaf_text(p)?)?,
                     _ => return Err(unknown_element(p)),
                 }
@@ -800,7 +800,7 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
         "validate" => {
             let mut source = None;
             for p in params(op)? {
-                match (p.ns.as_deref(), p.name.as_str()) {
+                match (base_ns(p), p.name.as_str()) {
                     (Some(NS_BASE), "source") => set_once(&mut source, p, parse_source(src, p)?)?,
                     _ => return Err(unknown_element(p)),
                 }
@@ -815,6 +815,13 @@ fn parse_base_operation(src: &str, op: &Element) -> PResult<Operation> {
                 .with_info(ErrorInfo::BadElement(op.name.clone())),
         ),
     }
+}
+
+/// The namespace of a base-operation parameter. Unqualified parameters are
+/// taken as base-namespace ones: ncclient and other clients send `<config>`
+/// without a namespace inside a prefixed `<nc:edit-config>`.
+fn base_ns(p: &Element) -> Option<&str> {
+    p.ns.as_deref().or(Some(NS_BASE))
 }
 
 fn no_params(op: &Element) -> PResult<()> {

@@ -1,0 +1,585 @@
+//! The NETCONF session layer over any byte stream (SSH channel, duplex pipe).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use frames::{FrameReader, FrameWriter};
+use netconf_proto::{
+    BASE_1_0, BASE_1_1, ErrorInfo, ErrorTag, ErrorType, Filter, Framing, FramingError, Hello,
+    HelloError, NetconfCodec, Operation, ReplyBody, RpcError, notification, parse_rpc, rpc_reply,
+    server_hello,
+};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::sync::{mpsc, watch};
+
+use crate::backend::{BackendResult, NetconfBackend, RpcErrors, SessionCtx};
+
+/// Limits applied to every session.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Sessions open at the same time; further ones are refused.
+    pub max_sessions: usize,
+    /// Largest accepted message in bytes.
+    pub max_message_size: usize,
+    /// Time allowed for the client's hello.
+    pub hello_timeout: Duration,
+    /// Notifications queued per subscribed session before new ones are dropped.
+    pub notification_queue: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_sessions: 64,
+            max_message_size: netconf_proto::framing::DEFAULT_MAX_MESSAGE_SIZE,
+            hello_timeout: Duration::from_secs(60),
+            notification_queue: 1024,
+        }
+    }
+}
+
+/// Why a session ended abnormally.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("too many sessions (limit {0})")]
+    TooManySessions(usize),
+    #[error("no hello from the client within {0:?}")]
+    HelloTimeout(Duration),
+    #[error("bad hello: {0}")]
+    BadHello(#[from] HelloError),
+    #[error("stream closed before the hello")]
+    NoHello,
+    #[error("framing: {0}")]
+    Framing(#[from] FramingError),
+}
+
+/// How a session ended normally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// The client sent `<close-session>`.
+    Closed,
+    /// Another session sent `<kill-session>`.
+    Killed,
+    /// The client closed the stream.
+    Disconnected,
+    /// A framing error was answered with malformed-message and the session closed.
+    FramingError,
+}
+
+/// The `NETCONF` event stream name (RFC 5277 §3.2.3).
+pub const NETCONF_STREAM: &str = "NETCONF";
+
+struct Subscription {
+    stream: String,
+    filter: Option<Filter>,
+    tx: mpsc::Sender<Arc<str>>,
+}
+
+struct Entry {
+    ctx: SessionCtx,
+    kill: watch::Sender<bool>,
+    subscription: Option<Subscription>,
+}
+
+struct Registry {
+    next_id: u32,
+    sessions: HashMap<u32, Entry>,
+}
+
+/// Runs NETCONF sessions against a backend and keeps the session table
+/// (ids, kill-session, notification subscriptions).
+pub struct SessionManager<B> {
+    backend: Arc<B>,
+    limits: Limits,
+    registry: Mutex<Registry>,
+}
+
+impl<B> std::fmt::Debug for SessionManager<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionManager")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Ends a session's registration if the session task stops without doing it
+/// (panic in a backend call, task cancelled).
+struct SessionGuard<B: NetconfBackend> {
+    manager: Arc<SessionManager<B>>,
+    session_id: u32,
+}
+
+impl<B: NetconfBackend> Drop for SessionGuard<B> {
+    fn drop(&mut self) {
+        if let Some(entry) = self.manager.unregister(self.session_id) {
+            let backend = self.manager.backend.clone();
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                rt.spawn(async move { backend.session_closed(&entry.ctx).await });
+            }
+        }
+    }
+}
+
+impl<B: NetconfBackend> SessionManager<B> {
+    /// A manager with an empty session table.
+    pub fn new(backend: Arc<B>, limits: Limits) -> Arc<Self> {
+        Arc::new(SessionManager {
+            backend,
+            limits,
+            registry: Mutex::new(Registry {
+                next_id: 1,
+                sessions: HashMap::new(),
+            }),
+        })
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> &Arc<B> {
+        &self.backend
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    fn registry(&self) -> MutexGuard<'_, Registry> {
+        // A panic elsewhere cannot leave the table inconsistent (every
+        // update is a single map operation), so a poisoned lock is usable.
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Ids of the open sessions.
+    pub fn session_ids(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = self.registry().sessions.keys().copied().collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Whether another session may start now.
+    pub fn has_capacity(&self) -> bool {
+        self.registry().sessions.len() < self.limits.max_sessions
+    }
+
+    fn register(
+        &self,
+        user: String,
+        peer: Option<SocketAddr>,
+        kill: watch::Sender<bool>,
+    ) -> Result<SessionCtx, SessionError> {
+        let mut reg = self.registry();
+        if reg.sessions.len() >= self.limits.max_sessions {
+            return Err(SessionError::TooManySessions(self.limits.max_sessions));
+        }
+        let mut id = reg.next_id;
+        while id == 0 || reg.sessions.contains_key(&id) {
+            id = id.wrapping_add(1);
+        }
+        reg.next_id = id.wrapping_add(1);
+        let ctx = SessionCtx {
+            session_id: id,
+            user,
+            peer,
+        };
+        reg.sessions.insert(
+            id,
+            Entry {
+                ctx: ctx.clone(),
+                kill,
+                subscription: None,
+            },
+        );
+        Ok(ctx)
+    }
+
+    fn unregister(&self, id: u32) -> Option<Entry> {
+        self.registry().sessions.remove(&id)
+    }
+
+    /// Removes the session and lets the backend release its resources.
+    async fn finish(&self, id: u32) {
+        if let Some(entry) = self.unregister(id) {
+            self.backend.session_closed(&entry.ctx).await;
+        }
+    }
+
+    /// Sends a notification (the event's XML, top element with its
+    /// namespace) to every session subscribed to `stream`. Returns how many
+    /// sessions it was queued for.
+    pub fn notify(&self, stream: &str, event_time: SystemTime, content_xml: &str) -> usize {
+        let message: Arc<str> = Arc::from(notification(event_time, content_xml));
+        let reg = self.registry();
+        let mut delivered = 0;
+        for entry in reg.sessions.values() {
+            let Some(sub) = &entry.subscription else {
+                continue;
+            };
+            if sub.stream != stream {
+                continue;
+            }
+            if let Some(filter) = &sub.filter
+                && !self.backend.notification_matches(filter, content_xml)
+            {
+                continue;
+            }
+            match sub.tx.try_send(message.clone()) {
+                Ok(()) => delivered += 1,
+                Err(_) => tracing::warn!(
+                    session_id = entry.ctx.session_id,
+                    "notification queue full or closed; notification dropped"
+                ),
+            }
+        }
+        delivered
+    }
+
+    /// Runs one NETCONF session on `stream` for an authenticated `user`:
+    /// hello exchange, framing switch, then requests until the session ends.
+    pub async fn run_session<S>(
+        self: &Arc<Self>,
+        stream: S,
+        user: String,
+        peer: Option<SocketAddr>,
+    ) -> Result<SessionEnd, SessionError>
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let (kill_tx, mut kill_rx) = watch::channel(false);
+        let ctx = self.register(user, peer, kill_tx)?;
+        let _guard = SessionGuard {
+            manager: self.clone(),
+            session_id: ctx.session_id,
+        };
+        tracing::info!(session_id = ctx.session_id, user = %ctx.user, ?peer, "NETCONF session started");
+        let (rd, wr) = tokio::io::split(stream);
+        let mut reader = FrameReader::new(rd, self.limits.max_message_size);
+        let mut writer = FrameWriter::new(wr);
+        let result = self
+            .session_loop(&ctx, &mut reader, &mut writer, &mut kill_rx)
+            .await;
+        writer.shutdown().await;
+        self.finish(ctx.session_id).await;
+        match &result {
+            Ok(end) => tracing::info!(session_id = ctx.session_id, ?end, "NETCONF session ended"),
+            Err(e) => {
+                tracing::info!(session_id = ctx.session_id, error = %e, "NETCONF session ended")
+            }
+        }
+        result
+    }
+
+    async fn session_loop<S: AsyncRead + AsyncWrite>(
+        self: &Arc<Self>,
+        ctx: &SessionCtx,
+        reader: &mut FrameReader<ReadHalf<S>>,
+        writer: &mut FrameWriter<WriteHalf<S>>,
+        kill_rx: &mut watch::Receiver<bool>,
+    ) -> Result<SessionEnd, SessionError> {
+        let mut capabilities = vec![BASE_1_0.to_string(), BASE_1_1.to_string()];
+        for cap in self.backend.capabilities() {
+            if !capabilities.contains(&cap) {
+                capabilities.push(cap);
+            }
+        }
+        writer
+            .send(server_hello(&capabilities, ctx.session_id).into())
+            .await?;
+
+        let hello = tokio::select! {
+            _ = kill_rx.changed() => return Ok(SessionEnd::Killed),
+            r = tokio::time::timeout(self.limits.hello_timeout, reader.next()) => match r {
+                Err(_) => return Err(SessionError::HelloTimeout(self.limits.hello_timeout)),
+                Ok(Err(e)) => return Err(e.into()),
+                Ok(Ok(None)) => return Err(SessionError::NoHello),
+                Ok(Ok(Some(msg))) => msg,
+            },
+        };
+        let hello = Hello::parse(&hello)?;
+        hello.check_client()?;
+        let base11 = hello.supports_base_1_1();
+        if base11 {
+            reader.codec.set_framing(Framing::Chunked);
+            writer.codec.set_framing(Framing::Chunked);
+        }
+        tracing::debug!(session_id = ctx.session_id, base11, "hello exchanged");
+
+        let mut notifications: Option<mpsc::Receiver<Arc<str>>> = None;
+        loop {
+            tokio::select! {
+                biased;
+                _ = kill_rx.changed() => return Ok(SessionEnd::Killed),
+                n = recv_notification(&mut notifications) => match n {
+                    Some(n) => writer.send(Bytes::copy_from_slice(n.as_bytes())).await?,
+                    None => notifications = None,
+                },
+                msg = reader.next() => match msg {
+                    Ok(Some(msg)) => {
+                        let (reply, close) = self.handle_message(ctx, &msg, base11, &mut notifications).await;
+                        send_reply(writer, reply).await?;
+                        if close {
+                            return Ok(SessionEnd::Closed);
+                        }
+                    }
+                    Ok(None) => return Ok(SessionEnd::Disconnected),
+                    Err(FramingError::Io(e)) => return Err(FramingError::Io(e).into()),
+                    Err(FramingError::Truncated) => return Ok(SessionEnd::Disconnected),
+                    Err(e) => {
+                        tracing::warn!(session_id = ctx.session_id, error = %e, "framing error; closing session");
+                        let err = malformed(base11, format!("framing error: {e}"));
+                        let _ = writer.send(rpc_reply(&[], &ReplyBody::Errors(vec![err])).into()).await;
+                        return Ok(SessionEnd::FramingError);
+                    }
+                },
+            }
+        }
+    }
+
+    /// Answers one message. Returns the reply and whether to close afterwards.
+    async fn handle_message(
+        self: &Arc<Self>,
+        ctx: &SessionCtx,
+        msg: &[u8],
+        base11: bool,
+        notifications: &mut Option<mpsc::Receiver<Arc<str>>>,
+    ) -> (String, bool) {
+        let rpc = match parse_rpc(msg) {
+            Ok(rpc) => rpc,
+            Err(e) => {
+                tracing::debug!(session_id = ctx.session_id, error = %e, "rejected request");
+                let error = if e.malformed {
+                    malformed(base11, e.error.message.clone().unwrap_or_default())
+                } else {
+                    e.error
+                };
+                return (
+                    rpc_reply(&e.attributes, &ReplyBody::Errors(vec![error])),
+                    false,
+                );
+            }
+        };
+        tracing::debug!(session_id = ctx.session_id, message_id = %rpc.message_id, op = rpc.operation.name(), "rpc");
+        let b = &self.backend;
+        let mut close = false;
+        let result: BackendResult<ReplyBody> = match &rpc.operation {
+            Operation::Get {
+                filter,
+                with_defaults,
+            } => b
+                .get(ctx, filter.as_ref(), *with_defaults)
+                .await
+                .map(ReplyBody::Data),
+            Operation::GetConfig {
+                source,
+                filter,
+                with_defaults,
+            } => b
+                .get_config(ctx, *source, filter.as_ref(), *with_defaults)
+                .await
+                .map(ReplyBody::Data),
+            Operation::EditConfig(edit) => b.edit_config(ctx, edit).await.map(ok),
+            Operation::CopyConfig {
+                target,
+                source,
+                with_defaults,
+            } => b
+                .copy_config(ctx, target, source, *with_defaults)
+                .await
+                .map(ok),
+            Operation::DeleteConfig { target } => b.delete_config(ctx, target).await.map(ok),
+            Operation::Lock { target } => b.lock(ctx, *target).await.map(ok),
+            Operation::Unlock { target } => b.unlock(ctx, *target).await.map(ok),
+            Operation::Commit(commit) => b.commit(ctx, commit).await.map(ok),
+            Operation::CancelCommit { persist_id } => {
+                b.cancel_commit(ctx, persist_id.as_deref()).await.map(ok)
+            }
+            Operation::DiscardChanges => b.discard_changes(ctx).await.map(ok),
+            Operation::Validate { source } => b.validate(ctx, source).await.map(ok),
+            Operation::GetSchema(req) => b.get_schema(ctx, req).await.map(ReplyBody::SchemaText),
+            Operation::GetData(req) => b.get_data(ctx, req).await.map(ReplyBody::NmdaData),
+            Operation::EditData(req) => b.edit_data(ctx, req).await.map(ok),
+            Operation::Other {
+                namespace,
+                name,
+                xml,
+            } => b
+                .rpc(ctx, namespace.as_deref(), name, xml)
+                .await
+                .map(|out| out.map_or(ReplyBody::Ok, ReplyBody::Raw)),
+            Operation::CloseSession => {
+                // Release locks before answering, so the client sees them gone.
+                self.finish(ctx.session_id).await;
+                close = true;
+                Ok(ReplyBody::Ok)
+            }
+            Operation::KillSession { session_id } => {
+                self.kill_session(ctx, *session_id).await.map(ok)
+            }
+            Operation::CreateSubscription(req) => {
+                if notifications.is_some() {
+                    Err(RpcError::in_use("a subscription is already active on this session").into())
+                } else {
+                    match b.create_subscription(ctx, req).await {
+                        Ok(()) => {
+                            let (tx, rx) = mpsc::channel(self.limits.notification_queue.max(1));
+                            let mut reg = self.registry();
+                            if let Some(entry) = reg.sessions.get_mut(&ctx.session_id) {
+                                entry.subscription = Some(Subscription {
+                                    stream: req
+                                        .stream
+                                        .clone()
+                                        .unwrap_or_else(|| NETCONF_STREAM.to_string()),
+                                    filter: req.filter.clone(),
+                                    tx,
+                                });
+                            }
+                            *notifications = Some(rx);
+                            Ok(ReplyBody::Ok)
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+            }
+        };
+        let body = result.unwrap_or_else(|RpcErrors(errors)| {
+            if errors.is_empty() {
+                ReplyBody::Errors(vec![RpcError::operation_failed("the operation failed")])
+            } else {
+                ReplyBody::Errors(errors)
+            }
+        });
+        (rpc_reply(&rpc.attributes, &body), close)
+    }
+
+    async fn kill_session(&self, ctx: &SessionCtx, target: u32) -> BackendResult<()> {
+        if target == ctx.session_id {
+            return Err(
+                RpcError::invalid_value("a session cannot kill itself; use close-session")
+                    .with_info(ErrorInfo::BadElement("session-id".into()))
+                    .into(),
+            );
+        }
+        let Some(entry) = self.unregister(target) else {
+            return Err(
+                RpcError::invalid_value(format!("no session with id {target}"))
+                    .with_info(ErrorInfo::BadElement("session-id".into()))
+                    .into(),
+            );
+        };
+        tracing::info!(session_id = ctx.session_id, killed = target, "kill-session");
+        let _ = entry.kill.send(true);
+        self.backend.session_closed(&entry.ctx).await;
+        Ok(())
+    }
+}
+
+fn ok(_: ()) -> ReplyBody {
+    ReplyBody::Ok
+}
+
+/// `malformed-message` is new in base:1.1 and must not go to base:1.0 clients
+/// (RFC 6241 Appendix A); those get `operation-failed`.
+fn malformed(base11: bool, message: String) -> RpcError {
+    if base11 {
+        RpcError::malformed_message(message)
+    } else {
+        RpcError::new(ErrorType::Rpc, ErrorTag::OperationFailed).with_message(message)
+    }
+}
+
+async fn recv_notification(rx: &mut Option<mpsc::Receiver<Arc<str>>>) -> Option<Arc<str>> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Sends a reply; a reply that cannot be framed (an end-of-message session
+/// and a payload containing `]]>]]>`) is replaced by an rpc-error.
+async fn send_reply<W: AsyncWrite + Unpin>(
+    writer: &mut FrameWriter<W>,
+    reply: String,
+) -> Result<(), FramingError> {
+    match writer.send(reply.into()).await {
+        Err(FramingError::DelimiterInMessage) => {
+            let err = RpcError::operation_failed(
+                "the reply contains ']]>]]>' and cannot be sent with end-of-message framing",
+            );
+            writer
+                .send(rpc_reply(&[], &ReplyBody::Errors(vec![err])).into())
+                .await
+        }
+        other => other,
+    }
+}
+
+/// Minimal frame reader/writer on top of [`NetconfCodec`] (no extra
+/// dependencies; reading is cancel-safe because partial input stays in the buffer).
+mod frames {
+    use super::*;
+    use tokio_util::codec::{Decoder, Encoder};
+
+    pub struct FrameReader<R> {
+        inner: R,
+        buf: BytesMut,
+        pub codec: NetconfCodec,
+        eof: bool,
+    }
+
+    impl<R: AsyncRead + Unpin> FrameReader<R> {
+        pub fn new(inner: R, max_message_size: usize) -> Self {
+            FrameReader {
+                inner,
+                buf: BytesMut::with_capacity(8192),
+                codec: NetconfCodec::new(max_message_size),
+                eof: false,
+            }
+        }
+
+        /// The next message, `None` at a clean end of stream.
+        pub async fn next(&mut self) -> Result<Option<Bytes>, FramingError> {
+            loop {
+                if self.eof {
+                    return self.codec.decode_eof(&mut self.buf);
+                }
+                if let Some(msg) = self.codec.decode(&mut self.buf)? {
+                    return Ok(Some(msg));
+                }
+                self.buf.reserve(8192);
+                if self.inner.read_buf(&mut self.buf).await? == 0 {
+                    self.eof = true;
+                }
+            }
+        }
+    }
+
+    pub struct FrameWriter<W> {
+        inner: W,
+        buf: BytesMut,
+        pub codec: NetconfCodec,
+    }
+
+    impl<W: AsyncWrite + Unpin> FrameWriter<W> {
+        pub fn new(inner: W) -> Self {
+            FrameWriter {
+                inner,
+                buf: BytesMut::new(),
+                codec: NetconfCodec::default(),
+            }
+        }
+
+        pub async fn send(&mut self, msg: Bytes) -> Result<(), FramingError> {
+            self.buf.clear();
+            self.codec.encode(msg, &mut self.buf)?;
+            self.inner.write_all(&self.buf).await?;
+            self.inner.flush().await?;
+            Ok(())
+        }
+
+        pub async fn shutdown(&mut self) {
+            let _ = self.inner.shutdown().await;
+        }
+    }
+}
