@@ -1,0 +1,408 @@
+//! Pipeline tests with an in-memory lease store: one or more per message type.
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use dhcp_lease::{LeaseState, Memfile4};
+use dhcp_packet::v4::code;
+use dhcp_packet::{MessageType4, Pkt4};
+
+use super::*;
+use crate::config::ServerConfig;
+
+const NOW: i64 = 1_800_000_000;
+const SRV: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
+
+fn state(text: &str) -> ServerState {
+    let e = kea_config::parse_str(text, "t").unwrap();
+    let cfg = Arc::new(ServerConfig::from_element(&e).unwrap());
+    ServerState::new(
+        cfg,
+        Arc::new(Memfile4::in_memory()),
+        Stats::new(),
+        vec![SRV],
+        Ports::default(),
+        Arc::new(AtomicBool::new(false)),
+    )
+}
+
+const BASIC: &str = r#"{"Dhcp4": {
+    "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
+    "interfaces-config": {"interfaces": ["eth0"]},
+    "option-data": [{"name": "domain-name-servers", "data": "192.0.2.53"},
+                    {"name": "domain-name", "data": "global.example"}],
+    "subnet4": [{"id": 1, "subnet": "192.0.2.0/24",
+                 "pools": [{"pool": "192.0.2.10 - 192.0.2.12",
+                            "option-data": [{"name": "domain-name", "data": "pool.example"}]}],
+                 "option-data": [{"name": "routers", "data": "192.0.2.1"},
+                                 {"name": "ntp-servers", "data": "192.0.2.123", "always-send": true}],
+                 "reservations": [{"hw-address": "0a:00:00:00:00:99", "ip-address": "192.0.2.50",
+                                   "hostname": "special", "option-data": [{"name": "domain-name", "data": "host.example"}]}]
+    }]
+}}"#;
+
+fn mac(n: u8) -> [u8; 6] {
+    [0x0a, 0, 0, 0, 0, n]
+}
+
+fn query(t: MessageType4, n: u8) -> Pkt4 {
+    let mut q = Pkt4::new(1, 0x1000 + u32::from(n));
+    q.set_hwaddr(1, &mac(n)).unwrap();
+    q.set_message_type(t);
+    q
+}
+
+fn meta() -> RecvMeta {
+    let mut m = RecvMeta::test("eth0", 2, SRV, Ipv4Addr::UNSPECIFIED);
+    m.remote_mac = Some([0; 6]);
+    m
+}
+
+fn run(st: &ServerState, q: &Pkt4) -> Outcome {
+    process_at(st, q, &meta(), NOW).0
+}
+
+fn reply(st: &ServerState, q: &Pkt4) -> (Pkt4, SendMeta) {
+    match run(st, q) {
+        Outcome::Reply(p, m) => (p, m),
+        other => panic!("expected a reply, got {other:?}"),
+    }
+}
+
+fn dora(st: &ServerState, n: u8) -> Ipv4Addr {
+    let (offer, _) = reply(st, &query(MessageType4::Discover, n));
+    assert_eq!(offer.message_type(), Some(MessageType4::Offer));
+    let mut req = query(MessageType4::Request, n);
+    req.set_server_id(SRV);
+    req.options
+        .set(code::REQUESTED_ADDRESS, &offer.yiaddr.octets());
+    let (ack, _) = reply(st, &req);
+    assert_eq!(ack.message_type(), Some(MessageType4::Ack), "{ack:?}");
+    assert_eq!(ack.yiaddr, offer.yiaddr);
+    ack.yiaddr
+}
+
+#[test]
+fn discover_offers_with_options_and_timers() {
+    let st = state(BASIC);
+    let mut q = query(MessageType4::Discover, 1);
+    q.options.set(code::PARAMETER_REQUEST_LIST, &[1, 3, 6, 15]);
+    let (offer, dest) = reply(&st, &q);
+    assert_eq!(offer.message_type(), Some(MessageType4::Offer));
+    assert_eq!(offer.yiaddr, Ipv4Addr::new(192, 0, 2, 10));
+    assert_eq!(offer.server_id(), Some(SRV));
+    assert_eq!(offer.lease_time(), Some(4000));
+    assert_eq!(offer.u32_option(code::RENEWAL_TIME), Some(1000));
+    assert_eq!(offer.u32_option(code::REBINDING_TIME), Some(2000));
+    assert_eq!(
+        offer.options.get(code::SUBNET_MASK),
+        Some(&[255, 255, 255, 0][..])
+    );
+    assert_eq!(offer.options.get(code::ROUTERS), Some(&[192, 0, 2, 1][..]));
+    assert_eq!(
+        offer.options.get(code::DOMAIN_NAME_SERVERS),
+        Some(&[192, 0, 2, 53][..])
+    );
+    // Pool beats global.
+    assert_eq!(
+        offer.options.get(code::DOMAIN_NAME),
+        Some(&b"pool.example"[..])
+    );
+    // always-send without being requested.
+    assert_eq!(offer.options.get(42), Some(&[192, 0, 2, 123][..]));
+    // Raw socket, no broadcast flag: unicast to chaddr.
+    assert_eq!(dest.dst_addr, Ipv4Addr::new(192, 0, 2, 10));
+    assert_eq!(dest.dst_mac, Some(mac(1)));
+    // Discover allocates nothing.
+    assert!(st.leases.is_empty());
+    assert_eq!(st.stats.value("pkt4-offer-sent"), Some(1));
+    assert_eq!(st.stats.value("pkt4-discover-received"), Some(1));
+}
+
+#[test]
+fn request_selecting_allocates_and_counts() {
+    let st = state(BASIC);
+    let a = dora(&st, 1);
+    let l = st.leases.get(a).unwrap();
+    assert_eq!(l.hw_bytes(), &mac(1));
+    assert_eq!(l.valid_lifetime, 4000);
+    assert_eq!(l.cltt, NOW);
+    assert_eq!(st.stats.value("subnet[1].assigned-addresses"), Some(1));
+    assert_eq!(st.stats.value("subnet[1].total-addresses"), Some(3));
+    assert_eq!(st.stats.value("cumulative-assigned-addresses"), Some(1));
+    assert_eq!(st.stats.value("pkt4-ack-sent"), Some(1));
+    // Second client gets another address; the same client gets its lease again.
+    let b = dora(&st, 2);
+    assert_ne!(a, b);
+    let (offer, _) = reply(&st, &query(MessageType4::Discover, 1));
+    assert_eq!(offer.yiaddr, a);
+}
+
+#[test]
+fn pool_exhaustion_drops_discover() {
+    let st = state(BASIC);
+    for n in 1..=3 {
+        dora(&st, n);
+    }
+    match run(&st, &query(MessageType4::Discover, 4)) {
+        Outcome::Drop(Drop::AllocFailed) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(st.stats.value("v4-allocation-fail"), Some(1));
+    assert_eq!(st.stats.value("pkt4-receive-drop"), Some(1));
+}
+
+#[test]
+fn request_for_address_of_another_client_is_naked() {
+    let st = state(BASIC);
+    let a = dora(&st, 1);
+    let mut req = query(MessageType4::Request, 2);
+    req.set_server_id(SRV);
+    req.options.set(code::REQUESTED_ADDRESS, &a.octets());
+    let (nak, dest) = reply(&st, &req);
+    assert_eq!(nak.message_type(), Some(MessageType4::Nak));
+    assert_eq!(nak.yiaddr, Ipv4Addr::UNSPECIFIED);
+    assert!(nak.lease_time().is_none());
+    assert_eq!(dest.dst_addr, Ipv4Addr::BROADCAST);
+    assert_eq!(st.stats.value("pkt4-nak-sent"), Some(1));
+    // Outside the subnet.
+    req.options.set(code::REQUESTED_ADDRESS, &[10, 0, 0, 1]);
+    assert_eq!(reply(&st, &req).0.message_type(), Some(MessageType4::Nak));
+}
+
+#[test]
+fn renew_and_rebind_extend_lease() {
+    let mut text = BASIC.replace(
+        "\"valid-lifetime\": 4000",
+        "\"valid-lifetime\": 4000, \"cache-threshold\": 0.0",
+    );
+    text.push(' ');
+    let st = state(&text);
+    let a = dora(&st, 1);
+    let mut renew = query(MessageType4::Request, 1);
+    renew.ciaddr = a;
+    let mut m = meta();
+    m.local_addr = SRV;
+    m.remote_addr = a;
+    let (ack, dest) = match process_at(&st, &renew, &m, NOW + 100).0 {
+        Outcome::Reply(p, d) => (p, d),
+        o => panic!("{o:?}"),
+    };
+    assert_eq!(ack.message_type(), Some(MessageType4::Ack));
+    assert_eq!(ack.yiaddr, a);
+    assert_eq!(dest.dst_addr, a);
+    assert_eq!(st.leases.get(a).unwrap().cltt, NOW + 100);
+    assert_eq!(st.stats.value("subnet[1].assigned-addresses"), Some(1));
+}
+
+#[test]
+fn lease_cache_reuses_young_lease() {
+    let st = state(BASIC); // cache-threshold defaults to 0.25
+    let a = dora(&st, 1);
+    let mut renew = query(MessageType4::Request, 1);
+    renew.ciaddr = a;
+    let (ack, _) = match process_at(&st, &renew, &meta(), NOW + 100).0 {
+        Outcome::Reply(p, d) => (p, d),
+        o => panic!("{o:?}"),
+    };
+    assert_eq!(ack.lease_time(), Some(3900));
+    assert_eq!(st.leases.get(a).unwrap().cltt, NOW);
+    assert_eq!(st.stats.value("v4-lease-reuses"), Some(1));
+}
+
+#[test]
+fn init_reboot_rules() {
+    let st = state(BASIC);
+    // Unknown client, not authoritative: silence.
+    let mut q = query(MessageType4::Request, 7);
+    q.options.set(code::REQUESTED_ADDRESS, &[192, 0, 2, 11]);
+    assert!(matches!(
+        run(&st, &q),
+        Outcome::Drop(Drop::InitRebootUnknown)
+    ));
+    // Known client asking for another address: NAK.
+    let a = dora(&st, 7);
+    let other = if a == Ipv4Addr::new(192, 0, 2, 11) {
+        [192, 0, 2, 12]
+    } else {
+        [192, 0, 2, 11]
+    };
+    q.options.set(code::REQUESTED_ADDRESS, &other);
+    assert_eq!(reply(&st, &q).0.message_type(), Some(MessageType4::Nak));
+    // Its own address: ACK.
+    q.options.set(code::REQUESTED_ADDRESS, &a.octets());
+    assert_eq!(reply(&st, &q).0.message_type(), Some(MessageType4::Ack));
+    // Authoritative: unknown client gets a NAK.
+    let st = state(&BASIC.replace(
+        "\"valid-lifetime\": 4000",
+        "\"valid-lifetime\": 4000, \"authoritative\": true",
+    ));
+    let mut q = query(MessageType4::Request, 8);
+    q.options.set(code::REQUESTED_ADDRESS, &[192, 0, 2, 11]);
+    assert_eq!(reply(&st, &q).0.message_type(), Some(MessageType4::Nak));
+}
+
+#[test]
+fn release_deletes_only_own_lease() {
+    let st = state(BASIC);
+    let a = dora(&st, 1);
+    let mut rel = query(MessageType4::Release, 2);
+    rel.ciaddr = a;
+    rel.set_server_id(SRV);
+    assert!(matches!(run(&st, &rel), Outcome::Done));
+    assert!(
+        st.leases.get(a).is_some(),
+        "another client cannot release it"
+    );
+    let mut rel = query(MessageType4::Release, 1);
+    rel.ciaddr = a;
+    rel.set_server_id(SRV);
+    assert!(matches!(run(&st, &rel), Outcome::Done));
+    assert!(st.leases.get(a).is_none());
+    assert_eq!(st.stats.value("subnet[1].assigned-addresses"), Some(0));
+    assert_eq!(st.stats.value("pkt4-release-received"), Some(2));
+    // Without server id: dropped (RFC 2131 MUST).
+    let mut rel = query(MessageType4::Release, 1);
+    rel.ciaddr = a;
+    assert!(matches!(run(&st, &rel), Outcome::Drop(Drop::Rfc(_))));
+}
+
+#[test]
+fn decline_puts_address_on_probation() {
+    let st = state(BASIC);
+    let a = dora(&st, 1);
+    let mut dec = query(MessageType4::Decline, 1);
+    dec.set_server_id(SRV);
+    dec.options.set(code::REQUESTED_ADDRESS, &a.octets());
+    assert!(matches!(run(&st, &dec), Outcome::Done));
+    let l = st.leases.get(a).unwrap();
+    assert_eq!(l.state, LeaseState::DECLINED);
+    assert_eq!(l.valid_lifetime, 86400);
+    assert!(l.hw_address.is_none());
+    assert_eq!(st.stats.value("declined-addresses"), Some(1));
+    assert_eq!(st.stats.value("subnet[1].declined-addresses"), Some(1));
+    // The declined address is not offered again while on probation.
+    let (offer, _) = reply(&st, &query(MessageType4::Discover, 1));
+    assert_ne!(offer.yiaddr, a);
+}
+
+#[test]
+fn inform_gets_options_without_lease() {
+    let st = state(BASIC);
+    let mut q = query(MessageType4::Inform, 3);
+    q.ciaddr = Ipv4Addr::new(192, 0, 2, 77);
+    q.options.set(code::PARAMETER_REQUEST_LIST, &[3, 15]);
+    let mut m = meta();
+    m.local_addr = SRV;
+    m.remote_addr = q.ciaddr;
+    let (ack, dest) = match process_at(&st, &q, &m, NOW).0 {
+        Outcome::Reply(p, d) => (p, d),
+        o => panic!("{o:?}"),
+    };
+    assert_eq!(ack.message_type(), Some(MessageType4::Ack));
+    assert_eq!(ack.yiaddr, Ipv4Addr::UNSPECIFIED);
+    assert_eq!(ack.ciaddr, q.ciaddr);
+    assert!(ack.lease_time().is_none());
+    assert_eq!(ack.options.get(code::ROUTERS), Some(&[192, 0, 2, 1][..]));
+    assert_eq!(
+        ack.options.get(code::DOMAIN_NAME),
+        Some(&b"global.example"[..])
+    );
+    assert_eq!(dest.dst_addr, q.ciaddr);
+    assert!(st.leases.is_empty());
+}
+
+#[test]
+fn reservation_wins_with_host_options() {
+    let st = state(BASIC);
+    let mut q = query(MessageType4::Discover, 0x99);
+    q.options.set(code::PARAMETER_REQUEST_LIST, &[12, 15]);
+    let (offer, _) = reply(&st, &q);
+    assert_eq!(offer.yiaddr, Ipv4Addr::new(192, 0, 2, 50));
+    assert_eq!(
+        offer.options.get(code::DOMAIN_NAME),
+        Some(&b"host.example"[..])
+    );
+    assert_eq!(offer.options.get(code::HOST_NAME), Some(&b"special"[..]));
+    // Another client may not request the reserved address.
+    let mut req = query(MessageType4::Request, 5);
+    req.set_server_id(SRV);
+    req.options.set(code::REQUESTED_ADDRESS, &[192, 0, 2, 50]);
+    assert_eq!(reply(&st, &req).0.message_type(), Some(MessageType4::Nak));
+}
+
+#[test]
+fn sanity_and_server_id_checks() {
+    let st = state(BASIC);
+    let mut q = query(MessageType4::Discover, 1);
+    q.set_server_id(SRV);
+    assert!(matches!(run(&st, &q), Outcome::Drop(Drop::Rfc(_))));
+    let mut q = query(MessageType4::Request, 1);
+    q.set_server_id(Ipv4Addr::new(203, 0, 113, 9));
+    q.options.set(code::REQUESTED_ADDRESS, &[192, 0, 2, 10]);
+    assert!(matches!(run(&st, &q), Outcome::Drop(Drop::ForeignServerId)));
+    let q = query(MessageType4::Offer, 1);
+    assert!(matches!(run(&st, &q), Outcome::Drop(Drop::Unsupported(_))));
+    assert_eq!(st.stats.value("pkt4-offer-received"), Some(1));
+    let mut q = query(MessageType4::Discover, 1);
+    q.options.remove(code::MESSAGE_TYPE);
+    assert!(matches!(run(&st, &q), Outcome::Drop(Drop::Bootp)));
+    let mut q = query(MessageType4::Discover, 1);
+    q.set_hwaddr(1, &[]).unwrap();
+    assert!(matches!(run(&st, &q), Outcome::Drop(Drop::Rfc(_))));
+    let q = query(MessageType4::Other(99), 1);
+    assert!(matches!(run(&st, &q), Outcome::Drop(Drop::UnknownType(99))));
+    st.disabled
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(matches!(
+        run(&st, &query(MessageType4::Discover, 1)),
+        Outcome::Drop(Drop::Disabled)
+    ));
+}
+
+#[test]
+fn relayed_query_uses_relay_subnet_and_answers_relay() {
+    let st = state(
+        r#"{"Dhcp4": {"subnet4": [
+        {"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}]},
+        {"id": 2, "subnet": "10.0.0.0/24", "pools": [{"pool": "10.0.0.10 - 10.0.0.20"}],
+         "relay": {"ip-addresses": ["192.0.2.2"]}}]}}"#,
+    );
+    let mut q = query(MessageType4::Discover, 1);
+    q.giaddr = Ipv4Addr::new(192, 0, 2, 2);
+    q.options
+        .set(code::RELAY_AGENT_INFO, &[1, 3, b'a', b'b', b'c']);
+    let (offer, dest) = reply(&st, &q);
+    assert_eq!(offer.yiaddr, Ipv4Addr::new(10, 0, 0, 10));
+    assert_eq!(offer.giaddr, q.giaddr);
+    assert_eq!(
+        offer.options.get(code::RELAY_AGENT_INFO),
+        Some(&[1, 3, b'a', b'b', b'c'][..])
+    );
+    assert_eq!((dest.dst_addr, dest.dst_port), (q.giaddr, 67));
+}
+
+#[test]
+fn client_id_matching() {
+    let st = state(BASIC);
+    let mut q = query(MessageType4::Discover, 1);
+    q.options.set(code::CLIENT_ID, &[1, 2, 3]);
+    let (offer, _) = reply(&st, &q);
+    assert_eq!(offer.client_id(), Some(&[1, 2, 3][..]));
+    let mut req = query(MessageType4::Request, 1);
+    req.options.set(code::CLIENT_ID, &[1, 2, 3]);
+    req.set_server_id(SRV);
+    req.options
+        .set(code::REQUESTED_ADDRESS, &offer.yiaddr.octets());
+    let (ack, _) = reply(&st, &req);
+    assert_eq!(ack.message_type(), Some(MessageType4::Ack));
+    // Same client-id, new MAC (card replaced): same lease.
+    let mut q2 = query(MessageType4::Discover, 2);
+    q2.options.set(code::CLIENT_ID, &[1, 2, 3]);
+    assert_eq!(reply(&st, &q2).0.yiaddr, offer.yiaddr);
+    // Same MAC, other client-id: a different client.
+    let mut q3 = query(MessageType4::Discover, 1);
+    q3.options.set(code::CLIENT_ID, &[9, 9]);
+    assert_ne!(reply(&st, &q3).0.yiaddr, offer.yiaddr);
+}
