@@ -358,11 +358,11 @@ impl<L: MemfileLease> Core<L> {
             .collect()
     }
 
-    /// Addresses of expired-reclaimed leases that expired before `before`.
-    pub(crate) fn reclaimed_before(&self, before: i64) -> Vec<L::Addr> {
+    /// Addresses of expired-reclaimed leases that expired at or before `limit`.
+    pub(crate) fn reclaimed_until(&self, limit: i64) -> Vec<L::Addr> {
         self.reclaimed
             .iter()
-            .take_while(|(e, _)| *e < before)
+            .take_while(|(e, _)| *e <= limit)
             .map(|(_, a)| *a)
             .collect()
     }

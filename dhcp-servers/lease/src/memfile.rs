@@ -402,7 +402,7 @@ impl<L: MemfileLease> LeaseStore for Memfile<L> {
 
     fn delete_expired_reclaimed(&self, now: i64, secs: u32) -> Result<u64, StoreError> {
         let mut st = self.shared.write();
-        let victims = st.core.reclaimed_before(now.saturating_sub(secs as i64));
+        let victims = st.core.reclaimed_until(now.saturating_sub(secs as i64));
         let mut n = 0;
         for a in victims {
             if Shared::delete_locked(&mut st, a)?.is_some() {
@@ -649,8 +649,8 @@ mod tests {
         }
         assert_eq!(s.get_expired(1104, 0).len(), 1);
         // Reclaimed ones expired at 1101 and 1102: hold 10 s.
-        assert_eq!(s.delete_expired_reclaimed(1111, 10).unwrap(), 0);
-        assert_eq!(s.delete_expired_reclaimed(1112, 10).unwrap(), 1);
+        assert_eq!(s.delete_expired_reclaimed(1110, 10).unwrap(), 0);
+        assert_eq!(s.delete_expired_reclaimed(1111, 10).unwrap(), 1);
         assert_eq!(s.delete_expired_reclaimed(1200, 10).unwrap(), 1);
         assert_eq!(s.len(), 4);
         s.check_consistency();

@@ -90,8 +90,8 @@ pub trait LeaseStore: Send + Sync {
     /// Leases that expired before `now` and are not yet reclaimed, oldest first; at most
     /// `limit` (0 = no limit).
     fn get_expired(&self, now: i64, limit: usize) -> Vec<Arc<Self::Lease>>;
-    /// Delete expired-reclaimed leases that expired more than `secs` seconds before `now`;
-    /// returns how many.
+    /// Delete expired-reclaimed leases that expired at least `secs` seconds before `now`
+    /// (expire <= now - secs, as Kea); returns how many.
     fn delete_expired_reclaimed(&self, now: i64, secs: u32) -> Result<u64, StoreError>;
     /// Delete all leases of a subnet (`Some`) or all leases (`None`); returns how many.
     fn wipe(&self, subnet_id: Option<SubnetId>) -> Result<u64, StoreError>;
