@@ -690,14 +690,17 @@ fn read_field(
         DataType::Fqdn => {
             let n = decode_name(rest)
                 .map_err(|e| malformed(def, format!("invalid domain name: {e}")))?;
-            if !n.fully_qualified && !last {
-                return Err(malformed(def, "domain name is not terminated".into()));
+            // Option fields carry full names; partial names only occur in the client
+            // FQDN options, which have their own types (`ClientFqdn`, `ClientFqdn6`).
+            if !n.fully_qualified {
+                return Err(malformed(
+                    def,
+                    "domain name is not terminated by the root label".into(),
+                ));
             }
             take(def, rest, n.consumed, t)?;
             out.push_str(&n.text);
-            if n.fully_qualified {
-                out.push('.');
-            }
+            out.push('.');
         }
         DataType::Binary => {
             let b = take(def, rest, rest.len(), t)?;
