@@ -15,6 +15,14 @@
 //!   lines (default pattern `%D{%Y-%m-%d %H:%M:%S.%q} %-5p [%c/%i.%t] %m\n`) to stdout,
 //!   stderr, syslog or rotating files.
 //!
+//! ```
+//! use kea_log::{kea_log, loggers, messages};
+//! kea_log::init("kea-dhcp4", false).expect("no other subscriber");
+//! kea_log!(loggers::DHCP4, messages::DHCP4_STARTED, "3.0.0");
+//! // DEBUG 40 is below the default INFO: nothing is formatted or written.
+//! kea_log!("packets", messages::DHCP4_BUFFER_RECEIVED, "192.0.2.1", 68, "192.0.2.2", 67, "eth0");
+//! ```
+//!
 //! Inheritance: a logger without an entry uses its nearest configured ancestor's
 //! severity and outputs, up to the root logger (INFO to stdout when not configured).
 //! A configured logger with `output-options` writes only there (not also to its

@@ -547,6 +547,75 @@ pub(crate) mod tests {
         init("kea-dhcp4", false).unwrap();
     }
 
+    struct Counted<'a>(&'a std::sync::atomic::AtomicUsize);
+
+    impl fmt::Display for Counted<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            f.write_str("counted")
+        }
+    }
+
+    #[test]
+    fn filtered_messages_neither_evaluate_nor_format_arguments() {
+        let _g = lock();
+        init("kea-dhcp4", false).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        configure(
+            dir.path(),
+            json!([{"name": "kea-dhcp4", "severity": "INFO",
+                "output-options": [{"output": "c.log", "pattern": "%m\n"}]}]),
+        );
+        let formatted = std::sync::atomic::AtomicUsize::new(0);
+        let evaluated = std::sync::atomic::AtomicUsize::new(0);
+        let arg = || {
+            evaluated.fetch_add(1, Ordering::SeqCst);
+            Counted(&formatted)
+        };
+        crate::kea_log!(loggers::PACKETS, messages::DHCP4_BUFFER_WAIT_SIGNAL, arg());
+        crate::kea_log!(loggers::PACKETS, messages::DHCP4_QUERY_DATA, arg(), arg());
+        assert_eq!(
+            (
+                evaluated.load(Ordering::SeqCst),
+                formatted.load(Ordering::SeqCst)
+            ),
+            (0, 0)
+        );
+        crate::kea_log!(
+            loggers::LEASES,
+            messages::DHCP4_LEASE_ALLOC,
+            arg(),
+            "10.0.0.1",
+            60
+        );
+        assert_eq!(
+            (
+                evaluated.load(Ordering::SeqCst),
+                formatted.load(Ordering::SeqCst)
+            ),
+            (1, 1)
+        );
+        assert_eq!(
+            read(dir.path(), "c.log"),
+            "DHCP4_LEASE_ALLOC counted: lease 10.0.0.1 has been allocated for 60 seconds\n"
+        );
+        init("kea-dhcp4", false).unwrap();
+    }
+
+    #[test]
+    fn syslog_output_accepts_messages() {
+        let _g = lock();
+        init("kea-dhcp4", false).unwrap();
+        let c = parse_loggers(
+            &json!([{"name": "kea-dhcp4", "severity": "INFO", "output-options": [{"output": "syslog:local7"}]}]),
+            &LogFilePolicy::Unrestricted,
+        )
+        .unwrap();
+        apply(&c).unwrap();
+        crate::kea_log!(loggers::DHCP4, messages::DHCP4_NOT_RUNNING);
+        init("kea-dhcp4", false).unwrap();
+    }
+
     #[test]
     fn failed_apply_changes_nothing() {
         let _g = lock();
