@@ -14,6 +14,8 @@
 //! [`Loaded`] = config + warnings; `to_element` = config-get; `config_hash`):
 //! * [`Dhcp4Config`]: typed view of every keyword of ARM §29.1, with inheritance helpers
 //!   ([`Dhcp4Config::effective_params`], [`Dhcp4Config::effective_ddns`]).
+//! * [`Dhcp6Config`]: the same for §29.2 (pd-pools, server-id, preferred lifetimes).
+//! * [`NetconfConfig`]: §29.5 plus our `netconf-server` extension (SSH listener, users).
 //!
 //! Every keyword is checked against per-context tables: unknown keywords, wrong types,
 //! out-of-range numbers and invalid enumeration values are errors with positions.
@@ -43,6 +45,14 @@ pub use model::common::{
 pub use model::dhcp4::{
     Compatibility4, ConfigControl, Dhcp4Config, DhcpSocketType, InterfacesConfig4, NetworkParams4,
     OutboundInterface, Pool4, Reservation4, SharedNetwork4, Subnet4, Subnet4o6,
+};
+pub use model::dhcp6::{
+    Dhcp6Config, DuidType, InterfacesConfig6, MAC_SOURCES, NetworkParams6, PdPool, Pool6,
+    Reservation6, ServerId, SharedNetwork6, Subnet6,
+};
+pub use model::netconf::{
+    ManagedServer, ManagedService, NetconfConfig, NetconfControlSocket, NetconfServer,
+    NetconfSocketType, NetconfUser, NetconfUserAuth,
 };
 pub use parser::{
     MAX_INCLUDE_DEPTH, Parsed, STRING_ORIGIN, parse_file, parse_file_with_warnings, parse_str,

@@ -94,3 +94,54 @@ fn kea4_examples() {
         },
     );
 }
+
+#[test]
+fn kea6_examples() {
+    check_all(
+        "kea6",
+        |p| {
+            kea_config::Dhcp6Config::from_file(p)
+                .map(|l| l.config)
+                .map_err(|e| e.to_string())
+        },
+        kea_config::Dhcp6Config::to_element,
+        |e| {
+            kea_config::Dhcp6Config::from_root(e)
+                .map(|l| l.config)
+                .map_err(|e| e.to_string())
+        },
+    );
+}
+
+#[test]
+fn netconf_examples() {
+    check_all(
+        "netconf",
+        |p| {
+            kea_config::NetconfConfig::from_file(p)
+                .map(|l| l.config)
+                .map_err(|e| e.to_string())
+        },
+        kea_config::NetconfConfig::to_element,
+        |e| {
+            kea_config::NetconfConfig::from_root(e)
+                .map(|l| l.config)
+                .map_err(|e| e.to_string())
+        },
+    );
+}
+
+#[test]
+fn netconf_walkthrough_boot_config() {
+    let Some(dir) = examples_dir("netconf/kea-dhcp6-operations") else {
+        return;
+    };
+    let boot = kea_config::Dhcp6Config::from_file(dir.join("boot.json")).unwrap();
+    assert_eq!(boot.config.control_sockets.len(), 1);
+    let nc = kea_config::NetconfConfig::from_file(dir.join("netconf.json")).unwrap();
+    assert!(
+        nc.config
+            .managed_server(kea_config::ManagedService::Dhcp6)
+            .is_some()
+    );
+}

@@ -2,4 +2,6 @@
 
 pub(crate) mod common;
 pub(crate) mod dhcp4;
+pub(crate) mod dhcp6;
+pub(crate) mod netconf;
 pub(crate) mod read;
