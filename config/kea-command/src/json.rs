@@ -74,7 +74,7 @@ fn write_key(out: &mut String, key: &str) {
 }
 
 /// Kea's `StringElement::toJSON`: named escapes, `\u00XX` for control bytes and for every byte of a
-/// multi-byte UTF-8 sequence (Kea strings are Latin-1 byte strings).
+/// multi-byte UTF-8 sequence (Kea strings are Latin-1 byte strings), and for DEL (0x7f).
 fn write_string(out: &mut String, s: &str) {
     out.push('"');
     for &b in s.as_bytes() {
@@ -86,7 +86,7 @@ fn write_string(out: &mut String, s: &str) {
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
-            b if !(0x20..0x80).contains(&b) => {
+            b if !(0x20..0x7f).contains(&b) => {
                 let _ = write!(out, "\\u{:04x}", b);
             }
             b => out.push(b as char),
@@ -95,8 +95,20 @@ fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Formats a double like C++ `std::ostream << double` with default flags (`%g`, precision 6).
+/// Formats a double as Kea does: C++ `std::ostream << double` (`%g`, precision 6), then `.0`
+/// appended when there is no '.' (`1.0`, `123456.0`). Kea also appends it after an exponent
+/// (`1e+06.0`), which is not JSON; there we keep `1e+06`.
 pub fn format_double_like_cpp(v: f64) -> String {
+    let s = format_g6(v);
+    if s.contains(['.', 'e', 'n', 'i']) {
+        s
+    } else {
+        s + ".0"
+    }
+}
+
+/// C++ `%g` with precision 6.
+fn format_g6(v: f64) -> String {
     if v.is_nan() {
         return "nan".into();
     }
@@ -147,15 +159,20 @@ pub fn parse_command_text(text: &str) -> Result<Value, JsonError> {
     serde_json::from_str::<Value>(&cleaned).map_err(|e| describe_serde_error(&cleaned, &e))
 }
 
-/// Same as [`parse_command_text`] for raw bytes (invalid UTF-8 is an error).
+/// Same as [`parse_command_text`] for raw bytes. Bytes that are not UTF-8 are read as Latin-1
+/// characters (Kea takes strings as byte strings and accepts them).
 pub fn parse_command_bytes(bytes: &[u8]) -> Result<Value, JsonError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        JsonError(format!(
-            "invalid UTF-8 sequence at byte {} in <wire>",
-            e.valid_up_to()
-        ))
-    })?;
-    parse_command_text(text)
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_command_text(text),
+        Err(_) => {
+            let mut text = String::with_capacity(bytes.len() + 16);
+            for chunk in bytes.utf8_chunks() {
+                text.push_str(chunk.valid());
+                text.extend(chunk.invalid().iter().map(|&b| char::from(b)));
+            }
+            parse_command_text(&text)
+        }
+    }
 }
 
 fn describe_serde_error(text: &str, e: &serde_json::Error) -> JsonError {
@@ -172,20 +189,36 @@ fn describe_serde_error(text: &str, e: &serde_json::Error) -> JsonError {
     // Kea counts lines from 0; on later lines its column is one more than the 1-based column.
     let kea_line = line - 1;
     let kea_pos = if kea_line == 0 { column } else { column + 1 };
-    match (e.classify(), offending) {
-        (serde_json::error::Category::Syntax, Some(c)) => JsonError(format!(
-            "unexpected character {c} in <wire>:{kea_line}:{kea_pos}"
-        )),
-        _ => {
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            JsonError(format!("{msg} in <wire>:{kea_line}:{kea_pos}"))
+    let full = e.to_string();
+    let msg = full.split(" at line ").next().unwrap_or(&full);
+    let at = |pos: usize| format!("in <wire>:{kea_line}:{pos}");
+    // The wording of Kea's parser for the errors serde_json tells apart.
+    let text = match (msg, offending) {
+        ("key must be a string", _) | ("trailing comma", Some('}')) => {
+            format!("String expected {}", at(kea_pos))
         }
-    }
+        ("expected `:`", Some(c)) => format!("'{c}' read, one of \":\" expected {}", at(kea_pos)),
+        ("expected `,` or `]`", Some(c)) => {
+            format!("'{c}' read, one of \",]\" expected {}", at(kea_pos))
+        }
+        ("expected `,` or `}`", Some(c)) => {
+            format!("'{c}' read, one of \",}}\" expected {}", at(kea_pos))
+        }
+        // Kea points at the backslash, serde_json at the character after it.
+        ("invalid escape", _) => format!("Bad escape {}", at(kea_pos.saturating_sub(1))),
+        (_, Some(c)) if e.classify() == serde_json::error::Category::Syntax => {
+            format!("error: unexpected character {c} {}", at(kea_pos))
+        }
+        _ => format!("{msg} {}", at(kea_pos)),
+    };
+    JsonError(text)
 }
 
-/// Replaces Kea comments by spaces (newlines kept so positions stay right) and decodes runs of
-/// `\u00XX` escapes that form UTF-8 (Kea's byte-wise escaping) into the characters they encode.
+/// Prepares a document the way Kea's `JSONFeed` hands it to the parser: comments removed (the
+/// newline ending a line comment kept), everything before the document start dropped, so error
+/// positions match Kea's. Also, inside strings, raw control characters (which Kea accepts) are
+/// escaped, and runs of `\u00XX` escapes that form UTF-8 (Kea's byte-wise escaping) are decoded
+/// into the characters they encode.
 ///
 /// Candidate to be replaced by kea-config's parser.
 pub fn preprocess(text: &str) -> Result<String, JsonError> {
@@ -214,6 +247,7 @@ pub fn preprocess(text: &str) -> Result<String, JsonError> {
                     in_string = false;
                     out.push(b);
                 }
+                c if c < 0x20 => out.extend_from_slice(format!("\\u{c:04x}").as_bytes()),
                 _ => out.push(b),
             }
             i += 1;
@@ -225,11 +259,10 @@ pub fn preprocess(text: &str) -> Result<String, JsonError> {
                 out.push(b);
                 i += 1;
             }
-            b'#' => i = blank_line_comment(bytes, i, &mut out),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => i = blank_line_comment(bytes, i, &mut out),
+            b'#' => i = skip_line_comment(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = skip_line_comment(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 let start = i;
-                out.extend_from_slice(b"  ");
                 i += 2;
                 loop {
                     match bytes.get(i) {
@@ -239,18 +272,10 @@ pub fn preprocess(text: &str) -> Result<String, JsonError> {
                             )));
                         }
                         Some(b'*') if bytes.get(i + 1) == Some(&b'/') => {
-                            out.extend_from_slice(b"  ");
                             i += 2;
                             break;
                         }
-                        Some(b'\n') => {
-                            out.push(b'\n');
-                            i += 1;
-                        }
-                        Some(_) => {
-                            out.push(b' ');
-                            i += 1;
-                        }
+                        Some(_) => i += 1,
                     }
                 }
             }
@@ -260,13 +285,14 @@ pub fn preprocess(text: &str) -> Result<String, JsonError> {
             }
         }
     }
-    // Only ASCII was replaced and only whole UTF-8 sequences were inserted.
-    String::from_utf8(out).map_err(|_| JsonError("invalid UTF-8 in <wire>".into()))
+    // Only ASCII was removed or inserted, and only whole UTF-8 sequences were decoded.
+    let text = String::from_utf8(out).map_err(|_| JsonError("invalid UTF-8 in <wire>".into()))?;
+    Ok(text.trim_start().to_string())
 }
 
-fn blank_line_comment(bytes: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
+/// Skips a line comment, leaving `i` on the newline that ends it (the newline is kept).
+fn skip_line_comment(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && bytes[i] != b'\n' {
-        out.push(b' ');
         i += 1;
     }
     i
@@ -401,7 +427,7 @@ impl JsonFeed {
                             self.scanned += 1;
                             self.state = FeedState::BlockComment { before_json: true };
                         }
-                        Some(_) => return FeedStatus::Error("invalid first character /".into()),
+                        Some(other) => return FeedStatus::Error(invalid_slash(other)),
                     },
                     other => {
                         return FeedStatus::Error(format!(
@@ -433,7 +459,7 @@ impl JsonFeed {
                             self.scanned += 1;
                             self.state = FeedState::BlockComment { before_json: false };
                         }
-                        Some(_) => {}
+                        Some(other) => return FeedStatus::Error(invalid_slash(other)),
                     },
                     _ => {}
                 },
@@ -469,6 +495,11 @@ impl JsonFeed {
     }
 }
 
+/// Kea's feed error for a '/' that starts no comment.
+fn invalid_slash(next: u8) -> String {
+    format!("invalid characters /{}", next as char)
+}
+
 fn resume(before_json: bool) -> FeedState {
     if before_json {
         FeedState::BeforeJson
@@ -501,21 +532,31 @@ mod tests {
 
     #[test]
     fn escapes_strings_like_kea() {
-        let v = json!("a\"b\\c\n\t/\u{1}é");
-        assert_eq!(to_kea_string(&v), r#""a\"b\\c\n\t/\u0001\u00c3\u00a9""#);
+        let v = json!("a\"b\\c\n\t/\u{1}é\u{8}\u{c}\u{7f}");
+        assert_eq!(
+            to_kea_string(&v),
+            r#""a\"b\\c\n\t/\u0001\u00c3\u00a9\b\f\u007f""#
+        );
     }
 
     #[test]
     fn doubles_like_cpp_ostream() {
+        // Expected texts are Kea 2.2.0's config-get output for the same values.
         assert_eq!(format_double_like_cpp(0.5), "0.5");
         assert_eq!(format_double_like_cpp(0.875), "0.875");
-        assert_eq!(format_double_like_cpp(1.0), "1");
-        assert_eq!(format_double_like_cpp(123456.0), "123456");
+        assert_eq!(format_double_like_cpp(0.1234567), "0.123457");
+        assert_eq!(format_double_like_cpp(1.0), "1.0");
+        assert_eq!(format_double_like_cpp(100.0), "100.0");
+        assert_eq!(format_double_like_cpp(-0.0), "-0.0");
+        assert_eq!(format_double_like_cpp(123456.0), "123456.0");
         assert_eq!(format_double_like_cpp(1234567.0), "1.23457e+06");
+        assert_eq!(format_double_like_cpp(12345678.9), "1.23457e+07");
         assert_eq!(format_double_like_cpp(0.0001), "0.0001");
         assert_eq!(format_double_like_cpp(0.00001234), "1.234e-05");
         assert_eq!(format_double_like_cpp(-2.5), "-2.5");
+        // Kea writes "1e+06.0" / "2e-05.0" here (not JSON).
         assert_eq!(format_double_like_cpp(999999.7), "1e+06");
+        assert_eq!(format_double_like_cpp(2.0e-5), "2e-05");
         assert_eq!(to_kea_string(&json!(0.875)), "0.875");
     }
 
@@ -542,8 +583,103 @@ mod tests {
 
     #[test]
     fn parse_errors_read_like_kea() {
-        let e = parse_command_text(r#"{"command": list-commands}"#).unwrap_err();
-        assert_eq!(e.0, "unexpected character l in <wire>:0:13");
+        // Expected texts and positions are Kea 2.2.0's for the same input.
+        let cases = [
+            (
+                &b"{\"command\": list-commands}"[..],
+                "error: unexpected character l in <wire>:0:13",
+            ),
+            (
+                b"# lead\n{\"command\": x}",
+                "error: unexpected character x in <wire>:0:13",
+            ),
+            (
+                b"/* c */ {\"command\": x}",
+                "error: unexpected character x in <wire>:0:13",
+            ),
+            (
+                b"{\"command\": /* ccc */ x}",
+                "error: unexpected character x in <wire>:0:14",
+            ),
+            (
+                b"{\"command\": # ccc\n x}",
+                "error: unexpected character x in <wire>:1:3",
+            ),
+            (
+                b"{\"command\":\n# ccc\n x}",
+                "error: unexpected character x in <wire>:2:3",
+            ),
+            (
+                b"\n\n  {\"command\": x}",
+                "error: unexpected character x in <wire>:0:13",
+            ),
+            (
+                b"{\n\"command\": x}",
+                "error: unexpected character x in <wire>:1:13",
+            ),
+            (
+                b"{\"command\": \"a\", \"arguments\": {\"x\": 's'}}",
+                "error: unexpected character ' in <wire>:0:37",
+            ),
+            (
+                b"{\"command\": \"list-commands\",}",
+                "String expected in <wire>:0:29",
+            ),
+            (
+                b"  \n {\"command\":\n \"version-get\", \n x}",
+                "String expected in <wire>:2:3",
+            ),
+            (
+                b"{\"command\": \"a\", \"arguments\": {\"x\": 1}, }",
+                "String expected in <wire>:0:41",
+            ),
+            (
+                b"{\"command\" \"list-commands\"}",
+                "'\"' read, one of \":\" expected in <wire>:0:12",
+            ),
+            (
+                b"{\"command\": \"a\", \"arguments\": {\"x\": [1 2]}}",
+                "'2' read, one of \",]\" expected in <wire>:0:40",
+            ),
+            (b"{\"command\": \"a\\qb\"}", "Bad escape in <wire>:0:15"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                parse_command_bytes(input).unwrap_err().0,
+                expected,
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    #[test]
+    fn accepts_what_kea_accepts() {
+        // Raw control characters in strings, Latin-1 bytes.
+        assert_eq!(
+            parse_command_bytes(b"{\"command\": \"x\n\"}").unwrap(),
+            json!({"command": "x\n"})
+        );
+        assert_eq!(
+            parse_command_bytes(b"{\"a\": \"\xe9\"}").unwrap(),
+            json!({"a": "\u{e9}"})
+        );
+    }
+
+    #[test]
+    fn feed_rejects_a_lone_slash_like_kea() {
+        assert_eq!(
+            JsonFeed::new().push(b"/ {}"),
+            FeedStatus::Error("invalid characters / ".into())
+        );
+        assert_eq!(
+            JsonFeed::new().push(b"{\"a\": 1 /x 2}"),
+            FeedStatus::Error("invalid characters /x".into())
+        );
+        assert_eq!(
+            JsonFeed::new().push(b"{\"a\": \"/x\" }"),
+            FeedStatus::Complete { len: 12 }
+        );
     }
 
     #[test]

@@ -166,13 +166,13 @@ impl CommandRegistry {
     }
 
     /// Parses raw bytes (comments allowed) and processes them as the unix socket does;
-    /// unparsable JSON gets `error: <parser message>`.
+    /// unparsable JSON gets the parser's message (e.g. `error: unexpected character l in <wire>:0:13`).
     pub async fn process_bytes(&self, bytes: &[u8], transport: Transport) -> Answer {
         match parse_command_bytes(bytes) {
             Ok(doc) => self.process(&doc, transport, None).await,
             Err(e) => {
                 tracing::warn!("COMMAND_PROCESS_ERROR1 Error while processing command: {e}");
-                Answer::error(format!("error: {e}"))
+                Answer::error(e.0)
             }
         }
     }

@@ -69,11 +69,11 @@ impl Request {
         let Value::String(command) = command else {
             return Err("'command' element in command message is not a string".to_string());
         };
-        let remote_address = match map.get("remote-address") {
-            None => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => return Err("'remote-address' must be a string".to_string()),
-        };
+        // Kea does not check its type either; only a string is kept.
+        let remote_address = map
+            .get("remote-address")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         Ok(Self {
             command: command.clone(),
             arguments: map.get("arguments").cloned(),

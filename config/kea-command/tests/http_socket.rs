@@ -176,6 +176,12 @@ async fn keep_alive_serves_several_requests_on_one_connection() {
         assert!(n > 0);
         got.extend_from_slice(&buf[..n]);
     }
+    // An idle kept-alive connection is closed after the timeout (1 s in these tests).
+    let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+        .await
+        .expect("idle connection not closed")
+        .unwrap_or(0);
+    assert_eq!(n, 0);
 }
 
 #[tokio::test]
