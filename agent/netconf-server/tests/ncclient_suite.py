@@ -21,16 +21,19 @@ args = None
 failures = []
 
 
-def connect(user=None, password=None):
+def connect(user=None, password=None, key_filename=None):
+    kw = dict(password=password or args.password)
+    if key_filename:
+        kw = dict(key_filename=key_filename)
     return manager.connect(
         host="127.0.0.1",
         port=args.port,
         username=user or args.user,
-        password=password or args.password,
         hostkey_verify=False,
         allow_agent=False,
         look_for_keys=False,
         timeout=10,
+        **kw
     )
 
 
@@ -95,6 +98,31 @@ def t_bad_auth():
     except Exception:
         return
     raise AssertionError("connected with a wrong password")
+
+
+@check("public-key authentication")
+def t_pubkey():
+    with connect(user=args.key_user, key_filename=args.key_file) as m:
+        m.get_config(source="running")
+    for user, key in ((args.key_user, args.bad_key_file), (args.user, args.key_file)):
+        try:
+            connect(user=user, key_filename=key)
+        except Exception:
+            continue
+        raise AssertionError("connected as %s with key %s" % (user, key))
+
+
+@check("host key is the one in the key file")
+def t_host_key():
+    sock = socket.create_connection(("127.0.0.1", args.port), timeout=10)
+    t = paramiko.Transport(sock)
+    try:
+        t.start_client(timeout=10)
+        key = t.get_remote_server_key()
+        assert key.get_name() == "ssh-ed25519", key.get_name()
+        assert key.get_base64() == args.host_pub.split()[1], (key.get_base64(), args.host_pub)
+    finally:
+        t.close()
 
 
 @check("lock/unlock across two sessions (lock-denied, in-use)")
@@ -304,9 +332,13 @@ def main():
     p.add_argument("--password", required=True)
     p.add_argument("--max-sessions", type=int, required=True)
     p.add_argument("--max-message", type=int, required=True)
+    p.add_argument("--key-user", required=True)
+    p.add_argument("--key-file", required=True)
+    p.add_argument("--bad-key-file", required=True)
+    p.add_argument("--host-pub", required=True)
     p.add_argument("--only", default="")
     args = p.parse_args()
-    tests = [t_hello, t_get_edit, t_bad_auth, t_locks, t_kill, t_close, t_candidate, t_schema_rpc,
+    tests = [t_hello, t_get_edit, t_bad_auth, t_pubkey, t_host_key, t_locks, t_kill, t_close, t_candidate, t_schema_rpc,
              t_notifications, t_raw_malformed_xml, t_raw_bad_chunk, t_raw_base10, t_raw_oversize,
              t_session_limit]
     for t in tests:

@@ -241,6 +241,7 @@ impl NetconfBackend for MemBackend {
                     "<delivered xmlns=\"{TEST_NS}\">{n}</delivered>"
                 )))
             }
+            (Some(TEST_NS), "panic") => panic!("test backend asked to panic"),
             _ => Err(RpcError::operation_not_supported(format!("rpc {name}")).into()),
         }
     }
