@@ -41,7 +41,8 @@ pub use yang2;
 pub use crate::context::{context, new_context, try_context};
 pub use crate::diff::{Change, ChangeOp, changes, diff};
 pub use crate::edit::{
-    EditOperation, NETCONF_BASE_NS, edit_operation, validate_all, validate_config,
+    EditOperation, NETCONF_BASE_NS, any_content, edit_operation, is_any_node, meta_value,
+    validate_all, validate_config,
 };
 pub use crate::error::{Result, YangError, YangErrorKind};
 pub use crate::modules::{

@@ -57,6 +57,13 @@ pub static MODULES: &[EmbeddedModule] = &[
     // Every option of the draft is available in option sets.
     module!("ietf-dhcpv6-options", "2018-09-04", &["*"], true),
     module!("ietf-dhcpv6-server", "2018-09-04", &[], true),
+    // NETCONF support: base protocol with the operation/type/select
+    // annotations.
+    module!("ietf-netconf", "2013-09-29", NETCONF_FEATURES, true),
+    module!("ietf-netconf-with-defaults", "2011-06-01", &[], true),
+    module!("ietf-netconf-monitoring", "2010-10-04", &[], true),
+    module!("ietf-netconf-notifications", "2012-02-06", &[], true),
+    module!("notifications", "2008-07-14", &[], true),
 ];
 
 /// Looks a module up by name and, optionally, revision.

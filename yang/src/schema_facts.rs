@@ -14,6 +14,7 @@ use std::os::raw::c_char;
 use yang2::context::Context;
 use yang2::ffi;
 use yang2::schema::{SchemaNode, SchemaNodeKind, SchemaPathFormat};
+use yang2::utils::Binding;
 
 use crate::error::{Result, YangError, YangErrorKind};
 
@@ -51,6 +52,10 @@ impl NodeFacts {
 
 /// Lists the schema nodes of module `name` (its latest revision in `ctx`),
 /// in depth-first order.
+///
+/// Walks libyang's compiled tree directly: yang2 0.18 panics when it meets
+/// an `anyxml` node (as in ietf-netconf's operations), so such nodes are
+/// described here without going through `yang2::schema::SchemaNode`.
 pub fn module_facts(ctx: &Context, name: &str) -> Result<Vec<NodeFacts>> {
     if name.contains('\0') {
         return Err(YangError::new(
@@ -65,20 +70,109 @@ pub fn module_facts(ctx: &Context, name: &str) -> Result<Vec<NodeFacts>> {
         )
     })?;
     let mut out = Vec::new();
-    let tops = module
-        .data()
-        .chain(module.rpcs())
-        .chain(module.notifications());
-    for (pos, node) in tops.enumerate() {
-        walk(&node, pos, &mut out);
+    // SAFETY: the compiled module and its nodes live as long as `ctx`.
+    unsafe {
+        let compiled = (*module.as_raw()).compiled;
+        if compiled.is_null() {
+            return Ok(out); // imported only: no compiled data
+        }
+        let mut pos = 0;
+        for first in [
+            (*compiled).data as *const ffi::lysc_node,
+            (*compiled).rpcs as *const ffi::lysc_node,
+            (*compiled).notifs as *const ffi::lysc_node,
+        ] {
+            let mut node = first;
+            while !node.is_null() {
+                walk(ctx, node, pos, &mut out);
+                pos += 1;
+                node = (*node).next;
+            }
+        }
     }
     Ok(out)
 }
 
-fn walk(node: &SchemaNode<'_>, position: usize, out: &mut Vec<NodeFacts>) {
-    out.push(facts(node, position));
-    for (pos, child) in node.children().enumerate() {
-        walk(&child, pos, out);
+/// # Safety
+/// `node` must be a compiled node of `ctx`.
+unsafe fn walk(
+    ctx: &Context,
+    node: *const ffi::lysc_node,
+    position: usize,
+    out: &mut Vec<NodeFacts>,
+) {
+    // SAFETY: per the contract; child pointers come from libyang.
+    unsafe {
+        if u32::from((*node).nodetype) == ffi::LYS_ANYXML {
+            out.push(anyxml_facts(node, position));
+            return;
+        }
+        let snode = SchemaNode::from_raw(ctx, node as *mut ffi::lysc_node);
+        out.push(facts(&snode, position));
+        let mut child = ffi::lysc_node_child(node);
+        let mut pos = 0;
+        while !child.is_null() {
+            walk(ctx, child, pos, out);
+            pos += 1;
+            child = (*child).next;
+        }
+    }
+}
+
+/// Facts of an anyxml node (which has no type and no children).
+///
+/// # Safety
+/// `node` must be a compiled anyxml node of a live context.
+unsafe fn anyxml_facts(node: *const ffi::lysc_node, position: usize) -> NodeFacts {
+    // SAFETY: per the contract.
+    unsafe {
+        let mut buf = vec![0 as c_char; 4096];
+        let path = if ffi::lysc_path(
+            node,
+            ffi::LYSC_PATH_TYPE::LYSC_PATH_LOG,
+            buf.as_mut_ptr(),
+            buf.len(),
+        )
+        .is_null()
+        {
+            String::new()
+        } else {
+            cstr(buf.as_ptr())
+        };
+        let mut config = if u32::from((*node).flags) & ffi::LYS_CONFIG_W != 0 {
+            "rw"
+        } else {
+            "ro"
+        };
+        let mut parent = (*node).parent as *const ffi::lysc_node;
+        while !parent.is_null() {
+            match u32::from((*parent).nodetype) {
+                ffi::LYS_INPUT => config = "input",
+                ffi::LYS_OUTPUT => config = "output",
+                ffi::LYS_NOTIF => config = "notif",
+                _ => {}
+            }
+            if config != "rw" && config != "ro" {
+                break;
+            }
+            parent = (*parent).parent;
+        }
+        let flags = u32::from((*node).flags);
+        let mut props = Vec::new();
+        if flags & ffi::LYS_MAND_TRUE != 0 {
+            props.push("mandatory".to_string());
+        }
+        if flags & ffi::LYS_STATUS_DEPRC != 0 {
+            props.push("status=deprecated".to_string());
+        }
+        NodeFacts {
+            path,
+            kind: "anyxml".to_string(),
+            config,
+            type_info: String::new(),
+            properties: props.join("; "),
+            position,
+        }
     }
 }
 
@@ -119,7 +213,7 @@ fn facts(node: &SchemaNode<'_>, position: usize) -> NodeFacts {
 
     let mut props = Vec::new();
     if kind == SchemaNodeKind::List {
-        let keys: Vec<String> = node.list_keys().map(|k| k.name().to_string()).collect();
+        let keys = list_key_names(node);
         props.push(format!("key={}", keys.join(" ")));
     }
     if node.is_list_key() {
@@ -185,6 +279,23 @@ fn facts(node: &SchemaNode<'_>, position: usize) -> NodeFacts {
         properties: props.join("; "),
         position,
     }
+}
+
+/// Names of a list's keys, read from the compiled children directly so an
+/// anyxml child cannot trip yang2.
+fn list_key_names(list: &SchemaNode<'_>) -> Vec<String> {
+    let mut keys = Vec::new();
+    // SAFETY: `list` is a compiled list of a live context.
+    unsafe {
+        let mut child = ffi::lysc_node_child(list.as_raw());
+        while !child.is_null() {
+            if u32::from((*child).flags) & ffi::LYS_KEY != 0 {
+                keys.push(cstr((*child).name));
+            }
+            child = (*child).next;
+        }
+    }
+    keys
 }
 
 /// Number of items of a libyang sized array (the count sits just before
