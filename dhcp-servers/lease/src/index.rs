@@ -6,7 +6,7 @@
 //! by comparing the lease), and ordered sets by subnet and by expiration.
 
 use std::collections::hash_map::RandomState;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::ops::Bound;
 use std::sync::Arc;
@@ -91,6 +91,33 @@ impl Hasher for IdentityHasher {
     }
 }
 
+/// Fast hasher for address keys (FxHash-style multiply-rotate). Addresses come from
+/// configured pools, so they need no protection against chosen collisions.
+#[derive(Default)]
+pub(crate) struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
 /// Addresses sharing one hash; almost always exactly one, stored without a `Vec`.
 enum Bucket<A> {
     One(A),
@@ -137,7 +164,10 @@ type CountKey = (SubnetId, u32, Option<LeaseType>);
 
 /// All leases of one kind with their indexes.
 pub(crate) struct Core<L: MemfileLease> {
-    by_addr: BTreeMap<L::Addr, Arc<L>>,
+    /// Point lookups (the allocation hot path): one hash probe.
+    by_addr: HashMap<L::Addr, Arc<L>, BuildHasherDefault<AddrHasher>>,
+    /// Address order, for pages and full listings.
+    order: BTreeSet<L::Addr>,
     hashed: [HashIndex<L::Addr>; HASHED],
     by_subnet: BTreeSet<(SubnetId, L::Addr)>,
     /// Leases not in the expired-reclaimed state, by expiration time.
@@ -151,7 +181,8 @@ pub(crate) struct Core<L: MemfileLease> {
 impl<L: MemfileLease> Core<L> {
     pub(crate) fn new() -> Core<L> {
         Core {
-            by_addr: BTreeMap::new(),
+            by_addr: HashMap::default(),
+            order: BTreeSet::new(),
             hashed: Default::default(),
             by_subnet: BTreeSet::new(),
             by_expire: BTreeSet::new(),
@@ -183,7 +214,10 @@ impl<L: MemfileLease> Core<L> {
         core.by_subnet = subnets.into_iter().collect();
         core.by_expire = expire.into_iter().collect();
         core.reclaimed = reclaimed.into_iter().collect();
-        core.by_addr = leases.into_iter().map(|l| (l.address(), l)).collect();
+        core.order = leases.iter().map(|l| l.address()).collect();
+        core.by_addr.reserve(leases.len());
+        core.by_addr
+            .extend(leases.into_iter().map(|l| (l.address(), l)));
         core
     }
 
@@ -219,12 +253,14 @@ impl<L: MemfileLease> Core<L> {
         } else {
             self.by_expire.insert((l.expire(), a));
         }
+        self.order.insert(a);
         self.by_addr.insert(a, l);
     }
 
     /// Remove and return the lease for `a`.
     pub(crate) fn remove(&mut self, a: L::Addr) -> Option<Arc<L>> {
         let l = self.by_addr.remove(&a)?;
+        self.order.remove(&a);
         for (i, k) in l.hashed_keys(&self.hasher).into_iter().enumerate() {
             if let Some(k) = k {
                 bucket_remove(&mut self.hashed[i], k, a);
@@ -333,19 +369,20 @@ impl<L: MemfileLease> Core<L> {
             Some(a) => Bound::Excluded(a),
             None => Bound::Unbounded,
         };
-        self.by_addr
+        self.order
             .range((lower, Bound::Unbounded))
             .take(limit)
-            .map(|(_, l)| l.clone())
+            .filter_map(|a| self.by_addr.get(a).cloned())
             .collect()
     }
 
     pub(crate) fn all(&self) -> Vec<Arc<L>> {
-        self.by_addr.values().cloned().collect()
+        self.values().cloned().collect()
     }
 
+    /// Leases in address order.
     pub(crate) fn values(&self) -> impl Iterator<Item = &Arc<L>> {
-        self.by_addr.values()
+        self.order.iter().filter_map(|a| self.by_addr.get(a))
     }
 
     pub(crate) fn expired(&self, now: i64, limit: usize) -> Vec<Arc<L>> {
@@ -386,6 +423,7 @@ impl<L: MemfileLease> Core<L> {
     #[cfg(test)]
     pub(crate) fn check_consistency(&self) {
         let n = self.by_addr.len();
+        assert_eq!(self.order.len(), n);
         assert_eq!(self.by_subnet.len(), n);
         assert_eq!(self.by_expire.len() + self.reclaimed.len(), n);
         let total: u64 = self
