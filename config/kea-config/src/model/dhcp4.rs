@@ -288,7 +288,8 @@ pub struct Subnet4o6 {
 pub struct Subnet4 {
     /// Subnet identifier (1..=4294967294), unique.
     pub id: u32,
-    /// The prefix.
+    /// The prefix as written: Kea accepts non-canonical forms (`192.0.2.1/24`) and compares
+    /// subnets textually, so use `subnet.trunc()` for the network itself.
     pub subnet: Ipv4Net,
     /// Name of the enclosing shared network.
     pub shared_network: Option<String>,
@@ -326,7 +327,6 @@ impl Subnet4 {
                 format!("subnet configuration failed: Invalid subnet syntax (prefix/len expected):{text}"),
             )
         })?;
-        let subnet = subnet.trunc();
         check_triplet(&r, "valid-lifetime")?;
         let reservations = r.list("reservations", Reservation4::read)?;
         for res in &reservations {

@@ -197,7 +197,7 @@ pub struct Reservation6 {
 pub struct Subnet6 {
     /// Subnet identifier (1..=4294967294), unique.
     pub id: u32,
-    /// The prefix.
+    /// The prefix as written (may be non-canonical; `subnet.trunc()` is the network).
     pub subnet: Ipv6Net,
     /// Name of the enclosing shared network.
     pub shared_network: Option<String>,
@@ -497,7 +497,6 @@ fn read_subnet6(e: &Element, shared_network: Option<&str>) -> Result<Subnet6, Co
             ),
         )
     })?;
-    let subnet = subnet.trunc();
     check_triplet(&r, "valid-lifetime")?;
     check_triplet(&r, "preferred-lifetime")?;
     let reservations = r.list("reservations", read_reservation6)?;
