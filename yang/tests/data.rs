@@ -156,3 +156,77 @@ fn bad_op_is_refused() {
     );
     assert!(parse_op(ctx, "", DataFormat::XML, OpKind::Rpc).is_err());
 }
+
+#[test]
+fn trees_can_be_built_and_queried_by_path() {
+    use kea_yang::yang2::data::DataTree;
+    use kea_yang::{find_all, find_node, key_predicate, remove_path, set_path, validate_config};
+    let ctx = context();
+    let mut tree = DataTree::new(ctx);
+    let subnet = format!(
+        "/kea-dhcp4-server:config/subnet4{}",
+        key_predicate("id", "1").unwrap()
+    );
+    set_path(&mut tree, &format!("{subnet}/subnet"), Some("192.0.2.0/24")).expect("subnet");
+    // A key value with an apostrophe is quoted with double quotes.
+    let option = format!(
+        "{subnet}/option-data[code='15'][space='dhcp4']{}",
+        key_predicate("data", "it's").expect("one quote kind")
+    );
+    set_path(&mut tree, &option, None).expect("option entry");
+    assert!(key_predicate("data", "it's \"both\"").is_err());
+    set_path(
+        &mut tree,
+        "/kea-dhcp4-server:config/valid-lifetime",
+        Some("100"),
+    )
+    .expect("leaf");
+    set_path(
+        &mut tree,
+        "/kea-dhcp4-server:config/valid-lifetime",
+        Some("200"),
+    )
+    .expect("update");
+    validate_config(&mut tree).expect("valid");
+
+    let lifetime = find_node(&tree, "/kea-dhcp4-server:config/valid-lifetime")
+        .expect("query")
+        .expect("present");
+    assert_eq!(lifetime.value_canonical().as_deref(), Some("200"));
+    assert!(
+        find_node(&tree, "/kea-dhcp4-server:config/renew-timer")
+            .expect("query")
+            .is_none()
+    );
+    assert_eq!(
+        find_all(&tree, "/kea-dhcp4-server:config/subnet4")
+            .expect("query")
+            .len(),
+        1
+    );
+
+    assert!(
+        set_path(
+            &mut tree,
+            "/kea-dhcp4-server:config/server-tag",
+            Some("a\0b")
+        )
+        .is_err()
+    );
+    assert!(
+        set_path(
+            &mut tree,
+            "/kea-dhcp4-server:config/valid-lifetime",
+            Some("x")
+        )
+        .is_err()
+    );
+    assert!(set_path(&mut tree, "/kea-dhcp4-server:config/nope", Some("1")).is_err());
+    remove_path(&mut tree, &subnet).expect("remove");
+    assert!(
+        find_all(&tree, "/kea-dhcp4-server:config/subnet4")
+            .expect("query")
+            .is_empty()
+    );
+    assert!(remove_path(&mut tree, &subnet).is_err());
+}
