@@ -81,8 +81,14 @@ struct Subscription {
 struct Entry {
     ctx: SessionCtx,
     kill: watch::Sender<bool>,
+    /// Closed when the session task has finished its cleanup.
+    done: watch::Receiver<()>,
     subscription: Option<Subscription>,
 }
+
+/// How long kill-session waits for the killed session to clean up before
+/// releasing its resources itself.
+const KILL_WAIT: Duration = Duration::from_secs(5);
 
 struct Registry {
     next_id: u32,
@@ -169,6 +175,7 @@ impl<B: NetconfBackend> SessionManager<B> {
         user: String,
         peer: Option<SocketAddr>,
         kill: watch::Sender<bool>,
+        done: watch::Receiver<()>,
     ) -> Result<SessionCtx, SessionError> {
         let mut reg = self.registry();
         if reg.sessions.len() >= self.limits.max_sessions {
@@ -189,6 +196,7 @@ impl<B: NetconfBackend> SessionManager<B> {
             Entry {
                 ctx: ctx.clone(),
                 kill,
+                done,
                 subscription: None,
             },
         );
@@ -248,7 +256,9 @@ impl<B: NetconfBackend> SessionManager<B> {
         S: AsyncRead + AsyncWrite + Send + 'static,
     {
         let (kill_tx, mut kill_rx) = watch::channel(false);
-        let ctx = self.register(user, peer, kill_tx)?;
+        // Dropped at the very end: tells a killer that cleanup is complete.
+        let (done_tx, done_rx) = watch::channel(());
+        let ctx = self.register(user, peer, kill_tx, done_rx)?;
         let _guard = SessionGuard {
             manager: self.clone(),
             session_id: ctx.session_id,
@@ -262,6 +272,7 @@ impl<B: NetconfBackend> SessionManager<B> {
             .await;
         writer.shutdown().await;
         self.finish(ctx.session_id).await;
+        drop(done_tx);
         match &result {
             Ok(end) => tracing::info!(session_id = ctx.session_id, ?end, "NETCONF session ended"),
             Err(e) => {
@@ -317,11 +328,19 @@ impl<B: NetconfBackend> SessionManager<B> {
                 },
                 msg = reader.next() => match msg {
                     Ok(Some(msg)) => {
-                        let (reply, close) = self.handle_message(ctx, &msg, base11, &mut notifications).await;
-                        send_reply(writer, reply).await?;
+                        // kill-session aborts an operation in progress (RFC 6241 §7.9).
+                        let (reply, close) = tokio::select! {
+                            biased;
+                            _ = kill_rx.changed() => return Ok(SessionEnd::Killed),
+                            r = self.handle_message(ctx, &msg, base11, &mut notifications) => r,
+                        };
                         if close {
+                            // Release locks before answering, so the client sees them gone.
+                            self.finish(ctx.session_id).await;
+                            send_reply(writer, reply).await?;
                             return Ok(SessionEnd::Closed);
                         }
+                        send_reply(writer, reply).await?;
                     }
                     Ok(None) => return Ok(SessionEnd::Disconnected),
                     Err(FramingError::Io(e)) => return Err(FramingError::Io(e).into()),
@@ -409,8 +428,6 @@ impl<B: NetconfBackend> SessionManager<B> {
                 .await
                 .map(|out| out.map_or(ReplyBody::Ok, ReplyBody::Raw)),
             Operation::CloseSession => {
-                // Release locks before answering, so the client sees them gone.
-                self.finish(ctx.session_id).await;
                 close = true;
                 Ok(ReplyBody::Ok)
             }
@@ -461,16 +478,30 @@ impl<B: NetconfBackend> SessionManager<B> {
                     .into(),
             );
         }
-        let Some(entry) = self.unregister(target) else {
-            return Err(
-                RpcError::invalid_value(format!("no session with id {target}"))
-                    .with_info(ErrorInfo::BadElement("session-id".into()))
-                    .into(),
-            );
+        let mut done = {
+            let reg = self.registry();
+            let Some(entry) = reg.sessions.get(&target) else {
+                return Err(
+                    RpcError::invalid_value(format!("no session with id {target}"))
+                        .with_info(ErrorInfo::BadElement("session-id".into()))
+                        .into(),
+                );
+            };
+            let _ = entry.kill.send(true);
+            entry.done.clone()
         };
         tracing::info!(session_id = ctx.session_id, killed = target, "kill-session");
-        let _ = entry.kill.send(true);
-        self.backend.session_closed(&entry.ctx).await;
+        // The killed session aborts what it is doing, releases its resources
+        // through the backend and then closes its done channel.
+        let stopped =
+            tokio::time::timeout(KILL_WAIT, async { while done.changed().await.is_ok() {} }).await;
+        if stopped.is_err() {
+            tracing::warn!(
+                killed = target,
+                "killed session did not stop in time; releasing its resources"
+            );
+            self.finish(target).await;
+        }
         Ok(())
     }
 }

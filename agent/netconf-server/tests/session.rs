@@ -313,6 +313,41 @@ async fn kill_session_releases_locks() {
 }
 
 #[tokio::test]
+async fn kill_session_aborts_an_operation_in_progress() {
+    let (backend, m) = manager(Limits::default());
+    let (mut a, task_a) = connect(&m, true).await;
+    let (mut b, _tb) = connect(&m, true).await;
+    assert!(
+        a.rpc(1, "<lock><target><running/></target></lock>")
+            .await
+            .contains("<ok/>")
+    );
+    a.send(&format!(
+        r#"<rpc xmlns="{NS_BASE}" message-id="2"><sleep xmlns="{TEST_NS}"/></rpc>"#
+    ))
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    let r = b
+        .rpc(
+            1,
+            &format!(
+                "<kill-session><session-id>{}</session-id></kill-session>",
+                a.session_id
+            ),
+        )
+        .await;
+    assert!(r.contains("<ok/>"), "{r}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(backend.lock_holder(Datastore::Running), None);
+    assert_eq!(finished(task_a).await.unwrap(), SessionEnd::Killed);
+    assert!(
+        a.recv().await.is_none(),
+        "no reply for the aborted operation"
+    );
+}
+
+#[tokio::test]
 async fn notifications_reach_subscribers_only() {
     let (_b, m) = manager(Limits::default());
     let (mut a, _ta) = connect(&m, true).await;

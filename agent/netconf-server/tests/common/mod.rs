@@ -241,6 +241,10 @@ impl NetconfBackend for MemBackend {
                     "<delivered xmlns=\"{TEST_NS}\">{n}</delivered>"
                 )))
             }
+            (Some(TEST_NS), "sleep") => {
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                Ok(None)
+            }
             (Some(TEST_NS), "panic") => panic!("test backend asked to panic"),
             _ => Err(RpcError::operation_not_supported(format!("rpc {name}")).into()),
         }
