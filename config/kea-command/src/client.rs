@@ -205,6 +205,28 @@ impl ControlClient {
         self.send(&Request::new(command, arguments)).await
     }
 
+    /// Blocking form of [`command`](Self::command) for code without a tokio runtime (e.g. C
+    /// library callbacks): the exchange runs on a private runtime in a helper thread, so it may
+    /// also be called from inside a runtime (it then blocks that thread).
+    pub fn command_blocking(
+        &self,
+        command: &str,
+        arguments: Option<Value>,
+    ) -> Result<Answer, ClientError> {
+        let request = Request::new(command, arguments);
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    runtime.block_on(self.send(&request))
+                })
+                .join()
+                .unwrap_or_else(|_| Err(ClientError::Http("client thread panicked".into())))
+        })
+    }
+
     /// Sends a request and returns the answer. HTTP replies are lists (one answer per service);
     /// the first answer is returned — use [`send_document`](Self::send_document) for all.
     pub async fn send(&self, request: &Request) -> Result<Answer, ClientError> {

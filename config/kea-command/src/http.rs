@@ -187,6 +187,13 @@ impl Drop for HttpListenerHandle {
 }
 
 impl HttpListenerHandle {
+    /// Stops accepting and waits until the port is released; open connections finish their
+    /// current request and close.
+    pub(crate) async fn close(mut self) {
+        self.cancel.cancel();
+        let _ = (&mut self.accept_task).await;
+    }
+
     pub(crate) async fn open(
         config: HttpSocketConfig,
         settings: Arc<HttpSettings>,

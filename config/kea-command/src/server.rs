@@ -62,6 +62,15 @@ enum Listener {
     Http(HttpListenerHandle),
 }
 
+impl Listener {
+    async fn close(self) {
+        match self {
+            Listener::Unix(u) => u.close().await,
+            Listener::Http(h) => h.close().await,
+        }
+    }
+}
+
 /// A socket config made ready to open: paths resolved, files (TLS, passwords) read.
 enum Prepared {
     Unix(PathBuf),
@@ -107,21 +116,41 @@ fn prepare(
     Ok(out)
 }
 
-/// The control sockets of a daemon. Dropping it closes every socket (and unlinks UNIX ones).
+/// The control sockets of a daemon. Cheap to clone (shared), so a `config-set` handler can hold
+/// one and call [`reconfigure`](Self::reconfigure). Call [`stop`](Self::stop) at shutdown: it
+/// closes every socket and unlinks UNIX ones (dropping the last clone does too, but a handler
+/// holding a clone keeps the server alive).
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), kea_command::ControlError> {
-/// use kea_command::{Answer, CommandRegistry, ControlServer, ServerOptions, SocketConfig};
+/// use kea_command::{Answer, CommandRegistry, ControlServer, Request, ServerOptions, SocketConfig};
 /// let reg = CommandRegistry::new();
 /// reg.register("version-get", |_req| Answer::success_text("3.0.0"));
+/// let server = ControlServer::new(reg.clone(), ServerOptions::for_daemon("kea-dhcpv4-server"));
+/// let handle = server.clone();
+/// reg.register_async("config-set", move |req: Request| {
+///     let server = handle.clone();
+///     async move {
+///         // … check and apply the new configuration, then:
+///         let new_sockets = Vec::new();
+///         match server.reconfigure(&new_sockets).await {
+///             Ok(()) => Answer::success_text("Configuration successful."),
+///             Err(e) => Answer::error(e.to_string()),
+///         }
+///     }
+/// });
 /// let cfg = serde_json::json!([{"socket-type": "unix", "socket-name": "kea4.sock"}]);
-/// let sockets = SocketConfig::list_from_value(&cfg)?;
-/// let server = ControlServer::start(reg, &sockets, ServerOptions::for_daemon("kea-dhcpv4-server")).await?;
-/// // later, from config-set: server.reconfigure(&new_sockets).await?;
+/// server.reconfigure(&SocketConfig::list_from_value(&cfg)?).await?;
+/// // …
 /// server.stop().await;
 /// # Ok(()) }
 /// ```
+#[derive(Clone)]
 pub struct ControlServer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     registry: CommandRegistry,
     options: ServerOptions,
     listeners: tokio::sync::Mutex<Vec<Listener>>,
@@ -130,9 +159,13 @@ pub struct ControlServer {
 impl std::fmt::Debug for ControlServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ControlServer")
-            .field("options", &self.options)
+            .field("options", &self.inner.options)
             .finish()
     }
+}
+
+fn is_addr_in_use(e: &ControlError) -> bool {
+    matches!(e, ControlError::Io { source, .. } if source.kind() == std::io::ErrorKind::AddrInUse)
 }
 
 impl ControlServer {
@@ -142,98 +175,135 @@ impl ControlServer {
         prepare(sockets, options).map(|_| ())
     }
 
+    /// A server with no socket open yet; open them with [`reconfigure`](Self::reconfigure).
+    pub fn new(registry: CommandRegistry, options: ServerOptions) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                registry,
+                options,
+                listeners: tokio::sync::Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
     /// Opens the configured sockets. Must be called inside a tokio runtime.
     pub async fn start(
         registry: CommandRegistry,
         sockets: &[SocketConfig],
         options: ServerOptions,
     ) -> Result<Self, ControlError> {
-        let server = Self {
-            registry,
-            options,
-            listeners: tokio::sync::Mutex::new(Vec::new()),
-        };
+        let server = Self::new(registry, options);
         server.reconfigure(sockets).await?;
         Ok(server)
     }
 
     /// The registry the sockets dispatch to.
     pub fn registry(&self) -> &CommandRegistry {
-        &self.registry
+        &self.inner.registry
     }
 
-    /// Switches to a new socket set. Sockets whose identity (UNIX path; HTTP address, port and
-    /// TLS or not) is unchanged stay open and take the new settings (authentication, headers,
-    /// TLS files), so `config-set` sent over a socket does not cut it. On any error nothing
-    /// changes. Switching HTTP↔HTTPS on the same address and port is refused, as in Kea.
-    pub async fn reconfigure(&self, sockets: &[SocketConfig]) -> Result<(), ControlError> {
-        let prepared = prepare(sockets, &self.options)?;
-        let mut current = self.listeners.lock().await;
+    /// The options the server runs with.
+    pub fn options(&self) -> &ServerOptions {
+        &self.inner.options
+    }
 
+    /// Switches to a new socket set. Sockets whose identity (UNIX path; HTTP address and port)
+    /// is unchanged stay open and take the new settings (authentication, headers, TLS files),
+    /// so a `config-set` sent over a socket does not cut it. On error nothing changes (except
+    /// in one case: when a new socket needs the port of one being removed, that one is closed
+    /// first). Switching HTTP↔HTTPS on the same address and port is refused, as in Kea.
+    pub async fn reconfigure(&self, sockets: &[SocketConfig]) -> Result<(), ControlError> {
+        let inner = &self.inner;
+        let prepared = prepare(sockets, &inner.options)?;
+        let mut current = inner.listeners.lock().await;
+
+        let same_endpoint = |l: &Listener, cfg: &HttpSocketConfig| {
+            matches!(l, Listener::Http(h) if cfg.port != 0
+                && h.config.address == cfg.address
+                && h.config.port == cfg.port)
+        };
         for p in &prepared {
-            if let Prepared::Http(cfg, _) = p {
-                let same_endpoint = current.iter().find_map(|l| match l {
-                    Listener::Http(h)
-                        if h.config.address == cfg.address
-                            && h.config.port == cfg.port
-                            && cfg.port != 0 =>
-                    {
-                        Some(h)
-                    }
-                    _ => None,
-                });
-                if let Some(h) = same_endpoint
-                    && h.config.tls.is_some() != cfg.tls.is_some()
-                {
-                    return Err(ControlError::Config(format!(
-                        "cannot switch between HTTP and HTTPS on {}: use another address or port",
-                        SocketAddr::new(cfg.address, cfg.port)
-                    )));
-                }
+            if let Prepared::Http(cfg, _) = p
+                && let Some(Listener::Http(h)) = current.iter().find(|l| same_endpoint(l, cfg))
+                && h.config.tls.is_some() != cfg.tls.is_some()
+            {
+                return Err(ControlError::Config(format!(
+                    "cannot switch between HTTP and HTTPS on {}: use another address or port",
+                    SocketAddr::new(cfg.address, cfg.port)
+                )));
             }
         }
 
-        // Open what is new first; if anything fails, the new sockets are dropped and the old
-        // set is untouched.
-        let mut kept: Vec<usize> = Vec::new();
-        let mut opened: Vec<Listener> = Vec::new();
+        // Which current listeners stay (same identity), which prepared sockets are new.
+        let mut kept = vec![false; current.len()];
         let mut updates = Vec::new();
+        let mut to_open = Vec::new();
         for p in prepared {
-            match p {
+            let found = match &p {
+                Prepared::Unix(path) => current
+                    .iter()
+                    .position(|l| matches!(l, Listener::Unix(u) if &u.path == path)),
+                Prepared::Http(cfg, _) => current.iter().position(|l| same_endpoint(l, cfg)),
+            };
+            match (found, p) {
+                (Some(i), Prepared::Http(cfg, settings)) => {
+                    kept[i] = true;
+                    updates.push((i, cfg, settings));
+                }
+                (Some(i), Prepared::Unix(_)) => kept[i] = true,
+                (None, p) => to_open.push(p),
+            }
+        }
+
+        // Open what is new; if anything fails, the new sockets are closed again and the old
+        // set is untouched.
+        let mut opened: Vec<Listener> = Vec::new();
+        for p in to_open {
+            let result = match p {
                 Prepared::Unix(path) => {
-                    if let Some(i) = current
-                        .iter()
-                        .position(|l| matches!(l, Listener::Unix(u) if u.path == path))
-                    {
-                        kept.push(i);
-                    } else {
-                        opened.push(Listener::Unix(open_unix(
-                            &path,
-                            self.registry.clone(),
-                            &self.options,
-                        )?));
-                    }
+                    open_unix(&path, inner.registry.clone(), &inner.options).map(Listener::Unix)
                 }
                 Prepared::Http(cfg, settings) => {
-                    let existing = current.iter().position(|l| {
-                        matches!(l, Listener::Http(h) if cfg.port != 0
-                            && h.config.address == cfg.address
-                            && h.config.port == cfg.port)
-                    });
-                    if let Some(i) = existing {
-                        updates.push((i, cfg, settings));
-                        kept.push(i);
-                    } else {
-                        opened.push(Listener::Http(
-                            HttpListenerHandle::open(
-                                cfg,
-                                settings,
-                                self.registry.clone(),
-                                &self.options,
-                            )
-                            .await?,
-                        ));
+                    let mut result = HttpListenerHandle::open(
+                        cfg.clone(),
+                        settings.clone(),
+                        inner.registry.clone(),
+                        &inner.options,
+                    )
+                    .await;
+                    // The port may be held by a listener that is going away: close it, retry.
+                    if let Err(e) = &result
+                        && is_addr_in_use(e)
+                        && let Some(i) = (0..current.len()).find(|&i| {
+                            !kept[i]
+                                && matches!(&current[i], Listener::Http(h) if h.config.port == cfg.port)
+                        })
+                    {
+                        current.remove(i).close().await;
+                        kept.remove(i);
+                        for update in updates.iter_mut() {
+                            if update.0 > i {
+                                update.0 -= 1;
+                            }
+                        }
+                        result = HttpListenerHandle::open(
+                            cfg,
+                            settings,
+                            inner.registry.clone(),
+                            &inner.options,
+                        )
+                        .await;
                     }
+                    result.map(Listener::Http)
+                }
+            };
+            match result {
+                Ok(l) => opened.push(l),
+                Err(e) => {
+                    for l in opened {
+                        l.close().await;
+                    }
+                    return Err(e);
                 }
             }
         }
@@ -243,25 +313,30 @@ impl ControlServer {
             }
         }
         let old = std::mem::take(&mut *current);
-        for (i, listener) in old.into_iter().enumerate() {
-            if kept.contains(&i) {
+        for (listener, keep) in old.into_iter().zip(kept) {
+            if keep {
                 current.push(listener);
+            } else {
+                listener.close().await;
             }
-            // Others are dropped here: they stop accepting and unlink their files.
         }
         current.extend(opened);
         Ok(())
     }
 
-    /// Closes every socket (UNIX socket and lock files are removed). Connections already
-    /// being served finish their command.
+    /// Closes every socket (UNIX socket and lock files are removed) and waits until they are
+    /// released. Connections already being served finish their command.
     pub async fn stop(&self) {
-        self.listeners.lock().await.clear();
+        let listeners = std::mem::take(&mut *self.inner.listeners.lock().await);
+        for l in listeners {
+            l.close().await;
+        }
     }
 
     /// Paths of the open UNIX sockets.
     pub async fn unix_paths(&self) -> Vec<PathBuf> {
-        self.listeners
+        self.inner
+            .listeners
             .lock()
             .await
             .iter()
@@ -274,7 +349,8 @@ impl ControlServer {
 
     /// Local addresses of the open HTTP(S) sockets (useful with port 0).
     pub async fn http_addrs(&self) -> Vec<SocketAddr> {
-        self.listeners
+        self.inner
+            .listeners
             .lock()
             .await
             .iter()

@@ -65,6 +65,14 @@ pub(crate) struct UnixListenerHandle {
     accept_task: JoinHandle<()>,
 }
 
+impl UnixListenerHandle {
+    /// Stops accepting and waits until the listening socket is closed; then the files go.
+    pub(crate) async fn close(mut self) {
+        self.accept_task.abort();
+        let _ = (&mut self.accept_task).await;
+    }
+}
+
 impl Drop for UnixListenerHandle {
     fn drop(&mut self) {
         self.accept_task.abort();

@@ -439,3 +439,85 @@ async fn curl_plain_http() {
         r#"[ { "arguments": [ "config-test", "echo", "list-commands", "slow", "status-get", "version-get" ], "result": 0 } ]"#
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_set_style_handler_reconfigures_the_socket_it_is_served_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = test_registry();
+    let server = ControlServer::new(reg.clone(), test_options(dir.path()));
+    let handle = server.clone();
+    reg.register_async("socket-set", move |req: kea_command::Request| {
+        let server = handle.clone();
+        async move {
+            let sockets = match SocketConfig::list_from_value(&req.arguments.unwrap_or(Value::Null))
+            {
+                Ok(s) => s,
+                Err(e) => return kea_command::Answer::error(e.to_string()),
+            };
+            match server.reconfigure(&sockets).await {
+                Ok(()) => kea_command::Answer::success_text("sockets changed"),
+                Err(e) => kea_command::Answer::error(e.to_string()),
+            }
+        }
+    });
+    server
+        .reconfigure(
+            &SocketConfig::list_from_value(&json!([{"socket-type": "http", "socket-port": 0}]))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let addr = server.http_addrs().await[0];
+    let url = format!("http://{addr}/");
+    // Same port, authentication added: the answer still comes back on this connection.
+    let args = json!([{"socket-type": "http", "socket-port": addr.port(),
+        "authentication": {"type": "basic", "clients": [{"user": "u", "password": "p"}]}}]);
+    let a = ControlClient::http(&url)
+        .unwrap()
+        .command("socket-set", Some(args))
+        .await
+        .unwrap();
+    assert_eq!(a.text.as_deref(), Some("sockets changed"));
+    let e = ControlClient::http(&url)
+        .unwrap()
+        .command("version-get", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ClientError::Status { status: 401, .. }), "{e}");
+    // Move to a UNIX socket only: the HTTP port closes, the answer is still delivered.
+    let args = json!([{"socket-type": "unix", "socket-name": "moved.sock"}]);
+    let a = ControlClient::http(&url)
+        .unwrap()
+        .with_basic_auth("u", "p")
+        .command("socket-set", Some(args))
+        .await
+        .unwrap();
+    assert_eq!(a.text.as_deref(), Some("sockets changed"));
+    assert!(server.http_addrs().await.is_empty());
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    // The blocking client, from a plain thread.
+    let client = ControlClient::unix(dir.path().join("moved.sock"));
+    let a = tokio::task::spawn_blocking(move || client.command_blocking("version-get", None))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.text.as_deref(), Some("3.0.0"));
+    // Rebinding the same port on another address once the old listener is gone.
+    let again = SocketConfig::list_from_value(&json!([{"socket-type": "http", "socket-address": "127.0.0.1", "socket-port": addr.port()}])).unwrap();
+    server.reconfigure(&again).await.unwrap();
+    let moved = SocketConfig::list_from_value(
+        &json!([{"socket-type": "http", "socket-address": "0.0.0.0", "socket-port": addr.port()}]),
+    )
+    .unwrap();
+    server.reconfigure(&moved).await.unwrap();
+    assert_eq!(server.http_addrs().await[0].port(), addr.port());
+    assert!(
+        ControlClient::http(&url)
+            .unwrap()
+            .command("version-get", None)
+            .await
+            .unwrap()
+            .is_success()
+    );
+    server.stop().await;
+}
