@@ -62,12 +62,19 @@ pub struct Change {
 /// Only nodes carrying an explicit operation are listed: a created or
 /// deleted container or list entry appears once, its subtree is implied.
 /// Moves of user-ordered entries appear as `Replace` of the entry.
-pub fn changes(diff: &DataDiff<'_>) -> Vec<Change> {
+pub fn changes(diff: &DataDiff<'_>) -> Result<Vec<Change>> {
     diff.iter()
-        .map(|(op, node)| Change {
-            op: op.into(),
-            path: node.path(),
-            value: node.value_canonical(),
+        .map(|(op, node)| {
+            let value = if crate::edit::is_any_node(&node) {
+                None
+            } else {
+                node.value_canonical()
+            };
+            Ok(Change {
+                op: op.into(),
+                path: crate::tree::node_path(&node)?,
+                value,
+            })
         })
         .collect()
 }

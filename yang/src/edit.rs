@@ -97,7 +97,10 @@ pub fn any_content(node: &DataNodeRef<'_, '_>) -> Result<Option<String>> {
     if !is_any_node(node) {
         return Err(YangError::new(
             YangErrorKind::Unsupported,
-            format!("{} is not an anyxml or anydata node", node.path()),
+            format!(
+                "{} is not an anyxml or anydata node",
+                crate::tree::node_path(node).unwrap_or_default()
+            ),
         ));
     }
     let mut text: *mut std::os::raw::c_char = std::ptr::null_mut();
@@ -107,7 +110,7 @@ pub fn any_content(node: &DataNodeRef<'_, '_>) -> Result<Option<String>> {
     if ret != ffi::LY_ERR::LY_SUCCESS {
         return Err(YangError::libyang(format!(
             "cannot print the content of {}",
-            node.path()
+            crate::tree::node_path(node).unwrap_or_default()
         )));
     }
     if text.is_null() {

@@ -22,7 +22,7 @@
 //! * Nodes: [`edit_operation`], [`meta_value`], [`is_any_node`],
 //!   [`any_content`] (XML text of an anyxml such as `<config>`/`<filter>`).
 //! * Building and querying, NUL-safe: [`set_path`], [`remove_path`],
-//!   [`find_node`], [`find_all`], [`key_predicate`].
+//!   [`find_node`], [`find_all`], [`key_predicate`], [`node_path`].
 //! * [`validate_config`] / [`validate_all`].
 //! * Printing: [`print_tree`], [`print_tree_compact`], [`print_node`] with a
 //!   [`WithDefaults`] mode (RFC 6243 namespace for the `default` tag).
@@ -35,8 +35,11 @@
 //! yang2 directly; it is re-exported as [`yang2`]):
 //! * `parse_string`/`parse_op_string` read past an unterminated buffer;
 //! * paths and values with a NUL byte make it panic;
-//! * `SchemaNode` (and so `DataNodeRef::schema()`/`value()`) panics on
-//!   `anyxml` nodes: check [`is_any_node`] first;
+//! * `SchemaNode` (and so `DataNodeRef::schema()`, `value()`,
+//!   `value_canonical()`, `is_default()`) panics on `anyxml` nodes: check
+//!   [`is_any_node`] first;
+//! * `DataNodeRef::path()` panics on paths over 4096 bytes: use
+//!   [`node_path`];
 //! * `SchemaNode::default_value_canonical` dereferences NULL when the leaf
 //!   has no default: check `has_default()` first.
 
@@ -64,4 +67,4 @@ pub use crate::modules::{
 };
 pub use crate::parse::{OpKind, parse_config, parse_data, parse_edit, parse_full, parse_op};
 pub use crate::print::{WithDefaults, print_node, print_tree, print_tree_compact};
-pub use crate::tree::{find_all, find_node, key_predicate, remove_path, set_path};
+pub use crate::tree::{find_all, find_node, key_predicate, node_path, remove_path, set_path};

@@ -6,6 +6,7 @@
 //! check first and return an error instead.
 
 use yang2::data::{Data, DataNodeRef, DataTree};
+use yang2::ffi;
 
 use crate::error::{Result, YangError, YangErrorKind};
 
@@ -59,6 +60,30 @@ pub fn find_all<'t, 'a>(tree: &'t DataTree<'a>, xpath: &str) -> Result<Vec<DataN
         return Ok(Vec::new());
     }
     Ok(tree.find_xpath(xpath)?.collect())
+}
+
+/// The data path of a node (`/kea-dhcp4-server:config/subnet4[id='1']`).
+///
+/// Unlike yang2's `DataNodeRef::path()`, which panics when the path does
+/// not fit in 4096 bytes (long key values can do that), the buffer is
+/// sized by libyang.
+pub fn node_path(node: &DataNodeRef<'_, '_>) -> Result<String> {
+    // SAFETY: `as_raw` is a live node; with a NULL buffer libyang returns a
+    // malloc'd NUL-terminated string, freed here.
+    unsafe {
+        let raw = ffi::lyd_path(
+            node.as_raw(),
+            ffi::LYD_PATH_TYPE::LYD_PATH_STD,
+            std::ptr::null_mut(),
+            0,
+        );
+        if raw.is_null() {
+            return Err(YangError::libyang("cannot build the data path of a node"));
+        }
+        let path = std::ffi::CStr::from_ptr(raw).to_string_lossy().into_owned();
+        libc::free(raw.cast());
+        Ok(path)
+    }
 }
 
 /// A list key predicate `[name='value']` for building paths, quoting the

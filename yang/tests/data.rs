@@ -125,7 +125,7 @@ fn diff_lists_changes() {
         .replace("\"eth0\"", "\"eth1\"");
     let new = parse_config(ctx, &new_text, DataFormat::JSON).expect("new");
     let d = diff(&old, &new, false).expect("diff");
-    let list = changes(&d);
+    let list = changes(&d).expect("changes");
     assert!(
         list.iter().any(|c| c.op == ChangeOp::Replace
             && c.path == "/kea-dhcp4-server:config/valid-lifetime"
@@ -229,4 +229,28 @@ fn trees_can_be_built_and_queried_by_path() {
             .is_empty()
     );
     assert!(remove_path(&mut tree, &subnet).is_err());
+}
+
+#[test]
+fn long_key_values_do_not_break_paths() {
+    use kea_yang::yang2::data::DataTree;
+    use kea_yang::{find_all, key_predicate, node_path, set_path};
+    let ctx = context();
+    let mut tree = DataTree::new(ctx);
+    let data = "ab".repeat(3000); // key value longer than yang2's 4096-byte path buffer
+    let path = format!(
+        "/kea-dhcp4-server:config/option-data[code='43'][space='dhcp4']{}",
+        key_predicate("data", &data).expect("predicate")
+    );
+    set_path(&mut tree, &path, None).expect("long key");
+    let nodes = find_all(&tree, "/kea-dhcp4-server:config/option-data").expect("query");
+    assert_eq!(nodes.len(), 1);
+    let p = node_path(&nodes[0]).expect("path");
+    assert!(p.len() > 6000 && p.contains(&data));
+
+    let empty = DataTree::new(ctx);
+    let d = diff(&empty, &tree, false).expect("diff");
+    let list = changes(&d).expect("changes");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].op, ChangeOp::Create);
 }
