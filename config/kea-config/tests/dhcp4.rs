@@ -387,6 +387,25 @@ fn typed_values() {
 }
 
 #[test]
+fn case_insensitive_enums_are_normalized() {
+    let c = load(
+        r#"{ "Dhcp4": { "dhcp-ddns": { "ncr-protocol": "udp", "ncr-format": "json" },
+          "loggers": [ { "name": "kea-dhcp4", "severity": "info" } ] } }"#,
+    )
+    .unwrap()
+    .config;
+    assert_eq!(c.loggers[0].severity, kea_config::Severity::Info);
+    assert_eq!(c.dhcp_ddns.ncr_protocol, "UDP");
+    let out = c.to_element().to_compact_string();
+    assert!(
+        out.contains("\"severity\": \"INFO\"") && out.contains("\"ncr-format\": \"JSON\""),
+        "{out}"
+    );
+    assert!(err(r#"{ "Dhcp4": { "loggers": [ { "name": "x", "severity": "loud" } ] } }"#)
+        .contains("unexpected constant string \"loud\", expecting FATAL or ERROR or WARN or INFO or DEBUG or NONE"));
+}
+
+#[test]
 fn unparse_round_trip_and_hash() {
     let text = r#"{ "Dhcp4": { "valid-lifetime": 4000, "subnet4": [ { "id": 1, "subnet": "192.0.2.0/24",
         "pools": [ { "pool": "192.0.2.100 - 192.0.2.200" } ], "option-data": [ { "name": "routers", "data": "192.0.2.1" } ] } ] } }"#;

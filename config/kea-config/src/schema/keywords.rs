@@ -2,8 +2,8 @@
 //! (§29.5) grammars, with value kinds, ranges, enumerations and `config-get` defaults.
 //!
 //! A few keywords newer than 3.0 that appear in ISC's current examples and YANG models
-//! (`adaptive-lease-time-threshold`, `allow-address-registration`, `ssl-mode`, pd-pool
-//! DDNS keys) are accepted too, so every upstream example validates.
+//! (`adaptive-lease-time-threshold`, `allow-address-registration`, `ssl-mode`) are
+//! accepted too, so every upstream example validates.
 
 use super::{Alias, Ctx, Def, Field, Kind};
 
@@ -147,43 +147,37 @@ pub(crate) static RELAY: Ctx =
 
 pub(crate) static DATABASE: Ctx = Ctx::new(
     "database",
-    &[
-        &[
-            en("type", DB_TYPES),
-            s("user"),
-            s("password"),
-            s("host"),
-            u16f("port"),
-            s("name"),
-            b("persist"),
-            u32f("lfc-interval"),
-            b("readonly"),
-            u32f("connect-timeout"),
-            u32f("read-timeout"),
-            u32f("write-timeout"),
-            u32f("tcp-user-timeout"),
-            u32f("max-reconnect-tries"),
-            u32f("reconnect-wait-time"),
-            en("on-fail", ON_FAIL),
-            b("retry-on-startup"),
-            u32f("max-row-errors"),
-            s("trust-anchor"),
-            s("cert-file"),
-            s("key-file"),
-            s("cipher-list"),
-            s("ssl-mode"),
-        ],
-        META,
-    ],
+    &[&[
+        en("type", DB_TYPES),
+        s("user"),
+        s("password"),
+        s("host"),
+        u16f("port"),
+        s("name"),
+        b("persist"),
+        u32f("lfc-interval"),
+        b("readonly"),
+        u32f("connect-timeout"),
+        u32f("read-timeout"),
+        u32f("write-timeout"),
+        u32f("tcp-user-timeout"),
+        u32f("max-reconnect-tries"),
+        u32f("reconnect-wait-time"),
+        en("on-fail", ON_FAIL),
+        b("retry-on-startup"),
+        u32f("max-row-errors"),
+        s("trust-anchor"),
+        s("cert-file"),
+        s("key-file"),
+        s("cipher-list"),
+        s("ssl-mode"),
+    ]],
     false,
 );
 
 pub(crate) static HOOKS_LIBRARY: Ctx = Ctx::new(
     "hooks-libraries",
-    &[
-        &[s("library"), Field::new("parameters", Kind::AnyMap)],
-        META,
-    ],
+    &[&[s("library"), Field::new("parameters", Kind::AnyMap)]],
     false,
 );
 
@@ -207,7 +201,7 @@ pub(crate) static LOGGER: Ctx = Ctx::new(
             list("output-options", &OUTPUT_OPTIONS),
             list("output_options", &OUTPUT_OPTIONS).alias(Alias::Rename("output-options")),
             Field::new("debuglevel", Kind::Int(0, 99)).def(Def::Int(0)),
-            en("severity", SEVERITIES).def(Def::Str("INFO")),
+            Field::new("severity", Kind::EnumAnyCase(SEVERITIES)).def(Def::Str("INFO")),
         ],
         META,
     ],
@@ -260,17 +254,14 @@ pub(crate) static CONTROL_SOCKETS: Ctx = Ctx::new("control-sockets", CONTROL_SOC
 
 pub(crate) static EXPIRED_LEASES: Ctx = Ctx::new(
     "expired-leases-processing",
-    &[
-        &[
-            u32f("reclaim-timer-wait-time").def(Def::Int(10)),
-            u32f("flush-reclaimed-timer-wait-time").def(Def::Int(25)),
-            u32f("hold-reclaimed-time").def(Def::Int(3600)),
-            u32f("max-reclaim-leases").def(Def::Int(100)),
-            u32f("max-reclaim-time").def(Def::Int(250)),
-            u32f("unwarned-reclaim-cycles").def(Def::Int(5)),
-        ],
-        META,
-    ],
+    &[&[
+        u32f("reclaim-timer-wait-time").def(Def::Int(10)),
+        u32f("flush-reclaimed-timer-wait-time").def(Def::Int(25)),
+        u32f("hold-reclaimed-time").def(Def::Int(3600)),
+        u32f("max-reclaim-leases").def(Def::Int(100)),
+        u32f("max-reclaim-time").def(Def::Int(250)),
+        u32f("unwarned-reclaim-cycles").def(Def::Int(5)),
+    ]],
     false,
 );
 
@@ -298,13 +289,10 @@ pub(crate) static SANITY_CHECKS: Ctx = Ctx::new(
 
 pub(crate) static CONFIG_CONTROL: Ctx = Ctx::new(
     "config-control",
-    &[
-        &[
-            list("config-databases", &DATABASE),
-            u32f("config-fetch-wait-time"),
-        ],
-        META,
-    ],
+    &[&[
+        list("config-databases", &DATABASE),
+        u32f("config-fetch-wait-time"),
+    ]],
     false,
 );
 
@@ -314,8 +302,8 @@ static DHCP_DDNS_COMMON: &[Field] = &[
     u16f("server-port").def(Def::Int(53001)),
     u16f("sender-port").def(Def::Int(0)),
     u32f("max-queue-size").def(Def::Int(1024)),
-    en("ncr-protocol", &["UDP", "TCP", "udp", "tcp"]).def(Def::Str("UDP")),
-    en("ncr-format", &["JSON"]).def(Def::Str("JSON")),
+    Field::new("ncr-protocol", Kind::EnumAnyCase(&["UDP", "TCP"])).def(Def::Str("UDP")),
+    Field::new("ncr-format", Kind::EnumAnyCase(&["JSON"])).def(Def::Str("JSON")),
 ];
 
 pub(crate) static DHCP_DDNS4: Ctx = Ctx::new(
@@ -707,7 +695,6 @@ pub(crate) static PD_POOL: Ctx = Ctx::new(
             list("option-data", &OPTION_DATA6).def(Def::EmptyList),
         ],
         CLASS_REFS,
-        DDNS,
         META,
     ],
     false,

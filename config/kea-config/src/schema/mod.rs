@@ -24,6 +24,9 @@ pub(crate) enum Kind {
     Str,
     /// One of the listed strings.
     Enum(&'static [&'static str]),
+    /// One of the listed strings in any letter case, rewritten to the listed spelling
+    /// (Kea accepts `udp`/`UDP`, `info`/`INFO`).
+    EnumAnyCase(&'static [&'static str]),
     /// List of strings.
     StrList,
     /// List of strings, each one of the listed values.
@@ -328,6 +331,15 @@ fn validate_value(
             v.as_str().map_err(|_| type_error(v, "constant string"))?;
         }
         Kind::Enum(values) => check_enum(v, values)?,
+        Kind::EnumAnyCase(values) => {
+            let given = v
+                .as_str()
+                .map_err(|_| type_error(v, &values.join(" or ")))?;
+            match values.iter().find(|c| c.eq_ignore_ascii_case(given)) {
+                Some(canonical) => v.value = Value::String((*canonical).to_string()),
+                None => return Err(enum_error(v, given, values)),
+            }
+        }
         Kind::StrList => {
             for item in v.as_list().map_err(|_| type_error(v, "["))? {
                 item.as_str()
