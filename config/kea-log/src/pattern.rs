@@ -298,13 +298,7 @@ fn apply_spec(spec: &Spec, value: &str, out: &mut String) {
 
 fn render_conversion(conv: &Conversion, r: &Record<'_>, out: &mut String) {
     match conv {
-        Conversion::Date { utc, parts } => {
-            if *utc {
-                render_date(&chrono::DateTime::<chrono::Utc>::from(r.time), parts, out)
-            } else {
-                render_date(&chrono::DateTime::<chrono::Local>::from(r.time), parts, out)
-            }
-        }
+        Conversion::Date { utc, parts } => render_date(r.time, *utc, parts, out),
         Conversion::Severity => out.push_str(r.level.as_str()),
         Conversion::Logger { last_components } => match last_components {
             None => out.push_str(r.logger),
@@ -364,27 +358,107 @@ fn render_conversion(conv: &Conversion, r: &Record<'_>, out: &mut String) {
     }
 }
 
-fn render_date<Tz>(dt: &chrono::DateTime<Tz>, parts: &[DatePart], out: &mut String)
-where
-    Tz: chrono::TimeZone,
-    Tz::Offset: std::fmt::Display,
-{
-    use chrono::Timelike;
+fn render_date(time: SystemTime, utc: bool, parts: &[DatePart], out: &mut String) {
+    let since_epoch = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    let nanos = since_epoch.subsec_nanos();
     for part in parts {
         match part {
-            // Formats were validated at parse time, so writing cannot fail.
-            DatePart::Strftime(f) => {
-                let _ = write!(out, "{}", dt.format(f));
-            }
+            DatePart::Strftime(f) => render_strftime(time, since_epoch.as_secs(), utc, f, out),
             DatePart::Millis => {
-                let _ = write!(out, "{:03}", dt.nanosecond() % 1_000_000_000 / 1_000_000);
+                let _ = write!(out, "{:03}", nanos / 1_000_000);
             }
             DatePart::Micros => {
-                let micros = dt.nanosecond() % 1_000_000_000 / 1_000;
+                let micros = nanos / 1_000;
                 let _ = write!(out, "{:03}.{:03}", micros / 1000, micros % 1000);
             }
         }
     }
+}
+
+/// Formats a strftime fragment, reusing the previous result while the second is
+/// the same: time-zone conversion and strftime cost microseconds per line otherwise.
+/// Fragments with sub-second fields (`%f`) are not cached.
+fn render_strftime(time: SystemTime, second: u64, utc: bool, format: &str, out: &mut String) {
+    struct Cached {
+        format: String,
+        utc: bool,
+        second: u64,
+        text: String,
+    }
+    thread_local! {
+        static CACHE: std::cell::RefCell<Vec<Cached>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let fresh = |buf: &mut String| {
+        // Formats were validated at parse time, so writing cannot fail.
+        if utc {
+            let _ = write!(
+                buf,
+                "{}",
+                chrono::DateTime::<chrono::Utc>::from(time).format(format)
+            );
+        } else {
+            let _ = write!(
+                buf,
+                "{}",
+                chrono::DateTime::<chrono::Local>::from(time).format(format)
+            );
+        }
+    };
+    if has_subsecond_field(format) {
+        return fresh(out);
+    }
+    CACHE.with(|cache| {
+        let Ok(mut cache) = cache.try_borrow_mut() else {
+            return fresh(out);
+        };
+        if let Some(c) = cache
+            .iter_mut()
+            .find(|c| c.utc == utc && c.format == format)
+        {
+            if c.second != second {
+                c.text.clear();
+                fresh(&mut c.text);
+                c.second = second;
+            }
+            out.push_str(&c.text);
+            return;
+        }
+        let mut text = String::new();
+        fresh(&mut text);
+        out.push_str(&text);
+        if cache.len() >= 8 {
+            cache.remove(0);
+        }
+        cache.push(Cached {
+            format: format.to_string(),
+            utc,
+            second,
+            text,
+        });
+    });
+}
+
+/// Whether a strftime format contains `%f`, `%.f`, `%3f`… (fractions of a second).
+fn has_subsecond_field(format: &str) -> bool {
+    let bytes = format.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let mut j = i + 1;
+            while j < bytes.len() && (bytes[j] == b'.' || bytes[j].is_ascii_digit()) {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'f' {
+                return true;
+            }
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// (`%t`, `%T`): pthread id as log4cplus prints it, and the kernel thread id.
@@ -475,6 +549,24 @@ mod tests {
         assert_eq!(
             p.format(&record(Level::Info)),
             "217 14:27:45.871|871.234 kea-dhcp4.dhcpsrv DHCPSRV_TIMERMGR_START_TIMER starting timer: reclaim-expired-leases\n"
+        );
+    }
+
+    #[test]
+    fn date_cache_follows_the_clock() {
+        let p = Pattern::parse("%d{%H:%M:%S}.%d{%q}|%d{%S%.3f}").unwrap();
+        let mut r = record(Level::Info);
+        assert_eq!(p.format(&r), "14:27:45.871|45.871");
+        r.time += Duration::from_millis(100);
+        assert_eq!(p.format(&r), "14:27:45.971|45.971");
+        r.time += Duration::from_millis(100);
+        assert_eq!(p.format(&r), "14:27:46.071|46.071");
+        r.time -= Duration::from_secs(3600);
+        assert_eq!(p.format(&r), "13:27:46.071|46.071");
+        assert!(
+            has_subsecond_field("%S%.3f")
+                && has_subsecond_field("%f")
+                && !has_subsecond_field("%%f %S")
         );
     }
 

@@ -69,6 +69,18 @@ pub struct CommandLine {
     pub unrestricted_paths: bool,
 }
 
+impl CommandLine {
+    /// Path rules for this run (`-X` lifts them).
+    pub fn path_policy(&self) -> crate::paths::PathPolicy {
+        crate::paths::PathPolicy::new(self.unrestricted_paths)
+    }
+
+    /// Whether this run only checks the configuration (`-t` or `-T`).
+    pub fn is_check(&self) -> bool {
+        self.mode != Mode::Run
+    }
+}
+
 /// Result of parsing: either work to do or a text to print before exiting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invocation {
@@ -398,7 +410,8 @@ mod tests {
         );
         assert_eq!(c.mode, Mode::Run);
         assert_eq!(c.config_file, PathBuf::from("/etc/kea/kea-dhcp4.conf"));
-        assert!(c.verbose && c.unrestricted_paths);
+        assert!(c.verbose && c.unrestricted_paths && !c.is_check());
+        assert_eq!(c.path_policy(), crate::paths::PathPolicy::new(true));
         assert_eq!((c.server_port, c.client_port), (Some(1067), Some(1068)));
         let c = run(Daemon::Dhcp6, &["-c/etc/x.json"]);
         assert_eq!(c.config_file, PathBuf::from("/etc/x.json"));
@@ -408,6 +421,7 @@ mod tests {
     #[test]
     fn check_modes_and_last_file_switch_wins() {
         assert_eq!(run(Daemon::Dhcp4, &["-t", "a.json"]).mode, Mode::Check);
+        assert!(run(Daemon::Dhcp4, &["-t", "a.json"]).is_check());
         assert_eq!(run(Daemon::Dhcp6, &["-T", "a.json"]).mode, Mode::CheckFull);
         let c = run(Daemon::Dhcp4, &["-c", "a.json", "-t", "b.json"]);
         assert_eq!(
