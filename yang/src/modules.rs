@@ -100,3 +100,104 @@ pub fn module_source(name: &str, revision: Option<&str>) -> Option<Cow<'static, 
         .ok()
         .map(Cow::Owned)
 }
+
+/// An implemented module as announced to NETCONF clients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleInfo {
+    /// Module name.
+    pub name: String,
+    /// Revision date, if the module has one.
+    pub revision: Option<String>,
+    /// XML namespace.
+    pub namespace: String,
+    /// Enabled features, in definition order.
+    pub features: Vec<String>,
+}
+
+impl ModuleInfo {
+    /// The `<hello>` capability URI (RFC 6020 section 5.6.4):
+    /// `namespace?module=name&revision=date&features=a,b`.
+    pub fn capability(&self) -> String {
+        let mut uri = format!("{}?module={}", self.namespace, self.name);
+        if let Some(rev) = &self.revision {
+            uri.push_str("&revision=");
+            uri.push_str(rev);
+        }
+        if !self.features.is_empty() {
+            uri.push_str("&features=");
+            uri.push_str(&self.features.join(","));
+        }
+        uri
+    }
+}
+
+/// Every implemented module of the context (ours and libyang's own, such
+/// as ietf-yang-library), sorted by name.
+pub fn implemented_modules(ctx: &yang2::context::Context) -> Vec<ModuleInfo> {
+    let mut out: Vec<ModuleInfo> = ctx
+        .modules(false)
+        .filter(|m| m.is_implemented())
+        .map(|m| ModuleInfo {
+            name: m.name().to_string(),
+            revision: m.revision().map(str::to_string),
+            namespace: m.namespace().to_string(),
+            features: enabled_features(&m),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn enabled_features(module: &yang2::schema::SchemaModule<'_>) -> Vec<String> {
+    let mut names = Vec::new();
+    // SAFETY: the parsed module and its sized feature array live with the
+    // context; the item count sits just before the first item.
+    unsafe {
+        let parsed = (*module.as_raw()).parsed;
+        if parsed.is_null() {
+            return names;
+        }
+        let features = (*parsed).features;
+        if features.is_null() {
+            return names;
+        }
+        let count = *(features as *const u64).offset(-1) as usize;
+        for i in 0..count {
+            let f = &*features.add(i);
+            if u32::from(f.flags) & yang2::ffi::LYS_FENABLED != 0 && !f.name.is_null() {
+                names.push(
+                    std::ffi::CStr::from_ptr(f.name)
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    names
+}
+
+/// The `ietf-yang-library` (2019-01-04) state data describing the
+/// context, for `<get>` of `/ietf-yang-library:yang-library`. The
+/// content-id is libyang's module-set id.
+pub fn yang_library_data(
+    ctx: &yang2::context::Context,
+) -> crate::Result<yang2::data::DataTree<'_>> {
+    let raw_ctx = crate::parse::raw_context(ctx)?;
+    let mut root: *mut yang2::ffi::lyd_node = std::ptr::null_mut();
+    // SAFETY: "%u" with one u32 argument, as the printf-style API expects;
+    // the tree is handed to DataTree, which frees it.
+    let ret = unsafe {
+        yang2::ffi::ly_ctx_get_yanglib_data(
+            raw_ctx,
+            &mut root,
+            c"%u".as_ptr(),
+            u32::from(ctx.get_module_set_id()),
+        )
+    };
+    let tree =
+        unsafe { <yang2::data::DataTree<'_> as yang2::utils::Binding<'_>>::from_raw(ctx, root) };
+    if ret != yang2::ffi::LY_ERR::LY_SUCCESS {
+        return Err(yang2::Error::new(ctx).into());
+    }
+    Ok(tree)
+}

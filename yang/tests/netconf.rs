@@ -242,3 +242,43 @@ fn netconf_modules_match_rfc_modules() {
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
 }
+
+#[test]
+fn hello_capabilities_and_yang_library() {
+    let ctx = context();
+    let modules = kea_yang::implemented_modules(ctx);
+    let nc = modules
+        .iter()
+        .find(|m| m.name == "ietf-netconf")
+        .expect("ietf-netconf");
+    assert_eq!(
+        nc.capability(),
+        format!(
+            "{NC}?module=ietf-netconf&revision=2013-09-29&features={}",
+            kea_yang::NETCONF_FEATURES.join(",")
+        )
+    );
+    let d4 = modules
+        .iter()
+        .find(|m| m.name == "kea-dhcp4-server")
+        .expect("dhcp4");
+    assert_eq!(
+        d4.capability(),
+        format!("{D4}?module=kea-dhcp4-server&revision=2026-06-24")
+    );
+    assert!(modules.iter().any(|m| m.name == "ietf-yang-library"));
+    assert!(
+        !modules.iter().any(|m| m.name == "kea-types"),
+        "imported-only module listed"
+    );
+    let opts = modules
+        .iter()
+        .find(|m| m.name == "ietf-dhcpv6-options")
+        .expect("options");
+    assert_eq!(opts.features.len(), 48);
+
+    let lib = kea_yang::yang_library_data(ctx).expect("yang-library data");
+    let json = print_tree(&lib, DataFormat::JSON, WithDefaults::Explicit).expect("print");
+    assert!(json.contains("\"kea-dhcp6-server\""), "{json}");
+    assert!(json.contains("content-id"), "{json}");
+}
