@@ -102,7 +102,6 @@ static DDNS: &[Field] = &[
     s("ddns-generated-prefix"),
     s("ddns-qualifying-suffix"),
     b("ddns-update-on-renew"),
-    b("ddns-use-conflict-resolution").alias(Alias::ConflictResolution),
     en("ddns-conflict-resolution-mode", CONFLICT_RESOLUTION),
     frac("ddns-ttl-percent"),
     u32f("ddns-ttl"),
@@ -111,6 +110,9 @@ static DDNS: &[Field] = &[
     s("hostname-char-set"),
     s("hostname-char-replacement"),
 ];
+/// The deprecated boolean form, accepted at global, network and subnet level (not pools).
+static DDNS_LEGACY: &[Field] =
+    &[b("ddns-use-conflict-resolution").alias(Alias::ConflictResolution)];
 static RESERVATION_FLAGS: &[Field] = &[
     b("reservations-global"),
     b("reservations-in-subnet"),
@@ -519,6 +521,7 @@ pub(crate) static SUBNET4: Ctx = Ctx::new(
         TIMERS,
         CACHE,
         DDNS,
+        DDNS_LEGACY,
         RESERVATION_FLAGS,
         CLASS_REFS,
         V4_HEADER,
@@ -541,6 +544,7 @@ pub(crate) static SHARED_NETWORK4: Ctx = Ctx::new(
         TIMERS,
         CACHE,
         DDNS,
+        DDNS_LEGACY,
         RESERVATION_FLAGS,
         CLASS_REFS,
         V4_HEADER,
@@ -747,6 +751,7 @@ pub(crate) static SUBNET6: Ctx = Ctx::new(
         TIMERS,
         CACHE,
         DDNS,
+        DDNS_LEGACY,
         RESERVATION_FLAGS,
         CLASS_REFS,
         NETWORK_COMMON,
@@ -769,6 +774,7 @@ pub(crate) static SHARED_NETWORK6: Ctx = Ctx::new(
         TIMERS,
         CACHE,
         DDNS,
+        DDNS_LEGACY,
         RESERVATION_FLAGS,
         CLASS_REFS,
         NETWORK_COMMON,
