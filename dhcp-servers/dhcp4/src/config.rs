@@ -697,6 +697,8 @@ pub struct ServerConfig {
     /// Server identifiers configured anywhere (option 54), accepted in queries.
     pub configured_server_ids: Vec<Ipv4Addr>,
     subnet_by_id: HashMap<u32, usize>,
+    /// kea-config's validated model (config-get, hash), attached by the loader.
+    pub model: Option<Arc<kea_config::Dhcp4Config>>,
 }
 
 impl ServerConfig {
@@ -713,6 +715,22 @@ impl ServerConfig {
     /// The `Dhcp4` map of the source.
     pub fn dhcp4_json(&self) -> &serde_json::Value {
         &self.source["Dhcp4"]
+    }
+
+    /// What config-get returns: the validated model with defaults (`{"Dhcp4": {...}}`).
+    pub fn model_json(&self) -> serde_json::Value {
+        match &self.model {
+            Some(m) => m.to_element().to_json(),
+            None => self.source.clone(),
+        }
+    }
+
+    /// config-hash-get.
+    pub fn hash(&self) -> String {
+        match &self.model {
+            Some(m) => m.config_hash(),
+            None => String::new(),
+        }
     }
 
     /// Compiles a whole configuration element (`{"Dhcp4": {...}}`, other top-level keys such as
@@ -838,6 +856,7 @@ impl ServerConfig {
             loggers: m.get("loggers").cloned(),
             configured_server_ids: Vec::new(),
             subnet_by_id: HashMap::new(),
+            model: None,
         };
         if let Some(cs) = m.get("control-socket") {
             cfg.control_sockets.push(cs.clone());

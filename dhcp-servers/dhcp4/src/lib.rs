@@ -10,10 +10,13 @@
 
 pub mod bpf;
 pub mod classify;
+pub mod commands;
 pub mod config;
 pub mod frame;
 pub mod iface;
+pub mod load;
 pub mod options;
 pub mod pipeline;
+pub mod server;
 pub mod socket;
 pub mod stats;

@@ -213,6 +213,12 @@ impl Stats {
         next
     }
 
+    /// Installs the per-subnet counters of a new configuration generation.
+    pub fn install_subnets(&self, list: &[Arc<SubnetStats>]) {
+        let mut map = self.subnets.write().unwrap_or_else(|p| p.into_inner());
+        *map = list.iter().map(|s| (s.id, s.clone())).collect();
+    }
+
     /// The counters of subnet `id`, if configured.
     pub fn subnet(&self, id: u32) -> Option<Arc<SubnetStats>> {
         self.subnets

@@ -1,64 +1,83 @@
-//! Address picking within a subnet's pools.
-//!
-//! dhcp-alloc's allocators had not landed when this was written; this is Kea's iterative
-//! allocator (next address after the last one handed out, wrapping through the pools), kept
-//! per subnet with an atomic cursor so the packet path takes no lock. `random` and `flq`
-//! configurations use it too until dhcp-alloc is wired in.
+//! Address picking within a subnet's pools through dhcp-alloc's allocators (iterative,
+//! random, flq), one per subnet behind an uncontended mutex (the packet path is the only
+//! regular user; commands and reclamation only report freed or taken addresses).
 
 use std::net::Ipv4Addr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use dhcp_alloc::{Allocator4, AllocatorKind};
 
 use crate::classify::ClassSet;
-use crate::config::Subnet4;
+use crate::config::{AllocatorKind as CfgKind, Subnet4};
 
 /// Per-subnet allocation state.
-#[derive(Debug, Default)]
 pub struct SubnetAllocator {
-    /// Offset (across all pools) of the next candidate.
-    cursor: AtomicU64,
+    inner: Mutex<Allocator4>,
+}
+
+impl std::fmt::Debug for SubnetAllocator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SubnetAllocator")
+    }
 }
 
 impl SubnetAllocator {
-    /// Returns the first address, starting after the last one picked, for which `usable`
-    /// holds, trying each pool address at most once. Pools not allowed for `classes` are
-    /// skipped.
+    /// Builds the allocator of `subnet`; flq queues are filled from `is_free`.
+    pub fn new(
+        subnet: &Subnet4,
+        is_free: &mut dyn FnMut(Ipv4Addr) -> bool,
+    ) -> Result<Self, String> {
+        let kind = match subnet.params.allocator {
+            CfgKind::Iterative => AllocatorKind::Iterative,
+            CfgKind::Random => AllocatorKind::Random,
+            CfgKind::Flq => AllocatorKind::FreeLeaseQueue,
+        };
+        let pools = subnet
+            .pools
+            .iter()
+            .map(|p| dhcp_alloc::Pool4::new(p.first, p.last))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("subnet {}: {e}", subnet.id))?;
+        let mut a =
+            Allocator4::new(kind, &pools).map_err(|e| format!("subnet {}: {e}", subnet.id))?;
+        if kind == AllocatorKind::FreeLeaseQueue {
+            a.populate_free(is_free);
+        }
+        Ok(SubnetAllocator {
+            inner: Mutex::new(a),
+        })
+    }
+
+    /// A usable address from the pools the client's classes admit.
     pub fn pick(
         &self,
         subnet: &Subnet4,
         classes: &ClassSet,
         mut usable: impl FnMut(Ipv4Addr) -> bool,
     ) -> Option<Ipv4Addr> {
-        let total: u64 = subnet.total_addresses();
-        if total == 0 {
-            return None;
-        }
-        let start = self.cursor.load(Ordering::Relaxed) % total;
-        for step in 0..total {
-            let off = (start + step) % total;
-            let Some((addr, pool_ok)) = nth_address(subnet, off, classes) else {
-                continue;
-            };
-            if !pool_ok {
-                continue;
-            }
-            if usable(addr) {
-                self.cursor.store(off + 1, Ordering::Relaxed);
-                return Some(addr);
-            }
-        }
-        None
+        let allowed = |i: usize| {
+            subnet
+                .pools
+                .get(i)
+                .is_some_and(|p| classes.allows(&p.client_classes))
+        };
+        let mut a = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        a.pick(&allowed, &mut usable).ok().map(|p| p.address)
     }
-}
 
-/// Address at `off` across the pools, and whether its pool admits `classes`.
-fn nth_address(subnet: &Subnet4, mut off: u64, classes: &ClassSet) -> Option<(Ipv4Addr, bool)> {
-    for p in &subnet.pools {
-        let n = p.size();
-        if off < n {
-            let a = Ipv4Addr::from(u32::from(p.first) + off as u32);
-            return Some((a, classes.allows(&p.client_classes)));
-        }
-        off -= n;
+    /// A lease now holds `addr`.
+    pub fn taken(&self, addr: Ipv4Addr) {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .lease_added(addr);
     }
-    None
+
+    /// The lease on `addr` went away.
+    pub fn freed(&self, addr: Ipv4Addr) {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .lease_freed(addr);
+    }
 }

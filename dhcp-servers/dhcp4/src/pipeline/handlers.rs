@@ -328,11 +328,16 @@ pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
             g.cumulative_assigned_addresses.inc();
         }
     }
+    ctx.st.note_taken(s.id, addr);
     // The client moved to another address: its old lease goes.
     if let Some((_, old)) = client_lease.as_ref().filter(|(_, l)| l.address != addr)
         && let Ok(Some(gone)) = ctx.st.leases.delete(old.address)
-        && gone.state == LeaseState::DEFAULT
-        && let Some(os) = stats_of(ctx, gone.subnet_id)
+    {
+        ctx.st.note_freed(gone.subnet_id, gone.address);
+    }
+    if let Some((_, old)) = client_lease.as_ref().filter(|(_, l)| l.address != addr)
+        && old.state == LeaseState::DEFAULT
+        && let Some(os) = stats_of(ctx, old.subnet_id)
     {
         os.c.assigned_addresses.add(-1);
     }
@@ -385,6 +390,7 @@ pub(super) fn release(ctx: &mut Ctx<'_>) -> Result<(), Drop> {
     if let Ok(Some(gone)) = ctx.st.leases.delete(addr)
         && let Some(s) = stats_of(ctx, gone.subnet_id)
     {
+        ctx.st.note_freed(gone.subnet_id, addr);
         s.c.assigned_addresses.add(-1);
     }
     ctx.event = Some(LeaseEvent::Release(addr));

@@ -62,11 +62,18 @@ impl ServerState {
         local_addrs: Vec<Ipv4Addr>,
         ports: Ports,
         disabled: Arc<AtomicBool>,
-    ) -> Self {
-        let ids: Vec<u32> = cfg.subnets.iter().map(|s| s.id).collect();
-        let map = stats.set_subnets(&ids);
-        let subnet_stats: Vec<Arc<SubnetStats>> =
-            ids.iter().filter_map(|id| map.get(id).cloned()).collect();
+    ) -> Result<Self, String> {
+        // Fresh counters, registered by the caller when this generation goes in service.
+        let subnet_stats: Vec<Arc<SubnetStats>> = cfg
+            .subnets
+            .iter()
+            .map(|s| {
+                Arc::new(SubnetStats {
+                    id: s.id,
+                    c: Default::default(),
+                })
+            })
+            .collect();
         let counts = leases.counts();
         let (mut g_assigned, mut g_declined) = (0i64, 0i64);
         for (s, st) in cfg.subnets.iter().zip(&subnet_stats) {
@@ -83,12 +90,16 @@ impl ServerState {
         }
         let _ = g_assigned;
         stats.global.declined_addresses.set(g_declined);
-        let allocators = cfg
-            .subnets
-            .iter()
-            .map(|_| alloc::SubnetAllocator::default())
-            .collect();
-        ServerState {
+        let now = unix_now();
+        let mut allocators = Vec::with_capacity(cfg.subnets.len());
+        for s in &cfg.subnets {
+            let mut is_free = |a: Ipv4Addr| match leases.get(a) {
+                None => true,
+                Some(l) => l.state == LeaseState::EXPIRED_RECLAIMED || l.is_expired(now),
+            };
+            allocators.push(alloc::SubnetAllocator::new(s, &mut is_free)?);
+        }
+        Ok(ServerState {
             direct_unicast: cfg.socket_type == crate::socket::SocketType::Raw,
             cfg,
             subnet_stats,
@@ -98,6 +109,25 @@ impl ServerState {
             local_addrs,
             ports,
             disabled,
+        })
+    }
+
+    /// Index of the subnet with this id.
+    pub fn subnet_index(&self, id: u32) -> Option<usize> {
+        self.cfg.subnet_index(id)
+    }
+
+    /// Tells the subnet's allocator that `addr` is now leased (flq bookkeeping).
+    pub fn note_taken(&self, subnet_id: u32, addr: Ipv4Addr) {
+        if let Some(i) = self.subnet_index(subnet_id) {
+            self.allocators[i].taken(addr);
+        }
+    }
+
+    /// Tells the subnet's allocator that `addr` is free again.
+    pub fn note_freed(&self, subnet_id: u32, addr: Ipv4Addr) {
+        if let Some(i) = self.subnet_index(subnet_id) {
+            self.allocators[i].freed(addr);
         }
     }
 }

@@ -25,6 +25,11 @@ fn state(text: &str) -> ServerState {
         Ports::default(),
         Arc::new(AtomicBool::new(false)),
     )
+    .map(|st| {
+        st.stats.install_subnets(&st.subnet_stats);
+        st
+    })
+    .unwrap()
 }
 
 const BASIC: &str = r#"{"Dhcp4": {

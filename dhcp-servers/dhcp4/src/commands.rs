@@ -1,0 +1,710 @@
+//! Control-channel commands of kea-dhcp4 with Kea's answer shapes and texts.
+
+use std::net::Ipv4Addr;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
+
+use dhcp_lease::{HwAddr, Lease4, LeaseState, hex_text, parse_hex};
+use kea_command::{Answer, CommandRegistry, ControlServer, Request};
+use kea_config::Element;
+use kea_log::{kea_log, loggers, messages};
+use kea_process::VersionInfo;
+use serde_json::{Map, Value, json};
+
+use crate::load;
+use crate::server::Server;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct Ctx {
+    pub server: Arc<Server>,
+    /// Set once the control sockets are open (config-set reconfigures them).
+    pub control: Arc<OnceLock<Arc<ControlServer>>>,
+    /// Signals the main task to shut down.
+    pub shutdown: Arc<tokio::sync::Notify>,
+}
+
+fn args(req: &Request) -> Option<&Map<String, Value>> {
+    req.arguments_map()
+}
+
+/// Registers every command on `reg`.
+pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
+    let c = ctx.clone();
+    reg.register("build-report", move |_| {
+        let _ = &c;
+        Answer::success_text(kea_process::cli::build_report_text(&VersionInfo::default()))
+    });
+    reg.register("version-get", |_| {
+        Answer::success_text(kea_process::KEA_VERSION).with_arguments(
+            json!({"extended": kea_process::cli::extended_version_text(&VersionInfo::default())}),
+        )
+    });
+    let c = ctx.clone();
+    reg.register("status-get", move |_| {
+        let s = &c.server;
+        Answer::success_with(json!({
+            "pid": std::process::id(),
+            "uptime": s.started.elapsed().as_secs(),
+            "reload": s.since_reload(),
+            "multi-threading-enabled": false,
+            "sockets": {"status": "ready"},
+        }))
+    });
+    let c = ctx.clone();
+    reg.register("config-get", move |_| {
+        let st = c.server.state();
+        let mut v = st.cfg.model_json();
+        if let Value::Object(m) = &mut v {
+            m.insert("hash".into(), Value::String(st.cfg.hash()));
+        }
+        Answer::success_with(v)
+    });
+    let c = ctx.clone();
+    reg.register("config-hash-get", move |_| {
+        Answer::success_with(json!({"hash": c.server.state().cfg.hash()}))
+    });
+    let c = ctx.clone();
+    reg.register("config-test", move |req| {
+        let Some(a) = req.arguments.as_ref() else {
+            return Answer::error("Missing mandatory 'arguments' parameter.");
+        };
+        match to_element(a).and_then(|e| load::prepare(&e, &c.server.policy)) {
+            Ok(_) => Answer::success_text(
+                "Configuration seems sane. Control-socket, hook-libraries, and D2 configuration were sanity checked, but not applied.",
+            ),
+            Err(e) => Answer::error(e),
+        }
+    });
+    let c = ctx.clone();
+    reg.register_async("config-set", move |req| {
+        let c = c.clone();
+        async move {
+            let Some(a) = req.arguments.clone() else {
+                return Answer::error("Missing mandatory 'arguments' parameter.");
+            };
+            let root = match to_element(&a) {
+                Ok(r) => r,
+                Err(e) => return Answer::error(e),
+            };
+            match apply(&c, &root).await {
+                Ok(()) => Answer::success_text("Configuration successful."),
+                Err(e) => Answer::error(e),
+            }
+        }
+    });
+    let c = ctx.clone();
+    reg.register_async("config-reload", move |_req| {
+        let c = c.clone();
+        async move {
+            match reload_from_file(&c).await {
+                Ok(()) => Answer::success_text("Configuration successful."),
+                Err(e) => Answer::error(format!("Config reload failed: {e}")),
+            }
+        }
+    });
+    let c = ctx.clone();
+    reg.register("config-write", move |req| config_write(&c, req));
+    let c = ctx.clone();
+    reg.register("shutdown", move |_| {
+        kea_log!(loggers::DHCP4, messages::DHCP4_SHUTDOWN_REQUEST);
+        c.shutdown.notify_one();
+        Answer::success_text("Shutting down.")
+    });
+    let c = ctx.clone();
+    reg.register("dhcp-disable", move |req| {
+        let max = args(req).and_then(|a| a.get("max-period"));
+        let period = match max {
+            None => None,
+            Some(v) => match v.as_u64() {
+                Some(p) if p > 0 => Some(p),
+                _ => return Answer::error("'max-period' must be positive integer"),
+            },
+        };
+        c.server.disabled.store(true, Ordering::SeqCst);
+        match period {
+            Some(p) => {
+                let srv = c.server.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(p));
+                    srv.disabled.store(false, Ordering::SeqCst);
+                });
+                Answer::success_text(format!("DHCPv4 service disabled for {p} seconds"))
+            }
+            None => Answer::success_text("DHCPv4 service disabled"),
+        }
+    });
+    let c = ctx.clone();
+    reg.register("dhcp-enable", move |_| {
+        c.server.disabled.store(false, Ordering::SeqCst);
+        Answer::success_text("DHCP service successfully enabled")
+    });
+    register_stats(reg, ctx);
+    register_leases(reg, ctx);
+}
+
+fn to_element(v: &Value) -> Result<Element, String> {
+    Element::from_json(v, "<wire>").map_err(|e| e.to_string())
+}
+
+/// config-set: check, stage, switch control sockets, go live. Any failure leaves the running
+/// configuration untouched.
+pub async fn apply(c: &Ctx, root: &Element) -> Result<(), String> {
+    let _guard = c.server.reconfig.lock().await;
+    let policy = c.server.policy;
+    let server = c.server.clone();
+    let root = root.clone();
+    let staged = tokio::task::spawn_blocking(move || {
+        let prepared = load::prepare(&root, &policy)?;
+        server.stage(prepared)
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    if let Some(ctl) = c.control.get() {
+        ctl.reconfigure(&staged.prepared.sockets)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let summary = summary(&staged.prepared);
+    c.server.commit(staged);
+    kea_log!(loggers::DHCP4, messages::DHCP4_CONFIG_COMPLETE, summary);
+    Ok(())
+}
+
+/// SIGHUP / config-reload: the configuration file again.
+pub async fn reload_from_file(c: &Ctx) -> Result<(), String> {
+    let file = c.server.config_file.clone();
+    kea_log!(
+        loggers::DHCP4,
+        messages::DHCP4_DYNAMIC_RECONFIGURATION,
+        file.display()
+    );
+    let parsed = kea_config::parse_file(&file).map_err(|e| e.to_string());
+    let res = match parsed {
+        Ok(root) => apply(c, &root).await,
+        Err(e) => Err(e),
+    };
+    match &res {
+        Ok(()) => kea_log!(
+            loggers::DHCP4,
+            messages::DHCP4_DYNAMIC_RECONFIGURATION_SUCCESS,
+            file.display()
+        ),
+        Err(e) => {
+            kea_log!(
+                loggers::DHCP4,
+                messages::DHCP4_CONFIG_LOAD_FAIL,
+                file.display(),
+                e
+            );
+            kea_log!(
+                loggers::DHCP4,
+                messages::DHCP4_DYNAMIC_RECONFIGURATION_FAIL,
+                file.display()
+            );
+        }
+    }
+    res
+}
+
+/// Kea's DHCP4_CONFIG_COMPLETE summary.
+pub fn summary(p: &load::Prepared) -> String {
+    let n = p.cfg.subnets.len();
+    let nets = p.cfg.networks.len();
+    let mut s = format!("added IPv4 subnets: {n}");
+    if nets > 0 {
+        s.push_str(&format!("; shared networks: {nets}"));
+    }
+    s.push_str("; DDNS: disabled");
+    s
+}
+
+fn config_write(c: &Ctx, req: &Request) -> Answer {
+    let given = args(req).and_then(|a| a.get("filename"));
+    let name = match given {
+        None => c.server.config_file.to_string_lossy().into_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Answer::error("passed parameter 'filename' is not a string"),
+    };
+    let path = match c
+        .server
+        .policy
+        .config_write_path(&c.server.config_file, &name)
+    {
+        Ok(p) => p,
+        Err(e) => return Answer::error(e.to_string()),
+    };
+    let st = c.server.state();
+    let text = match serde_json::to_string_pretty(&st.cfg.model_json()) {
+        Ok(t) => t,
+        Err(e) => return Answer::error(e.to_string()),
+    };
+    match std::fs::write(&path, text.as_bytes()) {
+        Ok(()) => Answer::success_text(format!(
+            "Configuration written to {} successful",
+            path.display()
+        ))
+        .with_arguments(json!({"filename": path.to_string_lossy(), "size": text.len()})),
+        Err(e) => Answer::error(format!(
+            "Unable to open file {} for writing: {e}",
+            path.display()
+        )),
+    }
+}
+
+fn stat_name(req: &Request) -> Result<String, Answer> {
+    match args(req).and_then(|a| a.get("name")) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(Answer::error("'name' parameter expected to be a string.")),
+        None => Err(Answer::error("Missing mandatory 'name' parameter.")),
+    }
+}
+
+fn register_stats(reg: &CommandRegistry, ctx: &Ctx) {
+    let c = ctx.clone();
+    reg.register("statistic-get", move |req| match stat_name(req) {
+        Ok(n) => Answer::success_with(c.server.stats.get(&n)),
+        Err(a) => a,
+    });
+    let c = ctx.clone();
+    reg.register("statistic-get-all", move |_| {
+        Answer::success_with(c.server.stats.get_all())
+    });
+    let c = ctx.clone();
+    reg.register("statistic-reset", move |req| match stat_name(req) {
+        Ok(n) if c.server.stats.reset(&n) => {
+            Answer::success_text(format!("Statistic '{n}' reset."))
+        }
+        Ok(n) => Answer::error(format!("No '{n}' statistic found")),
+        Err(a) => a,
+    });
+    let c = ctx.clone();
+    reg.register("statistic-remove", move |req| match stat_name(req) {
+        Ok(n) if c.server.stats.remove(&n) => {
+            Answer::success_text(format!("Statistic '{n}' removed."))
+        }
+        Ok(n) => Answer::error(format!("No '{n}' statistic found")),
+        Err(a) => a,
+    });
+    let c = ctx.clone();
+    reg.register("statistic-reset-all", move |_| {
+        c.server.stats.reset_all();
+        Answer::success_text("All statistics reset to neutral values.")
+    });
+    let c = ctx.clone();
+    reg.register("statistic-remove-all", move |_| {
+        c.server.stats.remove_all();
+        Answer::success_text("All statistics removed.")
+    });
+}
+
+/// Kea's JSON for a v4 lease.
+pub fn lease_json(l: &Lease4) -> Value {
+    let mut m = Map::new();
+    m.insert("cltt".into(), json!(l.cltt));
+    m.insert("fqdn-fwd".into(), json!(l.fqdn_fwd));
+    m.insert("fqdn-rev".into(), json!(l.fqdn_rev));
+    m.insert("hostname".into(), json!(&*l.hostname));
+    m.insert("hw-address".into(), json!(hex_text(l.hw_bytes())));
+    m.insert("ip-address".into(), json!(l.address.to_string()));
+    m.insert("state".into(), json!(l.state.0));
+    m.insert("subnet-id".into(), json!(l.subnet_id));
+    m.insert("valid-lft".into(), json!(l.valid_lifetime));
+    m.insert("pool-id".into(), json!(l.pool_id));
+    if let Some(cid) = &l.client_id {
+        m.insert("client-id".into(), json!(hex_text(cid)));
+    }
+    if let Some(uc) = &l.user_context
+        && let Ok(v) = serde_json::from_str::<Value>(uc)
+    {
+        m.insert("user-context".into(), v);
+    }
+    Value::Object(m)
+}
+
+fn need_args(req: &Request) -> Result<&Map<String, Value>, Answer> {
+    args(req).ok_or_else(|| Answer::error("Parameters missing or are not a map."))
+}
+
+fn get_ip(a: &Map<String, Value>, key: &str) -> Result<Option<Ipv4Addr>, Answer> {
+    match a.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => s.parse().map(Some).map_err(|_| {
+            Answer::error(format!(
+                "Failed to convert string to address '{s}': Invalid argument"
+            ))
+        }),
+        Some(_) => Err(Answer::error(format!("'{key}' is not a string."))),
+    }
+}
+
+/// Finds a lease by address or by (identifier-type, identifier, subnet-id).
+fn find_lease(c: &Ctx, a: &Map<String, Value>) -> Result<Option<Arc<Lease4>>, Answer> {
+    let st = c.server.state();
+    if let Some(ip) = get_ip(a, "ip-address")? {
+        return Ok(st.leases.get(ip));
+    }
+    let Some(Value::String(t)) = a.get("identifier-type") else {
+        return Err(Answer::error(
+            "No 'ip-address' provided and 'identifier-type' is either missing or not a string.",
+        ));
+    };
+    let Some(Value::String(id)) = a.get("identifier") else {
+        return Err(Answer::error(
+            "No 'ip-address' provided and 'identifier' is either missing or not a string.",
+        ));
+    };
+    let Some(sid) = a.get("subnet-id").and_then(Value::as_u64) else {
+        return Err(Answer::error("Mandatory 'subnet-id' parameter missing."));
+    };
+    let bytes = parse_hex(id).ok_or_else(|| Answer::error(format!("invalid identifier '{id}'")))?;
+    let sid = sid as u32;
+    match t.as_str() {
+        "hw-address" => Ok(st.leases.get_by_hw_address_subnet(&bytes, sid)),
+        "client-id" => Ok(st.leases.get_by_client_id_subnet(&bytes, sid)),
+        other => Err(Answer::error(format!("Query by {other} not allowed."))),
+    }
+}
+
+/// Builds a lease from lease4-add / lease4-update arguments.
+fn lease_from_args(c: &Ctx, a: &Map<String, Value>) -> Result<Lease4, Answer> {
+    let st = c.server.state();
+    let ip = get_ip(a, "ip-address")?
+        .ok_or_else(|| Answer::error("missing parameter 'ip-address' (<wire>:0:0)"))?;
+    let subnet_id = match a.get("subnet-id").and_then(Value::as_u64).unwrap_or(0) {
+        0 => st
+            .cfg
+            .subnets
+            .iter()
+            .find(|s| s.prefix.contains(ip))
+            .map(|s| s.id)
+            .ok_or_else(|| {
+                Answer::error(format!(
+                    "subnet-id not specified and failed to find a subnet for address {ip}"
+                ))
+            })?,
+        id => {
+            let id = id as u32;
+            let s = st.cfg.subnet_by_id(id).ok_or_else(|| {
+                Answer::error(format!(
+                    "Invalid subnet-id: No IPv4 subnet with subnet-id={id} currently configured."
+                ))
+            })?;
+            if !s.prefix.contains(ip) {
+                return Err(Answer::error(format!(
+                    "The address {ip} does not belong to subnet {}, subnet-id={id}",
+                    s.prefix
+                )));
+            }
+            id
+        }
+    };
+    let Some(Value::String(hw)) = a.get("hw-address") else {
+        return Err(Answer::error("missing parameter 'hw-address' (<wire>:0:0)"));
+    };
+    let hw = HwAddr::parse(1, hw).map_err(|e| Answer::error(e.to_string()))?;
+    let valid = match a.get("valid-lft") {
+        Some(v) => v
+            .as_u64()
+            .and_then(|x| u32::try_from(x).ok())
+            .ok_or_else(|| Answer::error("'valid-lft' must be a positive integer"))?,
+        None => st
+            .cfg
+            .subnet_by_id(subnet_id)
+            .map(|s| s.params.valid_lifetime)
+            .unwrap_or(7200),
+    };
+    let now = chrono::Utc::now().timestamp();
+    let cltt = match a.get("expire").and_then(Value::as_i64) {
+        Some(exp) if valid != u32::MAX => exp - i64::from(valid),
+        _ => now,
+    };
+    let mut l = Lease4::new(ip, subnet_id, valid, cltt);
+    l.hw_address = Some(hw);
+    if let Some(Value::String(cid)) = a.get("client-id") {
+        l.client_id = Some(
+            parse_hex(cid)
+                .ok_or_else(|| Answer::error(format!("invalid client-id '{cid}'")))?
+                .into_boxed_slice(),
+        );
+    }
+    if let Some(Value::String(h)) = a.get("hostname") {
+        l.hostname = h.to_ascii_lowercase().into_boxed_str();
+    }
+    l.fqdn_fwd = a.get("fqdn-fwd").and_then(Value::as_bool).unwrap_or(false);
+    l.fqdn_rev = a.get("fqdn-rev").and_then(Value::as_bool).unwrap_or(false);
+    if (l.fqdn_fwd || l.fqdn_rev) && l.hostname.is_empty() {
+        return Err(Answer::error(
+            "No hostname specified and either forward or reverse fqdn was set to true.",
+        ));
+    }
+    if let Some(s) = a.get("state") {
+        let v = s
+            .as_u64()
+            .filter(|v| *v <= 3)
+            .ok_or_else(|| Answer::error("Invalid state value: must be 0, 1, 2 or 3"))?;
+        l.state = LeaseState(v as u32);
+    }
+    if let Some(uc) = a.get("user-context") {
+        if !uc.is_object() {
+            return Err(Answer::error("Invalid user context: must be a map"));
+        }
+        l.user_context = Some(uc.to_string().into_boxed_str());
+    }
+    if let Some(s) = st.cfg.subnet_by_id(subnet_id) {
+        l.pool_id = s.pools.iter().position(|p| p.contains(ip)).unwrap_or(0) as u32;
+    }
+    Ok(l)
+}
+
+/// Statistics follow lease changes made by commands (assigned/declined per subnet).
+fn account(c: &Ctx, old: Option<&Lease4>, new: Option<&Lease4>) {
+    let st = c.server.state();
+    let counted = |l: &Lease4| l.state == LeaseState::DEFAULT || l.state == LeaseState::DECLINED;
+    let adjust = |l: &Lease4, d: i64| {
+        if let Some(i) = st.subnet_index(l.subnet_id) {
+            let s = &st.subnet_stats[i];
+            if counted(l) {
+                s.c.assigned_addresses.add(d);
+            }
+            if l.state == LeaseState::DECLINED {
+                s.c.declined_addresses.add(d);
+                st.stats.global.declined_addresses.add(d);
+            }
+        }
+    };
+    if let Some(o) = old {
+        adjust(o, -1);
+        if counted(o) && new.is_none_or(|n| !counted(n)) {
+            st.note_freed(o.subnet_id, o.address);
+        }
+    }
+    if let Some(n) = new {
+        adjust(n, 1);
+        if counted(n) {
+            st.note_taken(n.subnet_id, n.address);
+        }
+    }
+}
+
+fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
+    let c = ctx.clone();
+    reg.register("lease4-get", move |req| {
+        let a = match need_args(req) {
+            Ok(a) => a,
+            Err(e) => return e,
+        };
+        match find_lease(&c, a) {
+            Ok(Some(l)) => Answer::success_text("IPv4 lease found.").with_arguments(lease_json(&l)),
+            Ok(None) => Answer::empty("Lease not found."),
+            Err(e) => e,
+        }
+    });
+    let c = ctx.clone();
+    reg.register("lease4-get-all", move |req| {
+        let st = c.server.state();
+        let leases: Vec<Arc<Lease4>> = match args(req).and_then(|a| a.get("subnets")) {
+            None => st.leases.get_all(),
+            Some(Value::Array(ids)) => {
+                let mut v = Vec::new();
+                for id in ids {
+                    match id.as_u64() {
+                        Some(id) => v.extend(st.leases.get_by_subnet(id as u32)),
+                        None => return Answer::error("listed subnet identifiers must be numbers"),
+                    }
+                }
+                v
+            }
+            Some(_) => return Answer::error("'subnets' parameter must be a list"),
+        };
+        leases_answer(&leases, None)
+    });
+    let c = ctx.clone();
+    reg.register("lease4-get-page", move |req| {
+        let a = match need_args(req) {
+            Ok(a) => a,
+            Err(e) => return e,
+        };
+        let from = match a.get("from") {
+            Some(Value::String(s)) if s == "start" => None,
+            Some(Value::String(s)) => match s.parse::<Ipv4Addr>() {
+                Ok(ip) if ip.is_unspecified() => None,
+                Ok(ip) => Some(ip),
+                Err(_) => return Answer::error(format!("'from' parameter value {s} is neither 'start' keyword nor a valid IPv4 address")),
+            },
+            _ => return Answer::error("'from' parameter is mandatory"),
+        };
+        let limit = match a.get("limit").and_then(Value::as_u64) {
+            Some(l) if l > 0 => l as usize,
+            Some(_) => return Answer::error("page size of retrieved leases must not be 0"),
+            None => return Answer::error("'limit' parameter is mandatory"),
+        };
+        let leases = c.server.state().leases.get_page(from, limit);
+        leases_answer(&leases, Some(leases.len()))
+    });
+    let c = ctx.clone();
+    reg.register("lease4-add", move |req| {
+        let a = match need_args(req) {
+            Ok(a) => a,
+            Err(e) => return e,
+        };
+        let l = match lease_from_args(&c, a) {
+            Ok(l) => l,
+            Err(e) => return e,
+        };
+        let (ip, sid) = (l.address, l.subnet_id);
+        let st = c.server.state();
+        match st.leases.add(l.clone()) {
+            Ok(()) => {
+                account(&c, None, Some(&l));
+                Answer::success_text(format!("Lease for address {ip}, subnet-id {sid} added."))
+            }
+            Err(dhcp_lease::StoreError::AlreadyExists { .. }) => {
+                Answer::conflict("IPv4 lease already exists.")
+            }
+            Err(e) => Answer::error(e.to_string()),
+        }
+    });
+    let c = ctx.clone();
+    reg.register("lease4-update", move |req| {
+        let a = match need_args(req) {
+            Ok(a) => a,
+            Err(e) => return e,
+        };
+        let l = match lease_from_args(&c, a) {
+            Ok(l) => l,
+            Err(e) => return e,
+        };
+        let force = a
+            .get("force-create")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let st = c.server.state();
+        let old = st.leases.get(l.address);
+        match old {
+            Some(o) => match st.leases.update(l.clone()) {
+                Ok(()) => {
+                    account(&c, Some(&o), Some(&l));
+                    Answer::success_text("IPv4 lease updated.")
+                }
+                Err(e) => Answer::error(e.to_string()),
+            },
+            None if force => match st.leases.add(l.clone()) {
+                Ok(()) => {
+                    account(&c, None, Some(&l));
+                    Answer::success_text("IPv4 lease added.")
+                }
+                Err(e) => Answer::error(e.to_string()),
+            },
+            None => Answer::error(format!(
+                "failed to update the lease with address {} - no such lease",
+                l.address
+            )),
+        }
+    });
+    let c = ctx.clone();
+    reg.register("lease4-del", move |req| {
+        let a = match need_args(req) {
+            Ok(a) => a,
+            Err(e) => return e,
+        };
+        match find_lease(&c, a) {
+            Ok(Some(l)) => match c.server.state().leases.delete(l.address) {
+                Ok(Some(gone)) => {
+                    account(&c, Some(&gone), None);
+                    Answer::success_text("IPv4 lease deleted.")
+                }
+                Ok(None) => Answer::empty("IPv4 lease not found."),
+                Err(e) => Answer::error(e.to_string()),
+            },
+            Ok(None) => Answer::empty("IPv4 lease not found."),
+            Err(e) => e,
+        }
+    });
+    let c = ctx.clone();
+    reg.register("lease4-wipe", move |req| {
+        let st = c.server.state();
+        let sid = args(req)
+            .and_then(|a| a.get("subnet-id"))
+            .and_then(Value::as_u64)
+            .unwrap_or(0) as u32;
+        let ids: Vec<u32> = if sid == 0 {
+            st.cfg.subnets.iter().map(|s| s.id).collect()
+        } else {
+            vec![sid]
+        };
+        let mut total = 0u64;
+        for id in &ids {
+            let before = st.leases.get_by_subnet(*id);
+            match st.leases.wipe(Some(*id)) {
+                Ok(n) => {
+                    total += n;
+                    for l in &before {
+                        account(&c, Some(l), None);
+                    }
+                }
+                Err(e) => return Answer::error(e.to_string()),
+            }
+        }
+        let list = ids.iter().map(u32::to_string).collect::<Vec<_>>().join(" ");
+        let text = format!("Deleted {total} IPv4 lease(s) from subnet(s) {list}");
+        if total == 0 {
+            Answer::empty(text)
+        } else {
+            Answer::success_text(text)
+        }
+    });
+    let c = ctx.clone();
+    reg.register("stat-lease4-get", move |req| {
+        let st = c.server.state();
+        let want = args(req).and_then(|a| a.get("subnet-id")).and_then(Value::as_u64).map(|v| v as u32);
+        if let Some(id) = want
+            && st.cfg.subnet_by_id(id).is_none()
+        {
+            return Answer::error(format!("subnet-id: {id} does not exist"));
+        }
+        let mut rows = Vec::new();
+        for (s, ss) in st.cfg.subnets.iter().zip(&st.subnet_stats) {
+            if want.is_some_and(|w| w != s.id) {
+                continue;
+            }
+            let (assigned, declined) = crate::server::lease_counts(st.leases.as_ref(), Some(s.id));
+            rows.push(json!([s.id, s.total_addresses(), ss.c.cumulative_assigned_addresses.get(), assigned + declined, declined]));
+        }
+        let n = rows.len();
+        let result = json!({"result-set": {
+            "columns": ["subnet-id", "total-addresses", "cumulative-assigned-addresses", "assigned-addresses", "declined-addresses"],
+            "rows": rows,
+            "timestamp": crate::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
+        }});
+        let text = format!("stat-lease4-get: {n} rows found");
+        if n == 0 { Answer::empty(text).with_arguments(result) } else { Answer::success_text(text).with_arguments(result) }
+    });
+    let c = ctx.clone();
+    reg.register("leases-reclaim", move |req| {
+        let remove = match args(req).map(|a| a.get("remove")) {
+            Some(Some(Value::Bool(b))) => *b,
+            Some(Some(_)) => return Answer::error("'remove' parameter expected to be a boolean."),
+            _ => return Answer::error("Missing mandatory 'remove' parameter."),
+        };
+        match c.server.reclaim(true, Some(remove)) {
+            Ok(_) => Answer::success_text("Reclamation of expired leases is complete."),
+            Err(e) => Answer::error(e),
+        }
+    });
+}
+
+fn leases_answer(leases: &[Arc<Lease4>], count: Option<usize>) -> Answer {
+    let list: Vec<Value> = leases.iter().map(|l| lease_json(l)).collect();
+    let n = list.len();
+    let mut args = json!({"leases": list});
+    if let Some(c) = count {
+        args["count"] = json!(c);
+    }
+    let text = format!("{n} IPv4 lease(s) found.");
+    if n == 0 {
+        Answer::empty(text).with_arguments(args)
+    } else {
+        Answer::success_text(text).with_arguments(args)
+    }
+}
