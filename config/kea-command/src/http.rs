@@ -21,7 +21,7 @@ use crate::request::Transport;
 use crate::server::ServerOptions;
 use base64::Engine as _;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::service::service_fn;
@@ -435,25 +435,35 @@ async fn handle_request(
     if declared.is_some_and(|len| len > max as u64) {
         return with_close(stock_response(StatusCode::PAYLOAD_TOO_LARGE, &settings));
     }
-    let body = Limited::new(req.into_body(), max);
-    let bytes = match tokio::time::timeout(shared.options.timeout, body.collect()).await {
-        Err(_) => {
-            tracing::info!("HTTP_CLIENT_REQUEST_TIMEOUT_OCCURRED request from {peer} timed out");
-            return with_close(stock_response(StatusCode::REQUEST_TIMEOUT, &settings));
+    // Like Kea, the timeout counts from the last data received.
+    let mut body = req.into_body();
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        match tokio::time::timeout(shared.options.timeout, body.frame()).await {
+            Err(_) => {
+                tracing::info!(
+                    "HTTP_CLIENT_REQUEST_TIMEOUT_OCCURRED request from {peer} timed out"
+                );
+                return with_close(stock_response(StatusCode::REQUEST_TIMEOUT, &settings));
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                tracing::info!("HTTP_BAD_CLIENT_REQUEST_RECEIVED body from {peer}: {e}");
+                return with_close(stock_response(StatusCode::BAD_REQUEST, &settings));
+            }
+            Ok(Some(Ok(frame))) => {
+                if let Ok(data) = frame.into_data() {
+                    if bytes.len() + data.len() > max {
+                        return with_close(stock_response(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            &settings,
+                        ));
+                    }
+                    bytes.extend_from_slice(&data);
+                }
+            }
         }
-        Ok(Err(e)) => {
-            let status = if e
-                .downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()
-            {
-                StatusCode::PAYLOAD_TOO_LARGE
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            return with_close(stock_response(status, &settings));
-        }
-        Ok(Ok(collected)) => collected.to_bytes(),
-    };
+    }
     let document = match parse_command_bytes(&bytes) {
         Ok(doc) => doc,
         Err(e) => {

@@ -184,18 +184,20 @@ pub(crate) fn open_unix(
 }
 
 /// Reads one command (until a complete JSON document arrived), answers it, closes.
+/// A client silent for the timeout gets Kea's timeout answer.
 /// EOF before a complete document closes without an answer, as Kea does.
 async fn serve_connection(
     mut stream: UnixStream,
     registry: CommandRegistry,
     options: ServerOptions,
 ) {
-    let deadline = Instant::now() + options.timeout;
+    // Like Kea, the timeout counts from the last data received, not from the connection start.
+    let mut deadline = Instant::now() + options.timeout;
     let mut feed = JsonFeed::new();
     let mut unread_input = false;
     let mut buf = vec![0u8; 32 * 1024];
     let answer = loop {
-        match timeout_at(deadline, stream.read(&mut buf)).await {
+        let n = match timeout_at(deadline, stream.read(&mut buf)).await {
             Err(_) => {
                 let mut text = "Connection over control channel timed out".to_string();
                 if !feed.received().is_empty() {
@@ -217,23 +219,27 @@ async fn serve_connection(
                 tracing::debug!("COMMAND_SOCKET_CONNECTION_CLOSED_BY_PEER");
                 return;
             }
-            Ok(Ok(n)) => match feed.push(&buf[..n]) {
-                FeedStatus::NeedMore => {
-                    if feed.received().len() > options.max_command_size {
-                        unread_input = true;
-                        break too_large(feed.received().len(), options.max_command_size);
-                    }
+            Ok(Ok(n)) => {
+                deadline = Instant::now() + options.timeout;
+                n
+            }
+        };
+        match feed.push(&buf[..n]) {
+            FeedStatus::NeedMore => {
+                if feed.received().len() > options.max_command_size {
+                    unread_input = true;
+                    break too_large(feed.received().len(), options.max_command_size);
                 }
-                FeedStatus::Complete { len } => {
-                    if len > options.max_command_size {
-                        break too_large(len, options.max_command_size);
-                    }
-                    break registry
-                        .process_bytes(&feed.received()[..len], Transport::Unix)
-                        .await;
+            }
+            FeedStatus::Complete { len } => {
+                if len > options.max_command_size {
+                    break too_large(len, options.max_command_size);
                 }
-                FeedStatus::Error(msg) => break Answer::error(msg),
-            },
+                break registry
+                    .process_bytes(&feed.received()[..len], Transport::Unix)
+                    .await;
+            }
+            FeedStatus::Error(msg) => break Answer::error(msg),
         }
     };
     let reply = answer.to_kea_string();

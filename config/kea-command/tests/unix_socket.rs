@@ -75,6 +75,27 @@ async fn documents_in_pieces_comments_and_no_newline() {
 }
 
 #[tokio::test]
+async fn the_timeout_counts_from_the_last_data_like_kea() {
+    let dir = tempfile::tempdir().unwrap();
+    let _server = ControlServer::start(test_registry(), &unix("k.sock"), test_options(dir.path()))
+        .await
+        .unwrap();
+    let mut s = tokio::net::UnixStream::connect(dir.path().join("k.sock"))
+        .await
+        .unwrap();
+    // 3 pieces 0.6 s apart: 1.2 s in total, more than the 1 s timeout, never 1 s of silence.
+    for piece in ["{\"command\": ", "\"version-get\"", "}"] {
+        s.write_all(piece.as_bytes()).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+    let mut out = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut s, &mut out)
+        .await
+        .unwrap();
+    assert!(out.contains("\"text\": \"3.0.0\""), "{out}");
+}
+
+#[tokio::test]
 async fn slow_client_times_out_and_others_are_served() {
     let dir = tempfile::tempdir().unwrap();
     let _server = ControlServer::start(test_registry(), &unix("k.sock"), test_options(dir.path()))
