@@ -9,8 +9,10 @@ use std::time::Duration;
 
 use russh::keys::ssh_key::LineEnding;
 use russh::keys::{Algorithm, PrivateKey, PublicKey};
-use russh::server::{Auth, Msg, PublicKeyOffer, Server as _, Session, VerifiedPublicKey};
-use russh::{Channel, ChannelId, MethodKind, MethodSet};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use russh::server::{Auth, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
+use russh::{Channel, ChannelId, Disconnect, MethodKind, MethodSet};
 use tokio::net::TcpListener;
 
 use crate::backend::NetconfBackend;
@@ -46,6 +48,11 @@ pub struct SshConfig {
     pub limits: Limits,
     /// Delay before answering a failed authentication.
     pub auth_rejection_time: Duration,
+    /// SSH connections open at the same time (authenticated or not);
+    /// further ones are closed at once.
+    pub max_connections: usize,
+    /// Time a connection has to authenticate before it is dropped.
+    pub login_grace_time: Duration,
 }
 
 impl SshConfig {
@@ -57,6 +64,8 @@ impl SshConfig {
             users,
             limits: Limits::default(),
             auth_rejection_time: Duration::from_secs(1),
+            max_connections: 128,
+            login_grace_time: Duration::from_secs(120),
         }
     }
 }
@@ -184,6 +193,8 @@ pub struct NetconfServer<B: NetconfBackend> {
     users: Arc<Users>,
     listener: TcpListener,
     ssh: Arc<russh::server::Config>,
+    max_connections: usize,
+    login_grace_time: Duration,
 }
 
 impl<B: NetconfBackend> std::fmt::Debug for NetconfServer<B> {
@@ -215,7 +226,6 @@ impl<B: NetconfBackend> NetconfServer<B> {
             inactivity_timeout: None,
             keepalive_interval: Some(Duration::from_secs(60)),
             keepalive_max: 3,
-            nodelay: true,
             ..Default::default()
         };
         Ok(NetconfServer {
@@ -223,6 +233,8 @@ impl<B: NetconfBackend> NetconfServer<B> {
             users: Arc::new(users),
             listener,
             ssh: Arc::new(ssh),
+            max_connections: config.max_connections.max(1),
+            login_grace_time: config.login_grace_time,
         })
     }
 
@@ -236,38 +248,92 @@ impl<B: NetconfBackend> NetconfServer<B> {
         self.manager.clone()
     }
 
-    /// Accepts connections until the listener fails.
+    /// Accepts connections forever. Each connection runs in its own task;
+    /// accept errors (such as running out of descriptors) are logged and
+    /// retried, so they never stop the server.
     pub async fn run(self) -> io::Result<()> {
-        let mut factory = ConnFactory {
-            manager: self.manager.clone(),
-            users: self.users.clone(),
-        };
-        factory
-            .run_on_socket(self.ssh.clone(), &self.listener)
-            .await
-    }
-}
-
-struct ConnFactory<B: NetconfBackend> {
-    manager: Arc<SessionManager<B>>,
-    users: Arc<Users>,
-}
-
-impl<B: NetconfBackend> russh::server::Server for ConnFactory<B> {
-    type Handler = SshConnection<B>;
-
-    fn new_client(&mut self, peer: Option<SocketAddr>) -> SshConnection<B> {
-        SshConnection {
-            manager: self.manager.clone(),
-            users: self.users.clone(),
-            peer,
-            user: None,
-            channels: HashMap::new(),
+        let open = Arc::new(AtomicUsize::new(0));
+        loop {
+            let (socket, peer) = match self.listener.accept().await {
+                Ok(conn) => conn,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting an SSH connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            if open.load(Ordering::Acquire) >= self.max_connections {
+                tracing::warn!(%peer, limit = self.max_connections, "SSH connection refused: too many connections");
+                drop(socket);
+                continue;
+            }
+            let counter = ConnCounter::new(open.clone());
+            let authenticated = Arc::new(AtomicBool::new(false));
+            let handler = SshConnection {
+                manager: self.manager.clone(),
+                users: self.users.clone(),
+                peer: Some(peer),
+                user: None,
+                authenticated: authenticated.clone(),
+                channels: HashMap::new(),
+            };
+            let ssh = self.ssh.clone();
+            let grace = self.login_grace_time;
+            tokio::spawn(async move {
+                let _counter = counter;
+                let _ = socket.set_nodelay(true);
+                // The whole login, SSH banner exchange included, must finish
+                // within the grace time.
+                let deadline = tokio::time::Instant::now() + grace;
+                let setup = tokio::time::timeout_at(
+                    deadline,
+                    russh::server::run_stream(ssh, socket, handler),
+                );
+                let mut session = match setup.await {
+                    Ok(Ok(s)) => s,
+                    Ok(Err(e)) => {
+                        tracing::debug!(%peer, error = %e, "SSH connection setup failed");
+                        return;
+                    }
+                    Err(_) => {
+                        tracing::info!(%peer, "SSH login grace time exceeded before the banner exchange");
+                        return;
+                    }
+                };
+                let handle = session.handle();
+                let result = tokio::select! {
+                    r = &mut session => r,
+                    _ = tokio::time::sleep_until(deadline) => {
+                        if !authenticated.load(Ordering::Acquire) {
+                            tracing::info!(%peer, "SSH login grace time exceeded");
+                            let _ = handle
+                                .disconnect(Disconnect::ByApplication, "login grace time exceeded".into(), "en".into())
+                                .await;
+                        }
+                        session.await
+                    }
+                };
+                if let Err(e) = result {
+                    tracing::debug!(%peer, error = %e, "SSH connection ended with an error");
+                }
+            });
         }
     }
+}
 
-    fn handle_session_error(&mut self, error: russh::Error) {
-        tracing::debug!(%error, "SSH connection ended with an error");
+/// Counts open connections; decrements when the connection task ends.
+struct ConnCounter(Arc<AtomicUsize>);
+
+impl ConnCounter {
+    fn new(open: Arc<AtomicUsize>) -> Self {
+        open.fetch_add(1, Ordering::AcqRel);
+        ConnCounter(open)
+    }
+}
+
+impl Drop for ConnCounter {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -277,7 +343,17 @@ struct SshConnection<B: NetconfBackend> {
     users: Arc<Users>,
     peer: Option<SocketAddr>,
     user: Option<String>,
+    /// Set once a user authenticated (read by the login grace timer).
+    authenticated: Arc<AtomicBool>,
     channels: HashMap<ChannelId, Channel<Msg>>,
+}
+
+impl<B: NetconfBackend> SshConnection<B> {
+    fn accept(&mut self, user: &str) -> Auth {
+        self.user = Some(user.to_string());
+        self.authenticated.store(true, Ordering::Release);
+        Auth::Accept
+    }
 }
 
 impl<B: NetconfBackend> russh::server::Handler for SshConnection<B> {
@@ -285,8 +361,7 @@ impl<B: NetconfBackend> russh::server::Handler for SshConnection<B> {
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
         if self.users.password_ok(user, password) {
-            self.user = Some(user.to_string());
-            return Ok(Auth::Accept);
+            return Ok(self.accept(user));
         }
         tracing::info!(user, peer = ?self.peer, "SSH password authentication failed");
         Ok(Auth::reject())
@@ -310,8 +385,7 @@ impl<B: NetconfBackend> russh::server::Handler for SshConnection<B> {
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
         if self.users.key_ok(user, key.public_key) {
-            self.user = Some(user.to_string());
-            return Ok(Auth::Accept);
+            return Ok(self.accept(user));
         }
         tracing::info!(user, peer = ?self.peer, "SSH public key authentication failed");
         Ok(Auth::reject())
