@@ -387,6 +387,16 @@ fn typed_values() {
 }
 
 #[test]
+fn inconsistent_timers_warn() {
+    let l = load(r#"{ "Dhcp4": { "valid-lifetime": 100, "renew-timer": 90, "rebind-timer": 80,
+        "subnet4": [ { "id": 7, "subnet": "10.0.0.0/8" }, { "id": 8, "subnet": "11.0.0.0/8", "rebind-timer": 95 } ] } }"#)
+    .unwrap();
+    let texts: Vec<String> = l.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains("subnet 7: renew-timer (90) is not less than rebind-timer (80)"));
+}
+
+#[test]
 fn case_insensitive_enums_are_normalized() {
     let c = load(
         r#"{ "Dhcp4": { "dhcp-ddns": { "ncr-protocol": "udp", "ncr-format": "json" },

@@ -200,6 +200,39 @@ pub(crate) fn check_triplet(r: &Reader<'_>, name: &str) -> Result<(), ConfigErro
     Ok(())
 }
 
+/// Warnings for inconsistent effective timers of one subnet (Kea warns and ignores
+/// the offending timer rather than failing).
+pub(crate) fn timer_warnings(
+    id: u32,
+    pos: &Position,
+    renew: Option<u32>,
+    rebind: Option<u32>,
+    valid: Option<u32>,
+) -> Vec<crate::error::Warning> {
+    let mut out = Vec::new();
+    let mut warn = |message: String| {
+        out.push(crate::error::Warning {
+            pos: Some(pos.clone()),
+            message,
+        })
+    };
+    if let (Some(t1), Some(t2)) = (renew, rebind)
+        && t1 >= t2
+    {
+        warn(format!(
+            "subnet {id}: renew-timer ({t1}) is not less than rebind-timer ({t2}); renew-timer will not be sent"
+        ));
+    }
+    if let (Some(t2), Some(v)) = (rebind, valid)
+        && t2 >= v
+    {
+        warn(format!(
+            "subnet {id}: rebind-timer ({t2}) is not less than valid-lifetime ({v}); rebind-timer will not be sent"
+        ));
+    }
+    out
+}
+
 /// `relay` of a subnet or shared network.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Relay {

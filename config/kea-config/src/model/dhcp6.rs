@@ -624,6 +624,16 @@ impl Dhcp6Config {
         let mut warnings: Vec<Warning> = Vec::new();
         let normalized = load::validate(dhcp6, Daemon::Dhcp6, &mut warnings)?;
         let config = Self::build(normalized)?;
+        for s in &config.subnets {
+            let p = config.effective_params(s);
+            warnings.extend(crate::model::common::timer_warnings(
+                s.id,
+                &s.pos,
+                p.renew_timer,
+                p.rebind_timer,
+                p.valid_lifetime,
+            ));
+        }
         Ok(Loaded { config, warnings })
     }
 

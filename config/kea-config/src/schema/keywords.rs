@@ -455,7 +455,7 @@ pub(crate) static POOL4: Ctx = Ctx::new(
     "pools",
     &[
         &[
-            s("pool"),
+            Field::new("pool", Kind::Pool),
             u32f("pool-id"),
             list("option-data", &OPTION_DATA4).def(Def::EmptyList),
         ],
@@ -504,7 +504,7 @@ pub(crate) static CLIENT_CLASS4: Ctx = Ctx::new(
 
 static SUBNET4_OWN: &[Field] = &[
     Field::new("id", Kind::Int(1, U32 - 1)),
-    s("subnet"),
+    Field::new("subnet", Kind::Prefix),
     list("pools", &POOL4).def(Def::EmptyList),
     list("reservations", &RESERVATION4),
     list("option-data", &OPTION_DATA4).def(Def::EmptyList),
@@ -675,7 +675,7 @@ pub(crate) static POOL6: Ctx = Ctx::new(
     "pools",
     &[
         &[
-            s("pool"),
+            Field::new("pool", Kind::Pool),
             u32f("pool-id"),
             list("option-data", &OPTION_DATA6).def(Def::EmptyList),
         ],
@@ -740,7 +740,7 @@ pub(crate) static SUBNET6: Ctx = Ctx::new(
     &[
         &[
             Field::new("id", Kind::Int(1, U32 - 1)),
-            s("subnet"),
+            Field::new("subnet", Kind::Prefix),
             list("pools", &POOL6).def(Def::EmptyList),
             list("pd-pools", &PD_POOL).def(Def::EmptyList),
             list("reservations", &RESERVATION6),

@@ -35,6 +35,11 @@ pub(crate) enum Kind {
     Map(&'static Ctx),
     /// A list of maps, each checked against the table.
     MapList(&'static Ctx),
+    /// A pool: `first - last` or `prefix/len`, rewritten the way Kea prints pools
+    /// (`first-last`, or `prefix/len` when the range is exactly a prefix).
+    Pool,
+    /// A subnet prefix `address/len`, rewritten in canonical address text.
+    Prefix,
     /// `user-context`: any map.
     UserContext,
     /// Any map (hook `parameters`).
@@ -360,11 +365,69 @@ fn validate_value(
                 validate_map(item, ctx, warnings)?;
             }
         }
+        Kind::Pool => {
+            let text = v.as_str().map_err(|_| type_error(v, "constant string"))?;
+            // Unparsable text is left alone: the typed model reports it with context.
+            if let Some(norm) = normalize_pool(text) {
+                v.value = Value::String(norm);
+            }
+        }
+        Kind::Prefix => {
+            let text = v.as_str().map_err(|_| type_error(v, "constant string"))?;
+            if let Some(norm) = normalize_prefix(text) {
+                v.value = Value::String(norm);
+            }
+        }
         Kind::UserContext | Kind::AnyMap => {
             v.as_map().map_err(|_| type_error(v, "{"))?;
         }
     }
     Ok(())
+}
+
+/// `first - last` / `prefix/len` → Kea's printed form (`first-last`, or `first/len` if the
+/// range is exactly one prefix). `None` if the text is not a pool.
+pub(crate) fn normalize_pool(text: &str) -> Option<String> {
+    use std::net::IpAddr;
+    let (first, last): (IpAddr, IpAddr) = match text.split_once('-') {
+        Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
+        None => {
+            let (a, l) = text.trim().split_once('/')?;
+            let addr: IpAddr = a.trim().parse().ok()?;
+            let len: u8 = l.trim().parse().ok()?;
+            let net = ipnet::IpNet::new(addr, len).ok()?;
+            (net.network(), net.broadcast())
+        }
+    };
+    let (f, l, bits) = match (first, last) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => {
+            (u128::from(u32::from(a)), u128::from(u32::from(b)), 32u32)
+        }
+        (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b), 128u32),
+        _ => return None,
+    };
+    if f > l {
+        return None;
+    }
+    // A prefix: the span is 2^k addresses and `first` is aligned to it.
+    let span = l - f;
+    if span
+        .checked_add(1)
+        .is_some_and(|n| n.is_power_of_two() && f & span == 0)
+    {
+        let host_bits = (span + 1).trailing_zeros();
+        return Some(format!("{first}/{}", bits - host_bits));
+    }
+    if span == u128::MAX {
+        return Some(format!("{first}/0"));
+    }
+    Some(format!("{first}-{last}"))
+}
+
+/// `address/len` in canonical text (`2001:DB8::/64` → `2001:db8::/64`); host bits are kept.
+pub(crate) fn normalize_prefix(text: &str) -> Option<String> {
+    let net: ipnet::IpNet = text.trim().parse().ok()?;
+    Some(net.to_string())
 }
 
 fn check_enum(v: &Element, values: &[&str]) -> Result<(), ConfigError> {
@@ -421,6 +484,51 @@ pub(crate) fn fill_defaults(el: &mut Element, ctx: &'static Ctx) {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn pools_print_like_kea() {
+        assert_eq!(
+            normalize_pool("192.0.2.100 - 192.0.2.200").as_deref(),
+            Some("192.0.2.100-192.0.2.200")
+        );
+        assert_eq!(
+            normalize_pool("192.0.2.0 - 192.0.2.255").as_deref(),
+            Some("192.0.2.0/24")
+        );
+        assert_eq!(
+            normalize_pool("192.0.2.64/26").as_deref(),
+            Some("192.0.2.64/26")
+        );
+        assert_eq!(
+            normalize_pool("192.0.2.65/26").as_deref(),
+            Some("192.0.2.64/26")
+        );
+        assert_eq!(
+            normalize_pool("192.0.2.7-192.0.2.7").as_deref(),
+            Some("192.0.2.7/32")
+        );
+        assert_eq!(
+            normalize_pool("2001:DB8::1:0/112").as_deref(),
+            Some("2001:db8::1:0/112")
+        );
+        assert_eq!(
+            normalize_pool("2001:db8::10 - 2001:db8::ff").as_deref(),
+            Some("2001:db8::10-2001:db8::ff")
+        );
+        assert_eq!(normalize_pool("::/0").as_deref(), Some("::/0"));
+        assert_eq!(normalize_pool("0.0.0.0/0").as_deref(), Some("0.0.0.0/0"));
+        assert_eq!(normalize_pool("10.0.0.9 - 10.0.0.1"), None);
+        assert_eq!(normalize_pool("10.0.0.1 - 2001:db8::1"), None);
+        assert_eq!(normalize_pool("nonsense"), None);
+        assert_eq!(
+            normalize_prefix("2001:DB8:0::/64").as_deref(),
+            Some("2001:db8::/64")
+        );
+        assert_eq!(
+            normalize_prefix("192.0.2.1/24").as_deref(),
+            Some("192.0.2.1/24")
+        );
+    }
 
     /// Every keyword reachable from `ctx`.
     fn all_keys(ctx: &'static Ctx, out: &mut BTreeSet<&'static str>, seen: &mut Vec<*const Ctx>) {
