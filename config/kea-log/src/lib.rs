@@ -52,21 +52,34 @@ pub use runtime::{KeaLayer, LogError, apply, flush, init, reset, root_name};
 pub mod __private {
     pub use crate::runtime::CallsiteCache;
     pub use tracing;
+
+    /// Turns a logger given as [`LoggerName`](crate::LoggerName) or `&'static str`
+    /// into its name in a const context (one inherent `get` per accepted type).
+    pub struct NameOf<T>(pub T);
+
+    impl NameOf<crate::LoggerName> {
+        pub const fn get(self) -> &'static str {
+            self.0.as_str()
+        }
+    }
+
+    impl NameOf<&'static str> {
+        pub const fn get(self) -> &'static str {
+            self.0
+        }
+    }
 }
 
 /// Logs a catalogued message: `kea_log!(logger, MESSAGE, args…)`.
 ///
-/// `logger` is a [`LoggerName`] constant (e.g. `kea_log::loggers::PACKETS`) or a string
-/// literal; `MESSAGE` is a path to a [`Message`] constant; each argument implements
+/// `logger` is a constant [`LoggerName`] (e.g. `kea_log::loggers::PACKETS`) or a
+/// constant `&'static str` (literal or `const`); `MESSAGE` is a path to a [`Message`] constant; each argument implements
 /// `Display` and replaces `%1`, `%2`… in order. Arguments are evaluated and formatted
 /// only when the message passes the logger's severity/debuglevel.
 #[macro_export]
 macro_rules! kea_log {
-    ($logger:literal, $msg:path $(, $arg:expr)* $(,)?) => {
-        $crate::__kea_log_impl!($logger, $msg $(, $arg)*)
-    };
-    ($logger:path, $msg:path $(, $arg:expr)* $(,)?) => {
-        $crate::__kea_log_impl!($crate::LoggerName::as_str($logger), $msg $(, $arg)*)
+    ($logger:expr, $msg:path $(, $arg:expr)* $(,)?) => {
+        $crate::__kea_log_impl!($crate::__private::NameOf($logger).get(), $msg $(, $arg)*)
     };
 }
 

@@ -151,7 +151,8 @@ pub fn init(root: &str, verbose: bool) -> Result<(), LogError> {
 }
 
 /// Like [`init`] without installing a subscriber: for daemons that compose
-/// [`KeaLayer`] with other layers themselves.
+/// [`KeaLayer`] with other layers themselves. To return to the default loggers while
+/// keeping the root name and `-d`, use `apply(&LoggingConfig::default())`.
 pub fn reset(root: &str, verbose: bool) {
     let _guard = RECONFIGURE.lock().unwrap_or_else(|p| p.into_inner());
     let old = ACTIVE.load_full();
@@ -467,7 +468,8 @@ pub(crate) mod tests {
             3600
         );
         crate::kea_log!("options", messages::DHCP4_NOT_RUNNING); // NONE
-        crate::kea_log!("kea-dhcp4.packets.sub", messages::DHCP4_BUFFER_WAIT_SIGNAL); // DEBUG 50, inherits 40
+        const SUB: &str = "kea-dhcp4.packets.sub";
+        crate::kea_log!(SUB, messages::DHCP4_BUFFER_WAIT_SIGNAL); // DEBUG 50, inherits 40
         let root = read(dir.path(), "root.log");
         let packets = read(dir.path(), "packets.log");
         assert_eq!(
