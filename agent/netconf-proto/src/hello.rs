@@ -33,6 +33,7 @@ impl Hello {
     /// Parses a hello message (either direction).
     pub fn parse(msg: &[u8]) -> Result<Hello, HelloError> {
         let text = std::str::from_utf8(msg).map_err(|_| XmlError::NotUtf8)?;
+        let text = xml::strip_bom(text);
         let root = xml::parse_document(text)?;
         if !root.is(NS_BASE, "hello") {
             return Err(HelloError::NotHello);

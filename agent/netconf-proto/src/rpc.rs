@@ -325,6 +325,7 @@ pub fn parse_rpc(msg: &[u8]) -> Result<Rpc, RpcParseError> {
         malformed: true,
     };
     let text = std::str::from_utf8(msg).map_err(|_| malformed(XmlError::NotUtf8))?;
+    let text = xml::strip_bom(text);
     let root = xml::parse_document(text).map_err(malformed)?;
     let fail = |attributes: Vec<ReplyAttr>, error: RpcError| RpcParseError {
         attributes,
@@ -1058,6 +1059,20 @@ mod tests {
                 filter: None,
                 with_defaults: None
             }
+        );
+    }
+
+    #[test]
+    fn byte_order_mark_keeps_payload_spans() {
+        let text = format!(
+            "\u{FEFF}<rpc xmlns=\"{NS_BASE}\" message-id=\"1\"><edit-config><target><running/></target><config><a xmlns=\"urn:a\"/></config></edit-config></rpc>"
+        );
+        let Operation::EditConfig(ec) = parse_rpc(text.as_bytes()).unwrap().operation else {
+            panic!()
+        };
+        assert_eq!(
+            ec.content,
+            EditContent::Config("<a xmlns=\"urn:a\"/>".into())
         );
     }
 

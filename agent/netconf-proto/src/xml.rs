@@ -179,6 +179,8 @@ fn effective_bindings(scope: &[NsBinding]) -> Vec<NsBinding> {
 }
 
 /// Parses a complete XML document with a single root element.
+/// Spans in the result refer to `src`; strip a byte order mark first
+/// with [`strip_bom`].
 pub fn parse_document(src: &str) -> Result<Element, XmlError> {
     let mut roots = parse_nodes(src, Vec::new())?;
     if roots.len() != 1 {
@@ -187,6 +189,11 @@ pub fn parse_document(src: &str) -> Result<Element, XmlError> {
         ));
     }
     roots.pop().ok_or(XmlError::BadDocument("no root element"))
+}
+
+/// Drops a leading UTF-8 byte order mark (not part of the document).
+pub fn strip_bom(src: &str) -> &str {
+    src.strip_prefix('\u{FEFF}').unwrap_or(src)
 }
 
 /// Parses a sequence of sibling elements (a fragment such as a filter's content).
@@ -271,7 +278,9 @@ fn parse_nodes(src: &str, initial_scope: Vec<NsBinding>) -> Result<Vec<Element>,
             }
             Event::DocType(_) => return Err(XmlError::DocType),
             Event::Decl(_) => {
-                if before != 0 {
+                // Only whitespace may precede the declaration (EOM-framed
+                // peers often send a newline between messages).
+                if !src[..before].trim().is_empty() || !roots.is_empty() {
                     return Err(XmlError::BadDocument(
                         "XML declaration not at the start of the message",
                     ));
@@ -496,6 +505,15 @@ mod tests {
         let root =
             parse_document("<?xml version=\"1.0\"?>\n<!-- c --><a><![CDATA[<x>]]></a>\n").unwrap();
         assert_eq!(root.text(), "<x>");
+    }
+
+    #[test]
+    fn leading_whitespace_and_bom() {
+        let root = parse_document("\n  <?xml version=\"1.0\"?><a/>").unwrap();
+        assert_eq!(root.name, "a");
+        let root = parse_document(strip_bom("\u{FEFF}<?xml version=\"1.0\"?><a/>")).unwrap();
+        assert_eq!(root.name, "a");
+        assert!(parse_document("<a/><?xml version=\"1.0\"?>").is_err());
     }
 
     #[test]
