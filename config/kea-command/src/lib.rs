@@ -8,12 +8,19 @@
 //!   (`Fn(&Request) -> Answer`) or async ones; `list-commands` is built in; unknown commands get
 //!   `'X' command not supported.` (result 2).
 //! * [`SocketConfig`] — `control-socket` / `control-sockets` entries read from JSON.
-//! * [`ControlServer`] — opens the sockets ([`ControlServer::start`]), switches to a new set
-//!   ([`ControlServer::reconfigure`], for `config-set`), closes them ([`ControlServer::stop`]).
+//! * [`ControlServer`] — opens the sockets ([`ControlServer::start`], or [`ControlServer::new`]
+//!   then [`ControlServer::reconfigure`]), switches to a new set (`reconfigure`, for
+//!   `config-set`; unchanged sockets stay open), closes them ([`ControlServer::stop`]). It is
+//!   `Clone`, so a `config-set` handler can hold it.
 //!   UNIX: one command per connection, path inside `KEA_CONTROL_SOCKET_DIR`, lock file.
 //!   HTTP(S): POST JSON, answer wrapped in a list, basic auth, TLS (mutual by default),
-//!   extra headers, size limit and 10 s timeout.
-//! * [`ControlClient`] — sends a command to a UNIX path or an `http(s)://` URL.
+//!   extra headers, size limit and 10 s idle timeout.
+//! * [`ControlClient`] — sends a command to a UNIX path or an `http(s)://` URL (async, or
+//!   [`ControlClient::command_blocking`]).
+//! * The `kea-shell` binary (ARM ch. 21) is built on the client.
+//!
+//! JSON comes in as `serde_json::Value`; comments are removed by [`json::preprocess`], a small
+//! stand-in for kea-config's parser.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
