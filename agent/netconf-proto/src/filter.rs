@@ -29,6 +29,12 @@ pub enum FilterError {
     MissingNamespace(String),
     #[error("subtree filter element <{0}> mixes text and elements")]
     MixedContent(String),
+    /// An XPath filter uses a prefix with no namespace declaration in scope.
+    #[error("XPath filter uses the undeclared prefix '{0}'")]
+    UnknownPrefix(String),
+    /// An XPath filter names a namespace that no known module implements.
+    #[error("XPath filter uses the namespace '{0}' of no known module")]
+    UnknownNamespace(String),
 }
 
 impl FilterError {
@@ -39,8 +45,16 @@ impl FilterError {
             _ => ErrorTag::InvalidValue,
         };
         let mut e = RpcError::new(ErrorType::Protocol, tag).with_message(self.to_string());
-        if let FilterError::MissingNamespace(n) | FilterError::MixedContent(n) = self {
-            e = e.with_info(ErrorInfo::BadElement(n.clone()));
+        match self {
+            FilterError::MissingNamespace(n) | FilterError::MixedContent(n) => {
+                e = e.with_info(ErrorInfo::BadElement(n.clone()));
+            }
+            FilterError::UnknownPrefix(_) | FilterError::UnknownNamespace(_) => {
+                e = e
+                    .with_info(ErrorInfo::BadAttribute("select".into()))
+                    .with_info(ErrorInfo::BadElement("filter".into()));
+            }
+            FilterError::Xml(_) => {}
         }
         e
     }
@@ -101,6 +115,82 @@ impl Filter {
             )),
         }
     }
+}
+
+impl Filter {
+    /// The XPath expressions (module-name prefixes, as libyang wants them)
+    /// that select what this filter selects: one per subtree for a subtree
+    /// filter (none when it is empty), the rewritten `select` for an XPath
+    /// filter.
+    pub fn to_xpaths(
+        &self,
+        module_of: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Vec<String>, FilterError> {
+        match self {
+            Filter::Subtree(xml) => subtree_to_xpaths(xml, module_of),
+            Filter::XPath { select, namespaces } => Ok(vec![xpath_with_module_prefixes(
+                select, namespaces, module_of,
+            )?]),
+        }
+    }
+}
+
+/// Rewrites the prefixes of an XPath expression from the client's XML
+/// prefixes (resolved through `namespaces`) to YANG module names. String
+/// literals and axis names (`child::`) are left alone.
+pub fn xpath_with_module_prefixes(
+    select: &str,
+    namespaces: &[(String, String)],
+    module_of: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, FilterError> {
+    let chars: Vec<char> = select.chars().collect();
+    let mut out = String::with_capacity(select.len() + 16);
+    let mut i = 0;
+    let is_start = |c: char| c.is_alphabetic() || c == '_';
+    let is_name = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.');
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' || c == '"' {
+            // A literal runs to the same quote (XPath 1.0 has no escapes).
+            let end = chars[i + 1..]
+                .iter()
+                .position(|&q| q == c)
+                .map_or(chars.len(), |p| i + 1 + p + 1);
+            out.extend(&chars[i..end]);
+            i = end;
+            continue;
+        }
+        // A name preceded by a name character is part of something else
+        // (e.g. the digits of a number like 1.5e3 are handled as one run).
+        if is_start(c) && (i == 0 || !is_name(chars[i - 1])) {
+            let start = i;
+            while i < chars.len() && is_name(chars[i]) {
+                i += 1;
+            }
+            let name: String = chars[start..i].iter().collect();
+            let single_colon = i < chars.len()
+                && chars[i] == ':'
+                && chars.get(i + 1) != Some(&':')
+                && chars.get(i + 1).is_some_and(|&n| is_start(n) || n == '*');
+            if single_colon {
+                let ns = namespaces
+                    .iter()
+                    .rev()
+                    .find(|(p, _)| *p == name)
+                    .map(|(_, ns)| ns.as_str())
+                    .ok_or_else(|| FilterError::UnknownPrefix(name.clone()))?;
+                let module =
+                    module_of(ns).ok_or_else(|| FilterError::UnknownNamespace(ns.to_string()))?;
+                out.push_str(&module);
+            } else {
+                out.push_str(&name);
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    Ok(out)
 }
 
 /// Converts a subtree filter's content into XPath expressions, one per
@@ -281,6 +371,48 @@ mod tests {
             x(r#"<top xmlns="urn:a" xmlns:b="urn:b" b:tag="1" plain="2"/>"#),
             vec!["/mod-a:top[@mod-b:tag='1'][@plain='2']"]
         );
+    }
+
+    #[test]
+    fn xpath_prefix_rewrite() {
+        let ns = vec![
+            ("t".to_string(), "urn:a".to_string()),
+            ("u".to_string(), "urn:b".to_string()),
+        ];
+        let r = xpath_with_module_prefixes(
+            "/t:top/t:list[t:name='x:y' or u:k=\"t:z\"]/child::u:leaf | /u:*",
+            &ns,
+            &modules,
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            "/mod-a:top/mod-a:list[mod-a:name='x:y' or mod-b:k=\"t:z\"]/child::mod-b:leaf | /mod-b:*"
+        );
+        assert_eq!(
+            xpath_with_module_prefixes("/q:top", &ns, &modules),
+            Err(FilterError::UnknownPrefix("q".into()))
+        );
+        let ns2 = vec![("z".to_string(), "urn:zzz".to_string())];
+        assert_eq!(
+            xpath_with_module_prefixes("/z:top", &ns2, &modules),
+            Err(FilterError::UnknownNamespace("urn:zzz".into()))
+        );
+        assert_eq!(
+            xpath_with_module_prefixes("count(/t:a) > 1.5", &ns, &modules).unwrap(),
+            "count(/mod-a:a) > 1.5"
+        );
+        assert_eq!(
+            xpath_with_module_prefixes("'unterminated", &ns, &modules).unwrap(),
+            "'unterminated"
+        );
+        let f = Filter::XPath {
+            select: "/t:top".into(),
+            namespaces: ns,
+        };
+        assert_eq!(f.to_xpaths(&modules).unwrap(), vec!["/mod-a:top"]);
+        let f = Filter::Subtree(r#"<top xmlns="urn:a"/>"#.into());
+        assert_eq!(f.to_xpaths(&modules).unwrap(), vec!["/mod-a:top"]);
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //!   parameters). Payloads stay raw XML text, standalone (namespace
 //!   declarations in scope copied in) so libyang can parse them. Failures are
 //!   an [`RpcParseError`] that carries the [`RpcError`] to answer with.
-//! * [`filter`]: [`Filter`] (subtree or XPath) and [`subtree_to_xpaths`].
+//! * [`filter`]: [`Filter`] (subtree or XPath); [`Filter::to_xpaths`] turns
+//!   either into XPath with YANG module-name prefixes for libyang
+//!   ([`subtree_to_xpaths`], [`xpath_with_module_prefixes`]).
 //! * [`error`]: [`RpcError`] with every RFC 6241 Appendix A tag.
 //! * [`reply`]: [`rpc_reply`] with a [`ReplyBody`] (ok, data, errors, …) and
 //!   [`notification`]; output is always well-formed (everything escaped).
@@ -27,7 +29,7 @@ pub mod rpc;
 pub mod xml;
 
 pub use error::{ErrorInfo, ErrorTag, ErrorType, RpcError, Severity};
-pub use filter::{Filter, FilterError, subtree_to_xpaths};
+pub use filter::{Filter, FilterError, subtree_to_xpaths, xpath_with_module_prefixes};
 pub use framing::{Framing, FramingError, NetconfCodec};
 pub use hello::{Hello, HelloError, server_hello};
 pub use reply::{ReplyBody, notification, rpc_reply};
