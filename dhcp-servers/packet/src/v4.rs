@@ -398,14 +398,15 @@ impl Pkt4 {
         }
     }
 
-    /// A BOOTREPLY skeleton for this request, as RFC 2131 table 3 prescribes: copies
-    /// `xid`, `htype`, `hlen`, `chaddr`, `flags` and `giaddr`; everything else is zero and
-    /// there are no options. The caller sets the message type and the rest.
+    /// A BOOTREPLY skeleton for this request: copies `xid`, `htype`, `hlen`, `chaddr`,
+    /// `flags` and `giaddr` (RFC 2131 table 3) and, as Kea does, `hops`; everything else
+    /// is zero and there are no options. The caller sets the message type and the rest.
     pub fn new_reply(&self) -> Pkt4 {
         Pkt4 {
             op: BOOTREPLY,
             htype: self.htype,
             hlen: self.hlen,
+            hops: self.hops,
             xid: self.xid,
             flags: self.flags,
             giaddr: self.giaddr,
@@ -1129,7 +1130,7 @@ mod tests {
             (rep.xid, rep.chaddr, rep.giaddr),
             (req.xid, req.chaddr, req.giaddr)
         );
-        assert_eq!(rep.hops, 0);
+        assert_eq!(rep.hops, req.hops);
         assert!(rep.options.is_empty());
     }
 }

@@ -324,16 +324,19 @@ impl Pkt6 {
     }
 
     /// A reply skeleton: same transaction ID, and the relay levels turned into
-    /// RELAY-REPL with the same hop count, addresses and interface-id (RFC 8415 §19.3:
-    /// the interface-id is echoed; other relay options are not).
+    /// RELAY-REPL with the same hop count and addresses. Like Kea, each level echoes
+    /// the interface-id (RFC 8415 §19.3) and the relay source port (RFC 8357); other
+    /// relay options are not copied.
     pub fn new_reply(&self, msg_type: MessageType6) -> Pkt6 {
         let relays = self
             .relays
             .iter()
             .map(|r| {
                 let mut options = Options6::new();
-                if let Some(id) = r.interface_id() {
-                    options.push(code::INTERFACE_ID, id);
+                for (c, v) in r.options.iter() {
+                    if c == code::INTERFACE_ID || c == code::RELAY_SOURCE_PORT {
+                        options.push(c, v);
+                    }
                 }
                 RelayInfo {
                     msg_type: MessageType6::RELAY_REPL,
