@@ -96,12 +96,21 @@ impl PathPolicy {
     /// Validates a control socket name and makes sure its directory exists (created
     /// with mode 0750) and, when restricted, is not more permissive than 0750.
     pub fn prepare_socket(&self, input: &str) -> Result<PathBuf, SocketDirError> {
-        let path = self.socket_path(input)?;
-        let dir = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(control_socket_dir);
-        if !dir.as_os_str().is_empty() && !dir.exists() {
+        self.prepare_socket_in(&control_socket_dir(), input)
+    }
+
+    /// [`prepare_socket`](Self::prepare_socket) with an explicit socket directory.
+    pub fn prepare_socket_in(
+        &self,
+        socket_dir: &Path,
+        input: &str,
+    ) -> Result<PathBuf, SocketDirError> {
+        let path = self.check(socket_dir, input)?;
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.exists() {
             std::fs::DirBuilder::new()
                 .recursive(true)
                 .mode(CONTROL_SOCKET_DIR_MODE)
@@ -197,6 +206,49 @@ mod tests {
         assert_eq!(
             std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
             0o750 & !umask()
+        );
+    }
+
+    #[test]
+    fn restricted_socket_directory_must_not_be_too_open() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("sockets");
+        let p = PathPolicy::new(false);
+        // Missing: created 0750 (minus umask bits), accepted.
+        assert_eq!(
+            p.prepare_socket_in(&dir, "kea4.sock").unwrap(),
+            dir.join("kea4.sock")
+        );
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let err = p.prepare_socket_in(&dir, "kea4.sock").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "socket path: '{}' has permissions 755, more permissive than 750",
+                dir.display()
+            )
+        );
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(
+            p.prepare_socket_in(&dir, &format!("{}/kea4.sock", dir.display()))
+                .is_ok()
+        );
+        // Another directory is refused before anything is created.
+        let other = tmp.path().join("other");
+        let err = p
+            .prepare_socket_in(&dir, &format!("{}/kea4.sock", other.display()))
+            .unwrap_err();
+        assert!(
+            matches!(err, SocketDirError::Path(PathError::NotSupported { .. })),
+            "{err}"
+        );
+        assert!(!other.exists());
+        // -X accepts the open directory.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(
+            PathPolicy::new(true)
+                .prepare_socket_in(&dir, &format!("{}/k.sock", dir.display()))
+                .is_ok()
         );
     }
 

@@ -154,8 +154,10 @@ mod tests {
     use super::*;
 
     fn raise(signo: i32) {
-        // SAFETY: sending a signal to ourselves; handlers are installed first.
-        unsafe { libc::kill(libc::getpid(), signo) };
+        // raise() targets this thread, so the handler has run when it returns (a
+        // process-directed kill() could be handled later by another test thread).
+        // SAFETY: handlers are installed before any signal is raised.
+        unsafe { libc::raise(signo) };
     }
 
     fn readable(fd: RawFd) -> bool {
