@@ -145,3 +145,99 @@ fn netconf_walkthrough_boot_config() {
             .is_some()
     );
 }
+
+/// What a server consumes from a v4 config, without positions: must survive
+/// config-get → config-set unchanged.
+fn v4_semantics(c: &Dhcp4Config) -> String {
+    let mut out = format!("{:?} {:?}\n", c.params, c.ddns);
+    for s in &c.subnets {
+        let pools: Vec<_> = s
+            .pools
+            .iter()
+            .map(|p| {
+                (
+                    p.first,
+                    p.last,
+                    &p.client_classes,
+                    c.effective_ddns(s, Some(p)),
+                )
+            })
+            .collect();
+        let hosts: Vec<_> = s
+            .reservations
+            .iter()
+            .map(|h| {
+                (
+                    &h.identifier,
+                    h.ip_address,
+                    &h.hostname,
+                    h.next_server,
+                    &h.server_hostname,
+                    &h.client_classes,
+                )
+            })
+            .collect();
+        out += &format!(
+            "{} {:?} {:?} {pools:?} {hosts:?} {:?}\n",
+            s.id,
+            c.effective_params(s),
+            s.dhcp4o6,
+            s.client_classes
+        );
+    }
+    for k in &c.client_classes {
+        out += &format!(
+            "{} {:?} {:?} {:?} {:?}\n",
+            k.name, k.test, k.next_server, k.server_hostname, k.boot_file_name
+        );
+    }
+    out
+}
+
+fn v6_semantics(c: &kea_config::Dhcp6Config) -> String {
+    let mut out = format!("{:?} {:?} {:?}\n", c.params, c.ddns, c.server_id);
+    for s in &c.subnets {
+        let pools: Vec<_> = s
+            .pools
+            .iter()
+            .map(|p| (p.first, p.last, c.effective_ddns(s, Some(p))))
+            .collect();
+        let pd: Vec<_> = s
+            .pd_pools
+            .iter()
+            .map(|p| (p.prefix, p.delegated_len, p.excluded_prefix))
+            .collect();
+        let hosts: Vec<_> = s
+            .reservations
+            .iter()
+            .map(|h| (&h.identifier, &h.ip_addresses, &h.prefixes, &h.hostname))
+            .collect();
+        out += &format!(
+            "{} {:?} {pools:?} {pd:?} {hosts:?}\n",
+            s.id,
+            c.effective_params(s)
+        );
+    }
+    out
+}
+
+#[test]
+fn config_get_then_config_set_keeps_semantics() {
+    for (sub, v6) in [("kea4", false), ("kea6", true)] {
+        let Some(dir) = examples_dir(sub) else { return };
+        for f in json_files(&dir) {
+            let (a, b) = if v6 {
+                let c = kea_config::Dhcp6Config::from_file(&f).unwrap().config;
+                let again = kea_config::Dhcp6Config::from_root(&c.to_element())
+                    .unwrap()
+                    .config;
+                (v6_semantics(&c), v6_semantics(&again))
+            } else {
+                let c = Dhcp4Config::from_file(&f).unwrap().config;
+                let again = Dhcp4Config::from_root(&c.to_element()).unwrap().config;
+                (v4_semantics(&c), v4_semantics(&again))
+            };
+            assert_eq!(a, b, "{}", f.display());
+        }
+    }
+}

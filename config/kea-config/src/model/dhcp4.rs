@@ -50,6 +50,19 @@ inheritable! {
 }
 
 impl NetworkParams4 {
+    /// Reads one level; an empty relay list or interface name counts as unset, so a
+    /// config-get → config-set round trip keeps inheritance intact.
+    pub(crate) fn read_level(r: &Reader<'_>) -> Result<Self, ConfigError> {
+        let mut p = Self::read(r)?;
+        if p.relay.as_ref().is_some_and(|x| x.ip_addresses.is_empty()) {
+            p.relay = None;
+        }
+        if p.interface.as_deref() == Some("") {
+            p.interface = None;
+        }
+        Ok(p)
+    }
+
     /// The valid-lifetime triplet (only `None` if no level sets `valid-lifetime`,
     /// which cannot happen for an effective set: the global default is 7200).
     pub fn valid_lifetime_triplet(&self) -> Option<Triplet> {
@@ -260,12 +273,12 @@ impl Reservation4 {
         Ok(Reservation4 {
             identifier: HostIdentifier::read(&r, HostIdentifierType::ALL)?,
             ip_address: r.opt("ip-address")?,
-            hostname: r.opt("hostname")?,
+            hostname: r.opt_text("hostname")?,
             client_classes: r.or("client-classes", Vec::new())?,
             option_data: r.list("option-data", |o| OptionData::read(o, "dhcp4"))?,
-            next_server: r.opt("next-server")?,
-            server_hostname: r.opt("server-hostname")?,
-            boot_file_name: r.opt("boot-file-name")?,
+            next_server: r.opt_v4("next-server")?,
+            server_hostname: r.opt_text("server-hostname")?,
+            boot_file_name: r.opt_text("boot-file-name")?,
             user_context: r.user_context(),
             pos: e.pos.clone(),
         })
@@ -352,12 +365,12 @@ impl Subnet4 {
             option_data: r.list("option-data", |o| OptionData::read(o, "dhcp4"))?,
             client_classes: r.or("client-classes", Vec::new())?,
             evaluate_additional_classes: r.or("evaluate-additional-classes", Vec::new())?,
-            params: NetworkParams4::read(&r)?,
+            params: NetworkParams4::read_level(&r)?,
             ddns: DdnsParams::read(&r)?,
             dhcp4o6: Subnet4o6 {
-                interface: r.opt("4o6-interface")?,
-                interface_id: r.opt("4o6-interface-id")?,
-                subnet: r.opt("4o6-subnet")?,
+                interface: r.opt_text("4o6-interface")?,
+                interface_id: r.opt_text("4o6-interface-id")?,
+                subnet: r.opt_text("4o6-subnet")?,
             },
             user_context: r.user_context(),
             pos: e.pos.clone(),
@@ -559,7 +572,7 @@ impl Dhcp4Config {
                 option_data: nr.list("option-data", |o| OptionData::read(o, "dhcp4"))?,
                 client_classes: nr.or("client-classes", Vec::new())?,
                 evaluate_additional_classes: nr.or("evaluate-additional-classes", Vec::new())?,
-                params: NetworkParams4::read(&nr)?,
+                params: NetworkParams4::read_level(&nr)?,
                 ddns: DdnsParams::read(&nr)?,
                 user_context: nr.user_context(),
                 pos: net_el.pos.clone(),

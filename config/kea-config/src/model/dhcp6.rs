@@ -50,6 +50,18 @@ inheritable! {
 }
 
 impl NetworkParams6 {
+    /// Reads one level; an empty relay list or interface name counts as unset.
+    pub(crate) fn read_level(r: &Reader<'_>) -> Result<Self, ConfigError> {
+        let mut p = Self::read(r)?;
+        if p.relay.as_ref().is_some_and(|x| x.ip_addresses.is_empty()) {
+            p.relay = None;
+        }
+        if p.interface.as_deref() == Some("") {
+            p.interface = None;
+        }
+        Ok(p)
+    }
+
     /// The valid-lifetime triplet.
     pub fn valid_lifetime_triplet(&self) -> Option<Triplet> {
         Triplet::resolve(
@@ -476,7 +488,7 @@ fn read_reservation6(e: &Element) -> Result<Reservation6, ConfigError> {
         ip_addresses: r.list("ip-addresses", |a| Ipv6Addr::from_el(a, "ip-addresses"))?,
         prefixes: read_prefixes(&r, "prefixes")?,
         excluded_prefixes: read_prefixes(&r, "excluded-prefixes")?,
-        hostname: r.opt("hostname")?,
+        hostname: r.opt_text("hostname")?,
         client_classes: r.or("client-classes", Vec::new())?,
         option_data: r.list("option-data", |o| OptionData::read(o, "dhcp6"))?,
         user_context: r.user_context(),
@@ -549,7 +561,7 @@ fn read_subnet6(e: &Element, shared_network: Option<&str>) -> Result<Subnet6, Co
         option_data: r.list("option-data", |o| OptionData::read(o, "dhcp6"))?,
         client_classes: r.or("client-classes", Vec::new())?,
         evaluate_additional_classes: r.or("evaluate-additional-classes", Vec::new())?,
-        params: NetworkParams6::read(&r)?,
+        params: NetworkParams6::read_level(&r)?,
         ddns: DdnsParams::read(&r)?,
         user_context: r.user_context(),
         pos: e.pos.clone(),
@@ -663,7 +675,7 @@ impl Dhcp6Config {
                 option_data: nr.list("option-data", |o| OptionData::read(o, "dhcp6"))?,
                 client_classes: nr.or("client-classes", Vec::new())?,
                 evaluate_additional_classes: nr.or("evaluate-additional-classes", Vec::new())?,
-                params: NetworkParams6::read(&nr)?,
+                params: NetworkParams6::read_level(&nr)?,
                 ddns: DdnsParams::read(&nr)?,
                 user_context: nr.user_context(),
                 pos: net_el.pos.clone(),

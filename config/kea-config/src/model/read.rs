@@ -125,6 +125,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A string where "" means unset (config-get prints unset strings as "").
+    pub fn opt_text(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        Ok(self.opt::<String>(key)?.filter(|s| !s.is_empty()))
+    }
+
+    /// An IPv4 address where 0.0.0.0 means unset (config-get prints unset as 0.0.0.0).
+    pub fn opt_v4(&self, key: &str) -> Result<Option<Ipv4Addr>, ConfigError> {
+        Ok(self.opt::<Ipv4Addr>(key)?.filter(|a| !a.is_unspecified()))
+    }
+
     /// The typed value or `default`.
     pub fn or<T: FromEl>(&self, key: &str, default: T) -> Result<T, ConfigError> {
         Ok(self.opt(key)?.unwrap_or(default))

@@ -5,7 +5,7 @@
 //! (`adaptive-lease-time-threshold`, `allow-address-registration`, `ssl-mode`) are
 //! accepted too, so every upstream example validates.
 
-use super::{Alias, Ctx, Def, Field, Kind};
+use super::{Alias, Ctx, Def, Field, IdText, Kind};
 
 const U32: i64 = u32::MAX as i64;
 const U16: i64 = u16::MAX as i64;
@@ -470,17 +470,19 @@ pub(crate) static RESERVATION4: Ctx = Ctx::new(
     "reservations",
     &[
         &[
-            s("duid"),
-            s("hw-address"),
-            s("client-id"),
-            s("circuit-id"),
-            s("flex-id"),
+            Field::new("duid", Kind::Identifier(IdText::Colons)),
+            Field::new("hw-address", Kind::Identifier(IdText::Colons)),
+            Field::new("client-id", Kind::Identifier(IdText::Hex)),
+            Field::new("circuit-id", Kind::Identifier(IdText::Hex)),
+            Field::new("flex-id", Kind::Identifier(IdText::Hex)),
             s("ip-address"),
-            s("hostname"),
-            sl("client-classes"),
-            list("option-data", &OPTION_DATA4),
+            s("hostname").def(Def::Str("")),
+            sl("client-classes").def(Def::EmptyList),
+            list("option-data", &OPTION_DATA4).def(Def::EmptyList),
+            s("next-server").def(Def::Str("0.0.0.0")),
+            s("server-hostname").def(Def::Str("")),
+            s("boot-file-name").def(Def::Str("")),
         ],
-        V4_HEADER,
         META,
     ],
     false,
@@ -491,11 +493,13 @@ pub(crate) static CLIENT_CLASS4: Ctx = Ctx::new(
     &[
         CLASS_COMMON,
         &[
-            list("option-def", &OPTION_DEF4),
-            list("option-data", &OPTION_DATA4),
+            list("option-def", &OPTION_DEF4).def(Def::EmptyList),
+            list("option-data", &OPTION_DATA4).def(Def::EmptyList),
             u32f("offer-lifetime"),
+            s("next-server").def(Def::Str("0.0.0.0")),
+            s("server-hostname").def(Def::Str("")),
+            s("boot-file-name").def(Def::Str("")),
         ],
-        V4_HEADER,
         VALID_LIFETIMES,
         META,
     ],
@@ -506,11 +510,12 @@ static SUBNET4_OWN: &[Field] = &[
     Field::new("id", Kind::Int(1, U32 - 1)),
     Field::new("subnet", Kind::Prefix),
     list("pools", &POOL4).def(Def::EmptyList),
-    list("reservations", &RESERVATION4),
+    list("reservations", &RESERVATION4).def(Def::EmptyList),
     list("option-data", &OPTION_DATA4).def(Def::EmptyList),
-    s("4o6-interface"),
-    s("4o6-interface-id"),
-    s("4o6-subnet"),
+    s("4o6-interface").def(Def::Str("")),
+    s("4o6-interface-id").def(Def::Str("")),
+    s("4o6-subnet").def(Def::Str("")),
+    map("relay", &RELAY).def(Def::Map),
 ];
 
 pub(crate) static SUBNET4: Ctx = Ctx::new(
@@ -539,6 +544,7 @@ pub(crate) static SHARED_NETWORK4: Ctx = Ctx::new(
             s("name"),
             list("subnet4", &SUBNET4).def(Def::EmptyList),
             list("option-data", &OPTION_DATA4).def(Def::EmptyList),
+            map("relay", &RELAY).def(Def::Map),
         ],
         VALID_LIFETIMES,
         TIMERS,
@@ -708,15 +714,15 @@ pub(crate) static RESERVATION6: Ctx = Ctx::new(
     "reservations",
     &[
         &[
-            s("duid"),
-            s("hw-address"),
-            s("flex-id"),
-            sl("ip-addresses"),
-            sl("prefixes"),
+            Field::new("duid", Kind::Identifier(IdText::Colons)),
+            Field::new("hw-address", Kind::Identifier(IdText::Colons)),
+            Field::new("flex-id", Kind::Identifier(IdText::Hex)),
+            sl("ip-addresses").def(Def::EmptyList),
+            sl("prefixes").def(Def::EmptyList),
             sl("excluded-prefixes"),
-            s("hostname"),
-            sl("client-classes"),
-            list("option-data", &OPTION_DATA6),
+            s("hostname").def(Def::Str("")),
+            sl("client-classes").def(Def::EmptyList),
+            list("option-data", &OPTION_DATA6).def(Def::EmptyList),
         ],
         META,
     ],
@@ -727,7 +733,7 @@ pub(crate) static CLIENT_CLASS6: Ctx = Ctx::new(
     "client-classes",
     &[
         CLASS_COMMON,
-        &[list("option-data", &OPTION_DATA6)],
+        &[list("option-data", &OPTION_DATA6).def(Def::EmptyList)],
         VALID_LIFETIMES,
         PREFERRED_LIFETIMES,
         META,
@@ -743,7 +749,8 @@ pub(crate) static SUBNET6: Ctx = Ctx::new(
             Field::new("subnet", Kind::Prefix),
             list("pools", &POOL6).def(Def::EmptyList),
             list("pd-pools", &PD_POOL).def(Def::EmptyList),
-            list("reservations", &RESERVATION6),
+            list("reservations", &RESERVATION6).def(Def::EmptyList),
+            map("relay", &RELAY).def(Def::Map),
             list("option-data", &OPTION_DATA6).def(Def::EmptyList),
         ],
         VALID_LIFETIMES,
@@ -768,6 +775,7 @@ pub(crate) static SHARED_NETWORK6: Ctx = Ctx::new(
             s("name"),
             list("subnet6", &SUBNET6).def(Def::EmptyList),
             list("option-data", &OPTION_DATA6).def(Def::EmptyList),
+            map("relay", &RELAY).def(Def::Map),
         ],
         VALID_LIFETIMES,
         PREFERRED_LIFETIMES,

@@ -40,12 +40,24 @@ pub(crate) enum Kind {
     Pool,
     /// A subnet prefix `address/len`, rewritten in canonical address text.
     Prefix,
+    /// A host identifier, rewritten in Kea's printed form when it parses (errors are
+    /// reported by the typed model, which knows the identifier type).
+    Identifier(IdText),
     /// `user-context`: any map.
     UserContext,
     /// Any map (hook `parameters`).
     AnyMap,
     /// Legacy `comment`: a string moved into `user-context.comment`.
     Comment,
+}
+
+/// How Kea prints a host identifier.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum IdText {
+    /// `01:02:0a` (hw-address, duid).
+    Colons,
+    /// `01020A` (client-id, circuit-id, flex-id).
+    Hex,
 }
 
 /// How a deprecated keyword is rewritten to its replacement.
@@ -376,6 +388,20 @@ fn validate_value(
             let text = v.as_str().map_err(|_| type_error(v, "constant string"))?;
             if let Some(norm) = normalize_prefix(text) {
                 v.value = Value::String(norm);
+            }
+        }
+        Kind::Identifier(style) => {
+            let text = v.as_str().map_err(|_| type_error(v, "constant string"))?;
+            if let Some(bytes) = crate::model::read::parse_identifier(text) {
+                let printed = match style {
+                    IdText::Colons => bytes
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<Vec<_>>()
+                        .join(":"),
+                    IdText::Hex => hex::encode_upper(&bytes),
+                };
+                v.value = Value::String(printed);
             }
         }
         Kind::UserContext | Kind::AnyMap => {
