@@ -532,6 +532,47 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn no_message_is_lost_while_reconfiguring() {
+        let _g = lock();
+        init("kea-dhcp4", false).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let config = |file: &str| {
+            parse_loggers(
+                &json!([{"name": "kea-dhcp4", "severity": "INFO",
+                    "output-options": [{"output": file, "pattern": "%m\n", "flush": false}]}]),
+                &LogFilePolicy::Restricted(dir.path().to_path_buf()),
+            )
+            .unwrap()
+        };
+        let (a, b) = (config("a.log"), config("b.log"));
+        apply(&a).unwrap();
+        const THREADS: usize = 4;
+        const PER_THREAD: usize = 2000;
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for t in 0..THREADS {
+                let done = &done;
+                scope.spawn(move || {
+                    for i in 0..PER_THREAD {
+                        crate::kea_log!(loggers::LEASES, messages::DHCP4_LEASE_ALLOC, t, i, 1);
+                    }
+                    done.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+            let mut flip = false;
+            while done.load(Ordering::SeqCst) < THREADS {
+                apply(if flip { &a } else { &b }).unwrap();
+                flip = !flip;
+                std::thread::yield_now();
+            }
+        });
+        let total =
+            read(dir.path(), "a.log").lines().count() + read(dir.path(), "b.log").lines().count();
+        assert_eq!(total, THREADS * PER_THREAD);
+        init("kea-dhcp4", false).unwrap();
+    }
+
+    #[test]
     fn verbose_overrides_configured_severities() {
         let _g = lock();
         init("kea-dhcp4", true).unwrap();
