@@ -214,6 +214,30 @@ impl<B: NetconfBackend> SessionManager<B> {
         }
     }
 
+    /// Ends every session (as kill-session does) and waits until each has
+    /// released its resources through the backend.
+    pub async fn close_all(&self) {
+        let waits: Vec<watch::Receiver<()>> = {
+            let reg = self.registry();
+            reg.sessions
+                .values()
+                .map(|e| {
+                    let _ = e.kill.send(true);
+                    e.done.clone()
+                })
+                .collect()
+        };
+        for mut done in waits {
+            let _ =
+                tokio::time::timeout(KILL_WAIT, async { while done.changed().await.is_ok() {} })
+                    .await;
+        }
+        // Anything that did not stop in time is released here.
+        for id in self.session_ids() {
+            self.finish(id).await;
+        }
+    }
+
     /// Sends a notification (the event's XML, top element with its
     /// namespace) to every session subscribed to `stream`. Returns how many
     /// sessions it was queued for.

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use russh::keys::ssh_key::LineEnding;
 use russh::keys::{Algorithm, PrivateKey, PublicKey};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use russh::server::{Auth, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, Disconnect, MethodKind, MethodSet};
@@ -248,13 +248,25 @@ impl<B: NetconfBackend> NetconfServer<B> {
         self.manager.clone()
     }
 
-    /// Accepts connections forever. Each connection runs in its own task;
+    /// Accepts connections forever (see [`NetconfServer::run_until`]).
+    pub async fn run(self) -> io::Result<()> {
+        self.run_until(std::future::pending()).await
+    }
+
+    /// Accepts connections until `shutdown` completes, then ends every
+    /// NETCONF session (the backend sees `session_closed` for each) and
+    /// disconnects every SSH client. Each connection runs in its own task;
     /// accept errors (such as running out of descriptors) are logged and
     /// retried, so they never stop the server.
-    pub async fn run(self) -> io::Result<()> {
-        let open = Arc::new(AtomicUsize::new(0));
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+        let conns = Arc::new(ConnTable::default());
+        tokio::pin!(shutdown);
         loop {
-            let (socket, peer) = match self.listener.accept().await {
+            let accepted = tokio::select! {
+                _ = &mut shutdown => break,
+                a = self.listener.accept() => a,
+            };
+            let (socket, peer) = match accepted {
                 Ok(conn) => conn,
                 Err(e) => {
                     tracing::warn!(error = %e, "accepting an SSH connection failed");
@@ -262,12 +274,11 @@ impl<B: NetconfBackend> NetconfServer<B> {
                     continue;
                 }
             };
-            if open.load(Ordering::Acquire) >= self.max_connections {
+            let Some(slot) = conns.reserve(self.max_connections) else {
                 tracing::warn!(%peer, limit = self.max_connections, "SSH connection refused: too many connections");
                 drop(socket);
                 continue;
-            }
-            let counter = ConnCounter::new(open.clone());
+            };
             let authenticated = Arc::new(AtomicBool::new(false));
             let handler = SshConnection {
                 manager: self.manager.clone(),
@@ -280,7 +291,6 @@ impl<B: NetconfBackend> NetconfServer<B> {
             let ssh = self.ssh.clone();
             let grace = self.login_grace_time;
             tokio::spawn(async move {
-                let _counter = counter;
                 let _ = socket.set_nodelay(true);
                 // The whole login, SSH banner exchange included, must finish
                 // within the grace time.
@@ -301,6 +311,7 @@ impl<B: NetconfBackend> NetconfServer<B> {
                     }
                 };
                 let handle = session.handle();
+                slot.set_handle(handle.clone());
                 let result = tokio::select! {
                     r = &mut session => r,
                     _ = tokio::time::sleep_until(deadline) => {
@@ -318,22 +329,71 @@ impl<B: NetconfBackend> NetconfServer<B> {
                 }
             });
         }
+        tracing::info!("NETCONF server shutting down");
+        self.manager.close_all().await;
+        for handle in conns.handles() {
+            let _ = handle
+                .disconnect(
+                    Disconnect::ByApplication,
+                    "server shutting down".into(),
+                    "en".into(),
+                )
+                .await;
+        }
+        Ok(())
     }
 }
 
-/// Counts open connections; decrements when the connection task ends.
-struct ConnCounter(Arc<AtomicUsize>);
+/// The open SSH connections (for the limit and for shutdown).
+#[derive(Default)]
+struct ConnTable {
+    inner: std::sync::Mutex<(u64, HashMap<u64, Option<russh::server::Handle>>)>,
+}
 
-impl ConnCounter {
-    fn new(open: Arc<AtomicUsize>) -> Self {
-        open.fetch_add(1, Ordering::AcqRel);
-        ConnCounter(open)
+impl ConnTable {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, (u64, HashMap<u64, Option<russh::server::Handle>>)> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes a slot if fewer than `limit` connections are open.
+    fn reserve(self: &Arc<Self>, limit: usize) -> Option<ConnSlot> {
+        let mut t = self.lock();
+        if t.1.len() >= limit {
+            return None;
+        }
+        t.0 += 1;
+        let id = t.0;
+        t.1.insert(id, None);
+        Some(ConnSlot {
+            table: self.clone(),
+            id,
+        })
+    }
+
+    fn handles(&self) -> Vec<russh::server::Handle> {
+        self.lock().1.values().flatten().cloned().collect()
     }
 }
 
-impl Drop for ConnCounter {
+/// A connection's entry in the table; removed when the connection task ends.
+struct ConnSlot {
+    table: Arc<ConnTable>,
+    id: u64,
+}
+
+impl ConnSlot {
+    fn set_handle(&self, handle: russh::server::Handle) {
+        if let Some(h) = self.table.lock().1.get_mut(&self.id) {
+            *h = Some(handle);
+        }
+    }
+}
+
+impl Drop for ConnSlot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.table.lock().1.remove(&self.id);
     }
 }
 

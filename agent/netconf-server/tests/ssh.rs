@@ -33,6 +33,10 @@ impl client::Handler for AcceptAny {
 struct Server {
     addr: SocketAddr,
     robot_key: Arc<PrivateKey>,
+    backend: Arc<MemBackend>,
+    sessions: Arc<netconf_server::SessionManager<MemBackend>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    stopped: tokio::task::JoinHandle<std::io::Result<()>>,
     _dir: tempfile::TempDir,
 }
 
@@ -56,14 +60,21 @@ async fn start(tune: impl FnOnce(&mut SshConfig)) -> Server {
     );
     config.auth_rejection_time = Duration::from_millis(10);
     tune(&mut config);
-    let server = NetconfServer::bind(config, MemBackend::new())
-        .await
-        .unwrap();
+    let backend = MemBackend::new();
+    let server = NetconfServer::bind(config, backend.clone()).await.unwrap();
     let addr = server.local_addr().unwrap();
-    tokio::spawn(server.run());
+    let sessions = server.sessions();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let stopped = tokio::spawn(server.run_until(async move {
+        let _ = rx.await;
+    }));
     Server {
         addr,
         robot_key: Arc::new(robot_key),
+        backend,
+        sessions,
+        shutdown: Some(tx),
+        stopped,
         _dir: dir,
     }
 }
@@ -245,4 +256,38 @@ async fn connection_limit_and_login_grace() {
     );
     tokio::time::sleep(Duration::from_millis(800)).await;
     let _s = netconf_stream(&h).await;
+}
+
+#[tokio::test]
+async fn shutdown_ends_sessions_and_connections() {
+    let mut srv = start(|_| {}).await;
+    let mut h = ssh(srv.addr).await;
+    assert!(
+        h.authenticate_password("admin", "pw")
+            .await
+            .unwrap()
+            .success()
+    );
+    let mut s = netconf_stream(&h).await;
+    let mut codec = NetconfCodec::default();
+    let mut buf = bytes::BytesMut::new();
+    let hello = Hello::parse(read_message(&mut s, &mut codec, &mut buf).await.as_bytes()).unwrap();
+    let id = hello.session_id.unwrap();
+    assert_eq!(srv.sessions.session_ids(), vec![id]);
+
+    srv.shutdown.take().unwrap().send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), &mut srv.stopped)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(srv.sessions.session_ids().is_empty());
+    assert_eq!(srv.backend.closed_sessions(), vec![id]);
+    // The client sees its channel end, and nobody listens any more.
+    let mut rest = Vec::new();
+    let n = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut rest))
+        .await
+        .unwrap();
+    assert!(n.is_ok() || n.is_err());
+    assert!(tokio::net::TcpStream::connect(srv.addr).await.is_err());
 }
