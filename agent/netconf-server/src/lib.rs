@@ -1,19 +1,23 @@
 //! NETCONF server: RFC 6242 over SSH (russh) and the RFC 6241 session layer.
 //!
 //! * [`NetconfBackend`]: the trait the agent implements on its datastore, one
-//!   async method per operation, XML text in and out, [`RpcErrors`] on failure.
+//!   async method per operation, XML text in and out, [`RpcErrors`] on
+//!   failure, [`NetconfBackend::session_closed`] when a session ends (close,
+//!   kill, disconnect, shutdown) so its locks can be released.
 //! * [`SessionManager`]: runs sessions over any `AsyncRead + AsyncWrite`
-//!   ([`SessionManager::run_session`]), keeps the session table (ids,
-//!   kill-session, limits) and pushes notifications to subscribers
-//!   ([`SessionManager::notify`]).
+//!   ([`SessionManager::run_session`]: hello, framing switch, dispatch,
+//!   message-id echo, malformed input, limits), keeps the session table
+//!   (ids, kill-session, [`SessionManager::close_all`]) and pushes
+//!   notifications to subscribed sessions ([`SessionManager::notify`]).
 //! * [`NetconfServer`]: the SSH server with the `netconf` subsystem, password
-//!   and public-key users, and a persistent Ed25519 host key
-//!   ([`load_or_create_host_key`]).
+//!   and public-key users, a persistent Ed25519 host key
+//!   ([`load_or_create_host_key`]), a connection limit and a login grace time;
+//!   [`NetconfServer::run_until`] stops it cleanly.
 //!
 //! ```ignore
 //! let server = NetconfServer::bind(SshConfig::new(addr, key_path, users), Arc::new(backend)).await?;
 //! let sessions = server.sessions();          // sessions.notify("NETCONF", now, xml)
-//! tokio::spawn(server.run());
+//! tokio::spawn(server.run_until(shutdown_signal));
 //! ```
 
 pub mod backend;

@@ -242,25 +242,33 @@ impl<B: NetconfBackend> SessionManager<B> {
     /// namespace) to every session subscribed to `stream`. Returns how many
     /// sessions it was queued for.
     pub fn notify(&self, stream: &str, event_time: SystemTime, content_xml: &str) -> usize {
+        // Collect the subscribers first: the backend's filter is not called
+        // with the session table locked.
+        let subscribers: Vec<(u32, Option<Filter>, mpsc::Sender<Arc<str>>)> = self
+            .registry()
+            .sessions
+            .values()
+            .filter_map(|e| {
+                let sub = e.subscription.as_ref()?;
+                (sub.stream == stream)
+                    .then(|| (e.ctx.session_id, sub.filter.clone(), sub.tx.clone()))
+            })
+            .collect();
+        if subscribers.is_empty() {
+            return 0;
+        }
         let message: Arc<str> = Arc::from(notification(event_time, content_xml));
-        let reg = self.registry();
         let mut delivered = 0;
-        for entry in reg.sessions.values() {
-            let Some(sub) = &entry.subscription else {
-                continue;
-            };
-            if sub.stream != stream {
-                continue;
-            }
-            if let Some(filter) = &sub.filter
+        for (session_id, filter, tx) in subscribers {
+            if let Some(filter) = &filter
                 && !self.backend.notification_matches(filter, content_xml)
             {
                 continue;
             }
-            match sub.tx.try_send(message.clone()) {
+            match tx.try_send(message.clone()) {
                 Ok(()) => delivered += 1,
                 Err(_) => tracing::warn!(
-                    session_id = entry.ctx.session_id,
+                    session_id,
                     "notification queue full or closed; notification dropped"
                 ),
             }
