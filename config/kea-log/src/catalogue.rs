@@ -108,6 +108,45 @@ mod tests {
     }
 
     #[test]
+    fn catalogue_entries_are_well_formed() {
+        for m in messages::ALL {
+            assert!(
+                m.id.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+                "{}",
+                m.id
+            );
+            assert!(!m.text.is_empty(), "{}", m.id);
+            // Leftovers of the PDF conversion must not reach the logs.
+            for bad in ['→', '□', '\\', '$', '⇒'] {
+                assert!(!m.text.contains(bad), "{}: {}", m.id, m.text);
+            }
+            // Placeholders are %1..%n without gaps, as Kea's formatter expects.
+            let mut seen = Vec::new();
+            let bytes = m.text.as_bytes();
+            for (i, _) in m.text.match_indices('%') {
+                let digits: String = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .map(|b| *b as char)
+                    .collect();
+                if let Ok(n) = digits.parse::<usize>() {
+                    seen.push(n);
+                }
+            }
+            seen.sort_unstable();
+            seen.dedup();
+            assert!(
+                seen.iter().enumerate().all(|(i, n)| *n == i + 1),
+                "{}: {:?}",
+                m.id,
+                seen
+            );
+        }
+        assert!(messages::ALL.len() >= 850);
+    }
+
+    #[test]
     fn catalogue_is_sorted_unique_and_findable() {
         for pair in messages::ALL.windows(2) {
             assert!(pair[0].id < pair[1].id, "{} / {}", pair[0].id, pair[1].id);
