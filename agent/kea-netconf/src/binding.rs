@@ -1,0 +1,403 @@
+//! Managed servers bound to their YANG model, and the change subscriber that
+//! keeps them in step with the running datastore.
+//!
+//! Change phase (per changed module): translate the new tree for every
+//! server of the module (a translation error vetoes), then `config-test` it
+//! when `validate-changes` is on (a rejection vetoes, with the server's
+//! text). Done phase: `config-set` what was tested. A server that refuses
+//! in the done phase (ARM 22.1.10.2's fourth class) makes the agent put
+//! running back to what it was, which pushes the previous configuration to
+//! every server of the commit again: one commit touching dhcp4 and dhcp6 is
+//! applied to both or to neither.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+
+use kea_log::kea_log;
+use kea_log::messages::*;
+use kea_translators::{StandardOptions, Translator};
+use serde_json::Value;
+use tokio::runtime::Handle;
+use yang_datastore::{ChangeEvent, ChangeSubscriber, Datastore, DatastoreManager};
+
+use crate::config::ManagedServer;
+use crate::control::ServerControl;
+use kea_yang::yang2::data::DataTree;
+
+const LOGGER: &str = "kea-netconf";
+
+/// A managed server: its settings, its control channel, its translator.
+#[derive(Debug)]
+pub struct ServerBinding {
+    pub settings: ManagedServer,
+    pub control: ServerControl,
+    /// `None` when the model cannot be translated (kea-dhcp-ddns…).
+    pub translator: Option<Translator>,
+    /// The server's control sockets as last seen in its config, carried
+    /// into pushed configs that have none (so the agent never cuts its own
+    /// management channel).
+    known_sockets: Mutex<Option<(String, Value)>>,
+    /// The config hash the server reported after the agent's last push (or
+    /// when first seen): another hash means someone else changed it.
+    expected_hash: Mutex<Option<String>>,
+}
+
+impl ServerBinding {
+    pub fn new(
+        settings: ManagedServer,
+        control: ServerControl,
+        translator: Option<Translator>,
+    ) -> Self {
+        Self {
+            settings,
+            control,
+            translator,
+            known_sockets: Mutex::new(None),
+            expected_hash: Mutex::new(None),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.settings.name
+    }
+
+    pub fn model(&self) -> &str {
+        &self.settings.model
+    }
+
+    fn translator(&self) -> Result<&Translator, String> {
+        self.translator.as_ref().ok_or_else(|| {
+            format!(
+                "the {} model cannot be translated to Kea JSON",
+                self.model()
+            )
+        })
+    }
+
+    /// The Kea JSON (`{"Dhcp4": {...}}`) of this server's part of `tree`.
+    pub fn to_kea(&self, tree: &DataTree<'static>) -> Result<Value, String> {
+        let mut config = self.translator()?.to_kea(tree).map_err(|e| e.to_string())?;
+        self.carry_control_sockets(&mut config);
+        Ok(config)
+    }
+
+    /// The YANG tree of a server config (`{"Dhcp4": {...}}`).
+    pub fn to_yang(&self, config: &Value) -> Result<DataTree<'static>, String> {
+        let translator = self.translator()?;
+        translator
+            .to_yang_with(config, &StandardOptions(translator.model()))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Remembers the control sockets of a config the server reported.
+    pub fn remember_sockets(&self, config: &Value) {
+        let Some(inner) = config.as_object().and_then(|m| m.values().next()) else {
+            return;
+        };
+        for key in ["control-sockets", "control-socket"] {
+            if let Some(sockets) = inner.get(key) {
+                *self.known_sockets.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((key.to_string(), sockets.clone()));
+                return;
+            }
+        }
+    }
+
+    fn carry_control_sockets(&self, config: &mut Value) {
+        let Some(inner) = config.as_object_mut().and_then(|m| m.values_mut().next()) else {
+            return;
+        };
+        let Some(inner) = inner.as_object_mut() else {
+            return;
+        };
+        if inner.contains_key("control-socket") || inner.contains_key("control-sockets") {
+            return;
+        }
+        if let Some((key, sockets)) = self
+            .known_sockets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
+            tracing::debug!(
+                server = self.name(),
+                "keeping the server's control sockets in the pushed config"
+            );
+            inner.insert(key, sockets);
+        }
+    }
+
+    pub async fn config_get(&self) -> Result<Value, String> {
+        let config = self
+            .control
+            .call("config-get", None)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "config-get returned no configuration".to_string())?;
+        let mut config = config;
+        // Kea adds the hash beside the config object; it is not config.
+        if let Some(map) = config.as_object_mut() {
+            map.remove("hash");
+        }
+        self.remember_sockets(&config);
+        Ok(config)
+    }
+
+    pub async fn config_test(&self, config: &Value) -> Result<(), String> {
+        self.control
+            .call("config-test", Some(config.clone()))
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// `config-set`; on success remembers the server's new config hash.
+    pub async fn config_set(&self, config: &Value) -> Result<(), String> {
+        let args = self
+            .control
+            .call("config-set", Some(config.clone()))
+            .await
+            .map_err(|e| e.to_string())?;
+        let hash = match args
+            .as_ref()
+            .and_then(|a| a.get("hash"))
+            .and_then(Value::as_str)
+        {
+            Some(hash) => Some(hash.to_string()),
+            None => self.current_hash().await.ok(),
+        };
+        self.set_expected_hash(hash);
+        Ok(())
+    }
+
+    /// The server's config hash now (`config-hash-get`).
+    pub async fn current_hash(&self) -> Result<String, String> {
+        self.control
+            .call("config-hash-get", None)
+            .await
+            .map_err(|e| e.to_string())?
+            .and_then(|a| a.get("hash").and_then(Value::as_str).map(str::to_string))
+            .ok_or_else(|| "config-hash-get returned no hash".to_string())
+    }
+
+    pub fn expected_hash(&self) -> Option<String> {
+        self.expected_hash
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_expected_hash(&self, hash: Option<String>) {
+        *self.expected_hash.lock().unwrap_or_else(|p| p.into_inner()) = hash;
+    }
+}
+
+/// Something worth telling NETCONF subscribers, as notification XML.
+pub type Notifier = Arc<dyn Fn(String) + Send + Sync>;
+
+/// The change subscriber of the agent, for every managed model.
+pub struct Coordinator {
+    bindings: RwLock<Vec<Arc<ServerBinding>>>,
+    runtime: Handle,
+    /// Configs tested in the change phase, applied in the done phase.
+    pending: Mutex<HashMap<String, Value>>,
+    datastore: Mutex<Weak<DatastoreManager>>,
+    /// Set while the agent itself puts running back after a late failure,
+    /// so a failing revert is not reverted in turn.
+    reverting: Arc<AtomicBool>,
+    notifier: RwLock<Option<Notifier>>,
+}
+
+impl std::fmt::Debug for Coordinator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Coordinator").finish_non_exhaustive()
+    }
+}
+
+impl Coordinator {
+    pub fn new(bindings: Vec<Arc<ServerBinding>>, runtime: Handle) -> Arc<Self> {
+        Arc::new(Self {
+            bindings: RwLock::new(bindings),
+            runtime,
+            pending: Mutex::new(HashMap::new()),
+            datastore: Mutex::new(Weak::new()),
+            reverting: Arc::new(AtomicBool::new(false)),
+            notifier: RwLock::new(None),
+        })
+    }
+
+    pub fn set_datastore(&self, datastore: &Arc<DatastoreManager>) {
+        *self.datastore.lock().unwrap_or_else(|p| p.into_inner()) = Arc::downgrade(datastore);
+    }
+
+    pub fn set_notifier(&self, notifier: Notifier) {
+        *self.notifier.write().unwrap_or_else(|p| p.into_inner()) = Some(notifier);
+    }
+
+    /// Replaces the managed servers (agent reconfiguration).
+    pub fn set_bindings(&self, bindings: Vec<Arc<ServerBinding>>) {
+        *self.bindings.write().unwrap_or_else(|p| p.into_inner()) = bindings;
+    }
+
+    pub fn bindings(&self) -> Vec<Arc<ServerBinding>> {
+        self.bindings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn notify(&self, xml: String) {
+        if let Some(notifier) = self
+            .notifier
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            notifier(xml);
+        }
+    }
+
+    fn subscribed(&self, module: &str) -> Vec<Arc<ServerBinding>> {
+        self.bindings()
+            .into_iter()
+            .filter(|b| b.model() == module && b.settings.subscribe_changes)
+            .collect()
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<String, Value>> {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl ChangeSubscriber for Coordinator {
+    fn name(&self) -> &str {
+        "kea-netconf"
+    }
+
+    fn change(&self, event: &ChangeEvent<'_>) -> Result<(), String> {
+        kea_log!(LOGGER, NETCONF_CONFIG_CHANGE_EVENT, "change");
+        for change in kea_yang::changes(event.diff).unwrap_or_default() {
+            kea_log!(
+                LOGGER,
+                NETCONF_CONFIG_CHANGED_DETAIL,
+                format_args!("{change:?}")
+            );
+        }
+        for binding in self.subscribed(event.module) {
+            let name = binding.name().to_string();
+            // A config that cannot be expressed in Kea JSON is refused here
+            // (the ARM's second class of bad configuration).
+            let config = binding.to_kea(event.new).map_err(|e| {
+                kea_log!(LOGGER, NETCONF_VALIDATE_CONFIG_FAILED, name, e);
+                format!("{name}: translation to Kea JSON failed: {e}")
+            })?;
+            if binding.settings.validate_changes && binding.control.is_connected() {
+                kea_log!(LOGGER, NETCONF_VALIDATE_CONFIG_STARTED, name);
+                kea_log!(LOGGER, NETCONF_VALIDATE_CONFIG, name, config);
+                let verdict = self.runtime.block_on(binding.config_test(&config));
+                if let Err(text) = verdict {
+                    kea_log!(LOGGER, NETCONF_VALIDATE_CONFIG_REJECTED, name, text);
+                    return Err(format!("{name}: config-test failed: {text}"));
+                }
+                kea_log!(LOGGER, NETCONF_VALIDATE_CONFIG_COMPLETED, name);
+            }
+            self.pending().insert(name, config);
+        }
+        Ok(())
+    }
+
+    fn done(&self, event: &ChangeEvent<'_>) {
+        kea_log!(LOGGER, NETCONF_CONFIG_CHANGE_EVENT, "done");
+        let mut failed = Vec::new();
+        for binding in self.subscribed(event.module) {
+            let name = binding.name().to_string();
+            let config = match self.pending().remove(&name) {
+                Some(config) => config,
+                None => match binding.to_kea(event.new) {
+                    Ok(config) => config,
+                    Err(e) => {
+                        kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_FAILED, name, e);
+                        failed.push(format!("{name}: {e}"));
+                        continue;
+                    }
+                },
+            };
+            kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_STARTED, name);
+            kea_log!(LOGGER, NETCONF_UPDATE_CONFIG, name, config);
+            match self.runtime.block_on(binding.config_set(&config)) {
+                Ok(()) => kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_COMPLETED, name),
+                Err(e) => {
+                    kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_FAILED, name, e);
+                    failed.push(format!("{name}: {e}"));
+                }
+            }
+        }
+        self.notify(crate::notify::config_change(
+            event.module,
+            failed.is_empty(),
+        ));
+        if !failed.is_empty() {
+            self.revert(event.old, &failed.join("; "));
+        }
+    }
+
+    fn abort(&self, event: &ChangeEvent<'_>) {
+        kea_log!(LOGGER, NETCONF_CONFIG_CHANGE_EVENT, "abort");
+        for binding in self.subscribed(event.module) {
+            self.pending().remove(binding.name());
+        }
+    }
+}
+
+impl Coordinator {
+    /// Puts running back to `old` after a server refused the new config in
+    /// the done phase; the revert is itself a commit, so every server of
+    /// the module gets the previous config again.
+    fn revert(&self, old: &DataTree<'static>, reason: &str) {
+        if self.reverting.load(Ordering::SeqCst) {
+            tracing::error!("putting the previous configuration back failed too: {reason}");
+            return;
+        }
+        let Some(datastore) = self
+            .datastore
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .upgrade()
+        else {
+            return;
+        };
+        let Ok(previous) = old.duplicate() else {
+            tracing::error!(
+                "cannot copy the previous running tree; servers and running may differ"
+            );
+            return;
+        };
+        tracing::warn!(
+            "a server refused the committed configuration ({reason}); restoring the previous one"
+        );
+        let guard = self.reverting_guard();
+        // The commit that failed still holds the datastore's commit lock:
+        // revert from another thread once it is released.
+        self.runtime.spawn_blocking(move || {
+            if let Err(e) = datastore.replace(0, Datastore::Running, previous) {
+                tracing::error!("restoring the previous running configuration failed: {e}");
+            }
+            drop(guard);
+        });
+    }
+
+    fn reverting_guard(&self) -> RevertGuard {
+        self.reverting.store(true, Ordering::SeqCst);
+        RevertGuard(Arc::clone(&self.reverting))
+    }
+}
+
+/// Clears the `reverting` flag when the revert finished.
+struct RevertGuard(Arc<AtomicBool>);
+
+impl Drop for RevertGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}

@@ -1,0 +1,221 @@
+//! The local socket of the agent, for `sysrepocfg`: import, export and edit
+//! of a datastore, per module, in XML or JSON.
+//!
+//! One JSON request per connection (a line), one JSON answer:
+//! `{"op": "import"|"export"|"edit", "datastore": "running", "module":
+//! "kea-dhcp6-server", "format": "xml", "data": "...", "xpath": "..."}` →
+//! `{"ok": true, "data": "..."}` or `{"ok": false, "error": "..."}`.
+//! The same [`handle`] serves the agent's socket and, when the agent is
+//! stopped, `sysrepocfg` working on the datastore files itself.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kea_yang::yang2::data::{Data, DataFormat, DataTree};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::UnixListener;
+use yang_datastore::{
+    Datastore, DatastoreManager, DefaultOperation, EditRequest, ErrorOption, TestOption,
+};
+
+/// Name of the socket inside the datastore directory.
+pub const SOCKET_NAME: &str = "kea-netconf.sock";
+
+/// Largest request accepted (a whole datastore import fits easily).
+const MAX_REQUEST: usize = 256 * 1024 * 1024;
+
+pub fn socket_path(datastore_directory: &Path) -> PathBuf {
+    datastore_directory.join(SOCKET_NAME)
+}
+
+/// Session id used for edits made through the local socket.
+const LOCAL_SESSION: u32 = 0;
+
+fn format_of(request: &Value) -> Result<DataFormat, String> {
+    match request
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or("xml")
+    {
+        "xml" => Ok(DataFormat::XML),
+        "json" => Ok(DataFormat::JSON),
+        other => Err(format!("unknown format \"{other}\" (xml or json)")),
+    }
+}
+
+fn datastore_of(request: &Value) -> Result<Datastore, String> {
+    let name = request
+        .get("datastore")
+        .and_then(Value::as_str)
+        .unwrap_or("running");
+    Datastore::parse(name).ok_or_else(|| format!("unknown datastore \"{name}\""))
+}
+
+/// Carries out one request on `ds`.
+pub fn handle(ds: &DatastoreManager, request: &Value) -> Value {
+    match try_handle(ds, request) {
+        Ok(Some(data)) => json!({"ok": true, "data": data}),
+        Ok(None) => json!({"ok": true}),
+        Err(error) => json!({"ok": false, "error": error}),
+    }
+}
+
+fn try_handle(ds: &DatastoreManager, request: &Value) -> Result<Option<String>, String> {
+    let op = request
+        .get("op")
+        .and_then(Value::as_str)
+        .ok_or("request without \"op\"")?;
+    let datastore = datastore_of(request)?;
+    let format = format_of(request)?;
+    let module = request.get("module").and_then(Value::as_str);
+    if let Some(module) = module
+        && ds.context().get_module_implemented(module).is_none()
+    {
+        return Err(format!("module \"{module}\" is not installed"));
+    }
+    let data = request.get("data").and_then(Value::as_str).unwrap_or("");
+    match op {
+        "export" => {
+            let xpath = match (request.get("xpath").and_then(Value::as_str), module) {
+                (Some(x), _) => Some(x.to_string()),
+                (None, Some(m)) => Some(format!("/{m}:*")),
+                (None, None) => None,
+            };
+            let tree = ds
+                .get(datastore, xpath.as_deref())
+                .map_err(|e| e.to_string())?;
+            if tree.reference().is_none() {
+                return Ok(Some(String::new()));
+            }
+            kea_yang::print_tree(&tree, format, kea_yang::WithDefaults::Explicit)
+                .map(Some)
+                .map_err(|e| e.to_string())
+        }
+        "import" => {
+            let imported = if data.trim().is_empty() {
+                DataTree::new(ds.context())
+            } else {
+                kea_yang::parse_config(ds.context(), data, format).map_err(|e| e.to_string())?
+            };
+            if let Some(module) = module {
+                check_only_module(&imported, module)?;
+            }
+            let mut tree = ds.get(datastore, None).map_err(|e| e.to_string())?;
+            remove_module_data(&mut tree, module)?;
+            tree.merge(&imported).map_err(|e| e.to_string())?;
+            ds.replace(LOCAL_SESSION, datastore, tree)
+                .map_err(|e| e.to_string())?;
+            Ok(None)
+        }
+        "edit" => {
+            let edit =
+                kea_yang::parse_edit(ds.context(), data, format).map_err(|e| e.to_string())?;
+            if let Some(module) = module {
+                check_only_module(&edit, module)?;
+            }
+            let request = EditRequest {
+                edit: &edit,
+                default_operation: DefaultOperation::Merge,
+                error_option: ErrorOption::StopOnError,
+                test_option: TestOption::TestThenSet,
+            };
+            ds.edit(LOCAL_SESSION, datastore, &request)
+                .map_err(|errors| {
+                    errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })?;
+            Ok(None)
+        }
+        other => Err(format!("unknown op \"{other}\"")),
+    }
+}
+
+fn top_modules(tree: &DataTree<'static>) -> Vec<String> {
+    let mut modules = Vec::new();
+    if let Some(first) = tree.reference() {
+        for node in first.inclusive_siblings() {
+            let name = node.schema().module().name().to_string();
+            if !modules.contains(&name) {
+                modules.push(name);
+            }
+        }
+    }
+    modules
+}
+
+fn check_only_module(tree: &DataTree<'static>, module: &str) -> Result<(), String> {
+    match top_modules(tree).into_iter().find(|m| m != module) {
+        Some(other) => Err(format!(
+            "data of module \"{other}\" given while importing \"{module}\""
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Removes the top-level nodes of `module` (all modules when `None`).
+fn remove_module_data(tree: &mut DataTree<'static>, module: Option<&str>) -> Result<(), String> {
+    let ctx = tree.context();
+    let keep: Vec<DataTree<'static>> = match tree.reference() {
+        None => return Ok(()),
+        Some(first) => first
+            .inclusive_siblings()
+            .filter(|n| module.is_some_and(|m| n.schema().module().name() != m))
+            .map(|n| n.duplicate(false).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?,
+    };
+    let mut rebuilt = DataTree::new(ctx);
+    for part in &keep {
+        rebuilt.merge(part).map_err(|e| e.to_string())?;
+    }
+    *tree = rebuilt;
+    Ok(())
+}
+
+/// Serves the local socket until the task is dropped.
+pub async fn serve(
+    ds: Arc<DatastoreManager>,
+    path: PathBuf,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    if path.exists() {
+        // A socket nobody answers on is a leftover of a previous run.
+        if tokio::net::UnixStream::connect(&path).await.is_ok() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AddrInUse,
+                format!(
+                    "{} is in use: is another kea-netconf running?",
+                    path.display()
+                ),
+            ));
+        }
+        std::fs::remove_file(&path)?;
+    }
+    let listener = UnixListener::bind(&path)?;
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let ds = Arc::clone(&ds);
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut reader = BufReader::new(read).take(MAX_REQUEST as u64);
+                let mut line = String::new();
+                let answer = match reader.read_line(&mut line).await {
+                    Ok(_) => match serde_json::from_str::<Value>(&line) {
+                        Ok(request) => tokio::task::spawn_blocking(move || handle(&ds, &request))
+                            .await
+                            .unwrap_or_else(|e| json!({"ok": false, "error": e.to_string()})),
+                        Err(e) => json!({"ok": false, "error": format!("bad request: {e}")}),
+                    },
+                    Err(e) => json!({"ok": false, "error": e.to_string()}),
+                };
+                let _ = write.write_all(format!("{answer}\n").as_bytes()).await;
+            });
+        }
+    }))
+}
