@@ -431,3 +431,43 @@ async fn pipelined_requests_in_one_read() {
         assert!(r.contains(&format!("message-id=\"{id}\"")), "{r}");
     }
 }
+
+#[tokio::test]
+async fn garbage_never_panics_the_server() {
+    let (_b, m) = manager(Limits {
+        max_message_size: 4096,
+        ..Limits::default()
+    });
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let pieces: [&[u8]; 8] = [
+        b"\n#",
+        b"12\n",
+        b"<rpc message-id='1'>",
+        b"]]>]]>",
+        b"\n##\n",
+        b"<get/></rpc>",
+        b"\xff\x00",
+        b"\n#4\nabcd",
+    ];
+    for round in 0..60 {
+        let (mut c, task) = connect(&m, round % 2 == 0).await;
+        let mut wire = Vec::new();
+        for _ in 0..(next() % 12) {
+            wire.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
+        }
+        c.send_raw(&wire).await;
+        drop(c);
+        // Every session ends on its own, without a panic.
+        let r = tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .unwrap();
+        assert!(r.is_ok(), "session task panicked");
+    }
+    assert!(m.session_ids().is_empty());
+}
