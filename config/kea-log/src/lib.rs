@@ -6,7 +6,8 @@
 //!   `kea-dhcp4.packets` in kea-dhcp4 and `kea-dhcp6.packets` in kea-dhcp6.
 //! * [`kea_log!`] — `kea_log!(loggers::LEASES, messages::DHCP4_LEASE_ALLOC, client, addr, secs)`;
 //!   the logger may also be a string literal (`"packets"`, `"kea-netconf"`). A
-//!   filtered-out call costs two relaxed atomic loads and formats nothing.
+//!   filtered-out call costs two relaxed atomic loads and formats nothing;
+//!   [`kea_log_enabled!`] asks the same question without logging.
 //! * [`init`] (root logger name, `-d`), [`parse_loggers`] (the `loggers` JSON list →
 //!   [`LoggingConfig`], checking values and the log-file directory), [`apply`]
 //!   (switch to a configuration at start-up or on config-set/config-reload), [`flush`].
@@ -81,6 +82,20 @@ macro_rules! kea_log {
     ($logger:expr, $msg:path $(, $arg:expr)* $(,)?) => {
         $crate::__kea_log_impl!($crate::__private::NameOf($logger).get(), $msg $(, $arg)*)
     };
+}
+
+/// Whether `kea_log!(logger, MESSAGE, …)` would currently be written:
+/// `if kea_log_enabled!(loggers::PACKETS, messages::DHCP4_QUERY_DATA) { … }`. Useful when
+/// an expensive value feeds several messages; `kea_log!` alone is already lazy.
+#[macro_export]
+macro_rules! kea_log_enabled {
+    ($logger:expr, $msg:path $(,)?) => {{
+        const __KEA_NAME: &str = $crate::__private::NameOf($logger).get();
+        const __KEA_MSG: $crate::Message = $msg;
+        static __KEA_CACHE: $crate::__private::CallsiteCache =
+            $crate::__private::CallsiteCache::new();
+        __KEA_CACHE.enabled(__KEA_NAME, __KEA_MSG.level.rank())
+    }};
 }
 
 #[doc(hidden)]

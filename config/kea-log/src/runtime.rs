@@ -615,6 +615,14 @@ pub(crate) mod tests {
             evaluated.fetch_add(1, Ordering::SeqCst);
             Counted(&formatted)
         };
+        assert!(!crate::kea_log_enabled!(
+            loggers::PACKETS,
+            messages::DHCP4_BUFFER_WAIT_SIGNAL
+        ));
+        assert!(crate::kea_log_enabled!(
+            "leases",
+            messages::DHCP4_LEASE_ALLOC
+        ));
         crate::kea_log!(loggers::PACKETS, messages::DHCP4_BUFFER_WAIT_SIGNAL, arg());
         crate::kea_log!(loggers::PACKETS, messages::DHCP4_QUERY_DATA, arg(), arg());
         assert_eq!(
