@@ -372,6 +372,33 @@ impl Element {
         crate::printer::to_pretty(self)
     }
 
+    /// A copy for logging: string values of keys ending in `password` or `secret` are
+    /// replaced by `*****` (ARM §5.3.5). `config-get` itself is not redacted.
+    pub fn redacted(&self) -> Element {
+        let value = match &self.value {
+            Value::List(items) => Value::List(items.iter().map(Element::redacted).collect()),
+            Value::Map(m) => {
+                let mut out = Map::new();
+                for (k, entry) in m.entries() {
+                    let secret = (k.ends_with("password") || k.ends_with("secret"))
+                        && matches!(entry.value.value, Value::String(_));
+                    let v = if secret {
+                        Element::new(Value::String("*****".to_string()), entry.value.pos.clone())
+                    } else {
+                        entry.value.redacted()
+                    };
+                    out.insert_with_pos(k, entry.key_pos.clone(), v);
+                }
+                Value::Map(out)
+            }
+            other => other.clone(),
+        };
+        Element {
+            value,
+            pos: self.pos.clone(),
+        }
+    }
+
     /// Converts to a `serde_json::Value` (positions are dropped; non-finite floats become `null`).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
@@ -538,6 +565,20 @@ mod tests {
         let e = Element::from_json(&j, "<string>").unwrap();
         assert_eq!(e.to_json(), j);
         assert_eq!(e.get("b").unwrap().pos.to_string(), "<string>:0:0");
+    }
+
+    #[test]
+    fn redaction_hides_passwords_and_secrets() {
+        let j: serde_json::Value = serde_json::from_str(
+            r#"{"lease-database":{"password":"p","user":"u"},"clients":[{"basic-auth-password":"x"}],"secret":1,"tsig-secret":"s"}"#,
+        )
+        .unwrap();
+        let r = Element::from_json(&j, "t").unwrap().redacted().to_json();
+        assert_eq!(r["lease-database"]["password"], "*****");
+        assert_eq!(r["lease-database"]["user"], "u");
+        assert_eq!(r["clients"][0]["basic-auth-password"], "*****");
+        assert_eq!(r["secret"], 1, "only strings are redacted");
+        assert_eq!(r["tsig-secret"], "*****");
     }
 
     #[test]

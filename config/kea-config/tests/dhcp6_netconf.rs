@@ -216,3 +216,65 @@ fn netconf_broken_configs() {
     .unwrap();
     assert_eq!(l.warnings.len(), 1);
 }
+
+#[test]
+fn fragments_for_commands() {
+    use kea_config::{ClientClass, Reservation4, Subnet4, Subnet6, parse_str};
+    let s = parse_str(
+        r#"{ "id": 9, "subnet": "10.9.0.0/16", "pools": [ { "pool": "10.9.0.0/24" } ] }"#,
+        "<string>",
+    )
+    .unwrap();
+    let sub = Subnet4::from_element(&s).unwrap().config;
+    assert_eq!((sub.id, sub.pools[0].size()), (9, 256));
+    let bad = parse_str(
+        r#"{ "id": 9, "subnet": "10.9.0.0/16", "pools": [ { "pool": "10.8.0.0/24" } ] }"#,
+        "<string>",
+    )
+    .unwrap();
+    assert!(
+        Subnet4::from_element(&bad)
+            .unwrap_err()
+            .command_text()
+            .ends_with("(<string>:1:58)")
+    );
+    let s6 = parse_str(
+        r#"{ "id": 1, "subnet": "2001:db8::/64", "rapid-commit": true }"#,
+        "<string>",
+    )
+    .unwrap();
+    assert_eq!(
+        Subnet6::from_element(&s6)
+            .unwrap()
+            .config
+            .params
+            .rapid_commit,
+        Some(true)
+    );
+    let h = parse_str(
+        r#"{ "hw-address": "AA:BB:CC:DD:EE:FF", "ip-address": "10.9.0.5" }"#,
+        "<string>",
+    )
+    .unwrap();
+    assert_eq!(
+        Reservation4::from_element(&h)
+            .unwrap()
+            .config
+            .identifier
+            .value,
+        vec![0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]
+    );
+    let c = parse_str(r#"{ "name": "voip", "test": "substring(option[60].hex,0,6) == 'Aastra'", "next-server": "10.0.0.1" }"#, "<string>")
+        .unwrap();
+    assert_eq!(
+        ClientClass::from_element(&c, false)
+            .unwrap()
+            .config
+            .next_server,
+        Some("10.0.0.1".parse().unwrap())
+    );
+    assert!(
+        ClientClass::from_element(&c, true).is_err(),
+        "next-server is v4 only"
+    );
+}

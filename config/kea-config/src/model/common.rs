@@ -274,6 +274,16 @@ pub struct OptionData {
 }
 
 impl OptionData {
+    /// Validates and reads one option-data map.
+    pub fn from_element(e: &Element, v6: bool) -> Result<Self, ConfigError> {
+        let (frag, space) = if v6 {
+            (crate::Fragment::OptionData6, "dhcp6")
+        } else {
+            (crate::Fragment::OptionData4, "dhcp4")
+        };
+        Self::read(&frag.validate(e)?.config, space)
+    }
+
     pub(crate) fn read(e: &Element, default_space: &str) -> Result<Self, ConfigError> {
         let r = Reader::new(e, "option-data")?;
         let name: Option<String> = r.opt("name")?;
@@ -323,6 +333,16 @@ pub struct OptionDef {
 }
 
 impl OptionDef {
+    /// Validates and reads one option-def map.
+    pub fn from_element(e: &Element, v6: bool) -> Result<Self, ConfigError> {
+        let (frag, space) = if v6 {
+            (crate::Fragment::OptionDef6, "dhcp6")
+        } else {
+            (crate::Fragment::OptionDef4, "dhcp4")
+        };
+        Self::read(&frag.validate(e)?.config, space)
+    }
+
     pub(crate) fn read(e: &Element, default_space: &str) -> Result<Self, ConfigError> {
         let r = Reader::new(e, "option-def")?;
         Ok(OptionDef {
@@ -381,6 +401,20 @@ pub struct ClientClass {
 }
 
 impl ClientClass {
+    /// Validates and reads one class map (as `class-add` carries it).
+    pub fn from_element(e: &Element, v6: bool) -> Result<crate::Loaded<Self>, ConfigError> {
+        let (frag, space) = if v6 {
+            (crate::Fragment::ClientClass6, "dhcp6")
+        } else {
+            (crate::Fragment::ClientClass4, "dhcp4")
+        };
+        let v = frag.validate(e)?;
+        Ok(crate::Loaded {
+            config: Self::read(&v.config, space)?,
+            warnings: v.warnings,
+        })
+    }
+
     pub(crate) fn read(e: &Element, default_space: &str) -> Result<Self, ConfigError> {
         let r = Reader::new(e, "client-classes")?;
         check_triplet(&r, "valid-lifetime")?;

@@ -268,6 +268,15 @@ pub struct Reservation4 {
 }
 
 impl Reservation4 {
+    /// Validates and reads one reservation map (as `reservation-add` carries it).
+    pub fn from_element(e: &Element) -> Result<Loaded<Self>, ConfigError> {
+        let v = crate::Fragment::Reservation4.validate(e)?;
+        Ok(Loaded {
+            config: Self::read(&v.config)?,
+            warnings: v.warnings,
+        })
+    }
+
     pub(crate) fn read(e: &Element) -> Result<Self, ConfigError> {
         let r = Reader::new(e, "reservations")?;
         Ok(Reservation4 {
@@ -329,6 +338,15 @@ pub struct Subnet4 {
 }
 
 impl Subnet4 {
+    /// Validates and reads one subnet map (as `subnet4-add` carries it).
+    pub fn from_element(e: &Element) -> Result<Loaded<Self>, ConfigError> {
+        let v = crate::Fragment::Subnet4.validate(e)?;
+        Ok(Loaded {
+            config: Self::read(&v.config, None)?,
+            warnings: v.warnings,
+        })
+    }
+
     fn read(e: &Element, shared_network: Option<&str>) -> Result<Self, ConfigError> {
         let r = Reader::new(e, "subnet4")?;
         let id: u32 = r.req("id")?;

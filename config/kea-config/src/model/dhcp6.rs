@@ -204,6 +204,28 @@ pub struct Reservation6 {
     pub pos: Position,
 }
 
+impl Subnet6 {
+    /// Validates and reads one subnet map (as `subnet6-add` carries it).
+    pub fn from_element(e: &Element) -> Result<Loaded<Self>, ConfigError> {
+        let v = crate::Fragment::Subnet6.validate(e)?;
+        Ok(Loaded {
+            config: read_subnet6(&v.config, None)?,
+            warnings: v.warnings,
+        })
+    }
+}
+
+impl Reservation6 {
+    /// Validates and reads one reservation map (as `reservation-add` carries it).
+    pub fn from_element(e: &Element) -> Result<Loaded<Self>, ConfigError> {
+        let v = crate::Fragment::Reservation6.validate(e)?;
+        Ok(Loaded {
+            config: read_reservation6(&v.config)?,
+            warnings: v.warnings,
+        })
+    }
+}
+
 /// A v6 subnet (top-level or inside a shared network).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Subnet6 {
