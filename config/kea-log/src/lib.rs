@@ -5,7 +5,7 @@
 //! * [`loggers`] — logger names ([`LoggerName`]): `loggers::PACKETS` is
 //!   `kea-dhcp4.packets` in kea-dhcp4 and `kea-dhcp6.packets` in kea-dhcp6.
 //! * [`kea_log!`] — `kea_log!(loggers::LEASES, messages::DHCP4_LEASE_ALLOC, client, addr, secs)`;
-//!   the logger may also be a string literal (`"packets"`, `"kea-netconf"`). A
+//!   the logger may also be a constant `&str` (`"packets"`, `"kea-netconf"`). A
 //!   filtered-out call costs two relaxed atomic loads and formats nothing;
 //!   [`kea_log_enabled!`] asks the same question without logging.
 //! * [`init`] (root logger name, `-d`), [`parse_loggers`] (the `loggers` JSON list →
@@ -26,8 +26,9 @@
 //!
 //! Inheritance: a logger without an entry uses its nearest configured ancestor's
 //! severity and outputs, up to the root logger (INFO to stdout when not configured).
-//! A configured logger with `output-options` writes only there (not also to its
-//! parent's outputs, as in Kea); one without `output-options` uses its ancestor's.
+//! A configured logger with `output-options` writes only there, not also to its
+//! parent's outputs (Kea 2.2 behaves the same); one without `output-options` uses its
+//! ancestor's outputs, as ARM §20.1.1.1 documents.
 
 pub mod catalogue;
 pub mod config;
