@@ -332,7 +332,8 @@ fn render_conversion(conv: &Conversion, r: &Record<'_>, out: &mut String) {
             out.push_str(r.text);
         }
         Conversion::Newline => out.push('\n'),
-        Conversion::Hostname | Conversion::Fqdn => out.push_str(hostname()),
+        Conversion::Hostname => out.push_str(hostname()),
+        Conversion::Fqdn => out.push_str(fqdn()),
         Conversion::Env(var) => {
             if let Ok(v) = std::env::var(var) {
                 out.push_str(&v);
@@ -489,6 +490,40 @@ fn hostname() -> &'static str {
     })
 }
 
+/// The canonical name of this host (`%H`), resolved once; the host name if the
+/// resolver has no better answer.
+fn fqdn() -> &'static str {
+    static FQDN: OnceLock<String> = OnceLock::new();
+    FQDN.get_or_init(|| {
+        let host = hostname();
+        let Ok(node) = std::ffi::CString::new(host) else {
+            return host.to_string();
+        };
+        // SAFETY: a zeroed addrinfo is a valid "no constraints" hint; the result list
+        // is only read while valid and freed exactly once.
+        unsafe {
+            let mut hints: libc::addrinfo = std::mem::zeroed();
+            hints.ai_flags = libc::AI_CANONNAME;
+            let mut result: *mut libc::addrinfo = std::ptr::null_mut();
+            if libc::getaddrinfo(node.as_ptr(), std::ptr::null(), &hints, &mut result) != 0
+                || result.is_null()
+            {
+                return host.to_string();
+            }
+            let canon = (*result).ai_canonname;
+            let name = if canon.is_null() {
+                host.to_string()
+            } else {
+                std::ffi::CStr::from_ptr(canon)
+                    .to_string_lossy()
+                    .into_owned()
+            };
+            libc::freeaddrinfo(result);
+            name
+        }
+    })
+}
+
 /// Time origin of `%r`; fixed by the first call (made when logging is initialised).
 pub(crate) fn process_start() -> Instant {
     static START: OnceLock<Instant> = OnceLock::new();
@@ -598,6 +633,14 @@ mod tests {
         // PATH is always set in the test environment.
         let path = std::env::var("PATH").unwrap_or_default();
         assert_eq!(Pattern::parse("%E{PATH}").unwrap().format(&r), path);
+    }
+
+    #[test]
+    fn host_names() {
+        let r = record(Level::Info);
+        assert!(!Pattern::parse("%h").unwrap().format(&r).is_empty());
+        // The canonical name depends on the resolver; it is never empty.
+        assert!(!Pattern::parse("%H").unwrap().format(&r).is_empty());
     }
 
     #[test]
