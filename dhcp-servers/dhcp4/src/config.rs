@@ -632,6 +632,9 @@ pub struct ClientClassDef {
     pub name: String,
     pub test: Option<crate::classify::Expr>,
     pub only_if_required: bool,
+    /// The test reads KNOWN/UNKNOWN (directly or through another class): evaluated after the
+    /// reservation lookup.
+    pub depends_on_known: bool,
     pub options: OptionSet,
     pub next_server: Option<Ipv4Addr>,
     pub server_hostname: Option<String>,
@@ -834,7 +837,30 @@ impl ServerConfig {
         }
         let mut classes = Vec::new();
         for c in list(m, "client-classes")? {
-            classes.push(parse_class(c, &option_defs)?);
+            let mut def = parse_class(c, &option_defs)?;
+            if classes.iter().any(|x: &ClientClassDef| x.name == def.name) {
+                return Err(verr(c, format!("duplicate client class '{}'", def.name)));
+            }
+            if let Some(t) = &def.test {
+                for dep in t.members() {
+                    let known_dep = dep == "KNOWN" || dep == "UNKNOWN";
+                    let earlier = classes.iter().find(|x| x.name == dep);
+                    if !crate::classify::is_builtin(&dep) && earlier.is_none() {
+                        return Err(verr(
+                            c,
+                            format!(
+                                "expression '{}' for class '{}' references undefined class '{dep}'",
+                                t.text(),
+                                def.name
+                            ),
+                        ));
+                    }
+                    if known_dep || earlier.is_some_and(|x| x.depends_on_known) {
+                        def.depends_on_known = true;
+                    }
+                }
+            }
+            classes.push(def);
         }
         let mut cfg = ServerConfig {
             source: root.to_json(),
@@ -1091,6 +1117,7 @@ fn parse_class(
         _ => None,
     };
     Ok(ClientClassDef {
+        depends_on_known: false,
         test,
         only_if_required: opt_bool(m, "only-if-required")?
             .or(opt_bool(m, "only-in-additional-list")?)

@@ -27,7 +27,8 @@ fn select_and_identify(ctx: &mut Ctx<'_>) -> Option<usize> {
         None => ctx.classes.insert("UNKNOWN"),
     }
     ctx.host = host;
-    crate::classify::evaluate_configured(&ctx.st.cfg, ctx.q, &mut ctx.classes, true);
+    let env = ctx.env();
+    crate::classify::evaluate_configured(&ctx.st.cfg, &env, &mut ctx.classes, true);
     si
 }
 

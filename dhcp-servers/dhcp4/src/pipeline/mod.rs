@@ -243,6 +243,16 @@ impl<'a> Ctx<'a> {
         self.subnet.map(|i| &cfg.subnets[i])
     }
 
+    /// What class expressions may read.
+    pub(crate) fn env(&self) -> crate::classify::Env<'a> {
+        crate::classify::Env {
+            pkt: self.q,
+            iface: &self.meta.iface,
+            src: self.meta.remote_addr,
+            dst: self.meta.local_addr,
+        }
+    }
+
     fn client_id(&self) -> Option<&'a [u8]> {
         self.q.client_id().filter(|c| !c.is_empty())
     }
@@ -387,7 +397,8 @@ fn run(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
     }
     // Early classification: the hook point for classes that depend only on the packet.
     builtin_classes(q, &mut ctx.classes);
-    crate::classify::evaluate_configured(ctx.cfg(), q, &mut ctx.classes, false);
+    let env = ctx.env();
+    crate::classify::evaluate_configured(ctx.cfg(), &env, &mut ctx.classes, false);
     match mt {
         MessageType4::Discover => handlers::discover(ctx),
         MessageType4::Request => handlers::request(ctx),

@@ -25,10 +25,7 @@ fn state(text: &str) -> ServerState {
         Ports::default(),
         Arc::new(AtomicBool::new(false)),
     )
-    .map(|st| {
-        st.stats.install_subnets(&st.subnet_stats);
-        st
-    })
+    .inspect(|st| st.stats.install_subnets(&st.subnet_stats))
     .unwrap()
 }
 
@@ -410,4 +407,128 @@ fn client_id_matching() {
     let mut q3 = query(MessageType4::Discover, 1);
     q3.options.set(code::CLIENT_ID, &[9, 9]);
     assert_ne!(reply(&st, &q3).0.yiaddr, offer.yiaddr);
+}
+
+#[test]
+fn classes_select_subnet_pool_and_options() {
+    let st = state(
+        r#"{"Dhcp4": {
+        "client-classes": [
+            {"name": "phones", "test": "substring(option[60].hex,0,5) == 'phone'",
+             "option-data": [{"name": "tftp-server-name", "data": "tftp.phones"}]},
+            {"name": "known-gold", "test": "member('KNOWN')",
+             "option-data": [{"name": "domain-name", "data": "gold.example"}]}
+        ],
+        "option-data": [{"name": "domain-name", "data": "global.example"}],
+        "subnet4": [
+            {"id": 1, "subnet": "192.0.2.0/24", "client-classes": ["phones"],
+             "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}]},
+            {"id": 2, "subnet": "198.51.100.0/24",
+             "pools": [{"pool": "198.51.100.10 - 198.51.100.20"}],
+             "reservations": [{"hw-address": "0a:00:00:00:00:05", "hostname": "five"}]}
+        ],
+        "shared-networks": []
+    }}"#,
+    );
+    // Subnet 1 is on the interface, but only phones may use it.
+    let mut phone = query(MessageType4::Discover, 1);
+    phone.options.set(code::VENDOR_CLASS_ID, b"phone-x1");
+    phone.options.set(code::PARAMETER_REQUEST_LIST, &[66, 15]);
+    let (offer, _) = reply(&st, &phone);
+    assert_eq!(offer.yiaddr, Ipv4Addr::new(192, 0, 2, 10));
+    assert_eq!(offer.options.get(66), Some(&b"tftp.phones"[..]));
+    assert_eq!(offer.options.get(15), Some(&b"global.example"[..]));
+    // A non-phone on the same link finds no subnet.
+    assert!(matches!(
+        run(&st, &query(MessageType4::Discover, 2)),
+        Outcome::Drop(Drop::NoSubnet)
+    ));
+    // KNOWN-dependent class evaluated after the reservation lookup (subnet 2 via relay).
+    let mut known = query(MessageType4::Discover, 5);
+    known.giaddr = Ipv4Addr::new(198, 51, 100, 1);
+    known.options.set(code::PARAMETER_REQUEST_LIST, &[15]);
+    let (offer, _) = reply(&st, &known);
+    assert_eq!(offer.options.get(15), Some(&b"gold.example"[..]));
+    let mut unknown = query(MessageType4::Discover, 6);
+    unknown.giaddr = Ipv4Addr::new(198, 51, 100, 1);
+    unknown.options.set(code::PARAMETER_REQUEST_LIST, &[15]);
+    assert_eq!(
+        reply(&st, &unknown).0.options.get(15),
+        Some(&b"global.example"[..])
+    );
+}
+
+#[test]
+fn shared_network_spills_into_next_subnet() {
+    let st = state(
+        r#"{"Dhcp4": {"shared-networks": [{"name": "net", "relay": {"ip-addresses": ["10.9.9.9"]},
+            "option-data": [{"name": "domain-name", "data": "net.example"}],
+            "subnet4": [
+              {"id": 1, "subnet": "10.0.0.0/24", "pools": [{"pool": "10.0.0.10 - 10.0.0.10"}]},
+              {"id": 2, "subnet": "10.0.1.0/24", "pools": [{"pool": "10.0.1.10 - 10.0.1.10"}]}]}]}}"#,
+    );
+    let mut got = Vec::new();
+    for n in 1..=3u8 {
+        let mut d = query(MessageType4::Discover, n);
+        d.giaddr = Ipv4Addr::new(10, 9, 9, 9);
+        d.options.set(code::PARAMETER_REQUEST_LIST, &[15]);
+        match run(&st, &d) {
+            Outcome::Reply(offer, _) => {
+                assert_eq!(offer.options.get(15), Some(&b"net.example"[..]));
+                let mut r = query(MessageType4::Request, n);
+                r.giaddr = d.giaddr;
+                r.set_server_id(SRV);
+                r.options
+                    .set(code::REQUESTED_ADDRESS, &offer.yiaddr.octets());
+                let (ack, _) = reply(&st, &r);
+                assert_eq!(ack.message_type(), Some(MessageType4::Ack));
+                got.push(ack.yiaddr);
+            }
+            Outcome::Drop(Drop::AllocFailed) => {}
+            o => panic!("{o:?}"),
+        }
+    }
+    assert_eq!(
+        got,
+        vec![Ipv4Addr::new(10, 0, 0, 10), Ipv4Addr::new(10, 0, 1, 10)]
+    );
+    assert_eq!(st.stats.value("subnet[2].assigned-addresses"), Some(1));
+    assert_eq!(st.stats.value("v4-allocation-fail-shared-network"), Some(1));
+}
+
+#[test]
+fn flq_allocator_tracks_free_addresses() {
+    let st = state(
+        r#"{"Dhcp4": {"allocator": "flq", "subnet4": [{"id": 1, "subnet": "192.0.2.0/24",
+            "pools": [{"pool": "192.0.2.10 - 192.0.2.11"}]}]}}"#,
+    );
+    let a = dora(&st, 1);
+    let b = dora(&st, 2);
+    assert_ne!(a, b);
+    assert!(matches!(
+        run(&st, &query(MessageType4::Discover, 3)),
+        Outcome::Drop(Drop::AllocFailed)
+    ));
+    let mut rel = query(MessageType4::Release, 1);
+    rel.ciaddr = a;
+    rel.set_server_id(SRV);
+    assert!(matches!(run(&st, &rel), Outcome::Done));
+    assert_eq!(reply(&st, &query(MessageType4::Discover, 3)).0.yiaddr, a);
+}
+
+#[test]
+fn lifetime_hint_is_clamped() {
+    let st = state(
+        r#"{"Dhcp4": {"valid-lifetime": 1000, "min-valid-lifetime": 500, "max-valid-lifetime": 2000,
+            "calculate-tee-times": true,
+            "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}]}]}}"#,
+    );
+    let mut q = query(MessageType4::Discover, 1);
+    q.set_lease_time(10);
+    let (o, _) = reply(&st, &q);
+    assert_eq!(o.lease_time(), Some(500));
+    assert_eq!(o.u32_option(code::RENEWAL_TIME), Some(250));
+    assert_eq!(o.u32_option(code::REBINDING_TIME), Some(438));
+    q.set_lease_time(99999);
+    assert_eq!(reply(&st, &q).0.lease_time(), Some(2000));
 }
