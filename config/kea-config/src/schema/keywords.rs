@@ -147,33 +147,44 @@ static V6_NETWORK: &[Field] = &[
 pub(crate) static RELAY: Ctx =
     Ctx::new("relay", &[&[sl("ip-addresses").def(Def::EmptyList)]], false);
 
-pub(crate) static DATABASE: Ctx = Ctx::new(
-    "database",
-    &[&[
-        en("type", DB_TYPES),
-        s("user"),
-        s("password"),
-        s("host"),
-        u16f("port"),
-        s("name"),
-        b("persist"),
-        u32f("lfc-interval"),
-        b("readonly"),
-        u32f("connect-timeout"),
-        u32f("read-timeout"),
-        u32f("write-timeout"),
-        u32f("tcp-user-timeout"),
-        u32f("max-reconnect-tries"),
-        u32f("reconnect-wait-time"),
-        en("on-fail", ON_FAIL),
-        b("retry-on-startup"),
-        u32f("max-row-errors"),
-        s("trust-anchor"),
-        s("cert-file"),
-        s("key-file"),
-        s("cipher-list"),
-        s("ssl-mode"),
-    ]],
+static DATABASE_FIELDS: &[Field] = &[
+    en("type", DB_TYPES),
+    s("user"),
+    s("password"),
+    s("host"),
+    u16f("port"),
+    s("name"),
+    b("persist"),
+    u32f("lfc-interval"),
+    b("readonly"),
+    u32f("connect-timeout"),
+    u32f("read-timeout"),
+    u32f("write-timeout"),
+    u32f("tcp-user-timeout"),
+    u32f("max-reconnect-tries"),
+    u32f("reconnect-wait-time"),
+    en("on-fail", ON_FAIL),
+    b("retry-on-startup"),
+    u32f("max-row-errors"),
+    s("trust-anchor"),
+    s("cert-file"),
+    s("key-file"),
+    s("cipher-list"),
+    s("ssl-mode"),
+];
+
+pub(crate) static HOSTS_DATABASE: Ctx = Ctx::new("hosts-database", &[DATABASE_FIELDS], false);
+pub(crate) static HOSTS_DATABASES: Ctx = Ctx::new("hosts-databases", &[DATABASE_FIELDS], false);
+pub(crate) static CONFIG_DATABASES: Ctx = Ctx::new("config-databases", &[DATABASE_FIELDS], false);
+
+/// The lease database: like any database, but config-get shows `type: memfile` when
+/// nothing is configured.
+pub(crate) static LEASE_DATABASE: Ctx = Ctx::new(
+    "lease-database",
+    &[
+        &[en("type", DB_TYPES).def(Def::Str("memfile"))],
+        DATABASE_FIELDS,
+    ],
     false,
 );
 
@@ -292,7 +303,7 @@ pub(crate) static SANITY_CHECKS: Ctx = Ctx::new(
 pub(crate) static CONFIG_CONTROL: Ctx = Ctx::new(
     "config-control",
     &[&[
-        list("config-databases", &DATABASE),
+        list("config-databases", &CONFIG_DATABASES),
         u32f("config-fetch-wait-time"),
     ]],
     false,
@@ -565,9 +576,9 @@ pub(crate) static SHARED_NETWORK4: Ctx = Ctx::new(
 static GLOBAL_COMMON: &[Field] = &[
     list("hooks-libraries", &HOOKS_LIBRARY).def(Def::EmptyList),
     map("expired-leases-processing", &EXPIRED_LEASES).def(Def::Map),
-    map("lease-database", &DATABASE),
-    map("hosts-database", &DATABASE),
-    list("hosts-databases", &DATABASE),
+    map("lease-database", &LEASE_DATABASE).def(Def::Map),
+    map("hosts-database", &HOSTS_DATABASE),
+    list("hosts-databases", &HOSTS_DATABASES),
     map("control-socket", &CONTROL_SOCKET),
     list("control-sockets", &CONTROL_SOCKETS),
     map("multi-threading", &MULTI_THREADING).def(Def::Map),
