@@ -5,6 +5,7 @@
 //! once every candidate of the eligible pools has been tried in this call.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::str::FromStr;
 
 use rand::rngs::SmallRng;
@@ -48,13 +49,39 @@ impl AllocatorKind {
     }
 }
 
+/// Hasher for the permutation's candidate indices (u128): a multiply and a final
+/// avalanche; indices are ours, not attacker-chosen.
+#[derive(Default)]
+struct IndexHasher(u64);
+
+impl Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.write_u64(n as u64);
+        self.write_u64((n >> 64) as u64);
+    }
+}
+
 /// Lazy Fisher–Yates shuffle of `0..count`: each draw is uniform among the candidates not
 /// drawn yet, and only swapped positions are stored.
 #[derive(Debug, Default)]
 struct Permutation {
     count: u128,
     drawn: u128,
-    swaps: HashMap<u128, u128>,
+    swaps: HashMap<u128, u128, BuildHasherDefault<IndexHasher>>,
 }
 
 impl Permutation {

@@ -97,8 +97,15 @@ impl Hasher for IdentityHasher {
 pub(crate) struct AddrHasher(u64);
 
 impl Hasher for AddrHasher {
+    /// Final avalanche (MurmurHash3 fmix64): the multiply alone leaves the low bits, which
+    /// pick the bucket, depending only on the low input bits (constant for a subnet).
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
     fn write(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(8) {
@@ -449,5 +456,25 @@ impl<L: MemfileLease> Core<L> {
                 .count();
             assert_eq!(entries, expected, "hash index {i}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn address_hash_spreads_low_bits() {
+        // Addresses of one /16 must not share the low bits hashbrown uses for buckets.
+        let b = BuildHasherDefault::<AddrHasher>::default();
+        let low: std::collections::HashSet<u64> = (0..1024u32)
+            .map(|i| b.hash_one(std::net::Ipv4Addr::from(0x0a00_0000 + i)) & 0x3ff)
+            .collect();
+        assert!(
+            low.len() > 500,
+            "only {} distinct low-bit patterns",
+            low.len()
+        );
     }
 }
