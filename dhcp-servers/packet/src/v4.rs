@@ -487,7 +487,6 @@ impl Pkt4 {
                     reason: "option overload must be 1, 2 or 3",
                 });
             }
-            pkt.options.remove(code::OPTION_OVERLOAD);
             // RFC 2131 §4.1: options, then file, then sname.
             if which & 1 != 0 {
                 parse_options4(&buf[108..236], 108, &mut pkt.options)?;
@@ -497,6 +496,9 @@ impl Pkt4 {
                 parse_options4(&buf[44..108], 44, &mut pkt.options)?;
                 pkt.sname = [0; 64];
             }
+            // Overload is consumed here (also a stray copy inside file/sname, which is
+            // not allowed there): the encoder never overloads.
+            pkt.options.remove(code::OPTION_OVERLOAD);
         }
         Ok(pkt)
     }
@@ -976,6 +978,15 @@ mod tests {
         assert_eq!(p.vendor_class(), Some(&b"v"[..]));
         assert!(!p.options.contains(code::OPTION_OVERLOAD));
         assert!(p.sname.iter().all(|&c| c == 0) && p.file.iter().all(|&c| c == 0));
+        assert_eq!(Pkt4::decode(&p.to_bytes()).unwrap(), p);
+
+        // A second overload option inside `file` is dropped too (found by fuzzing).
+        let mut b = header(BOOTREQUEST);
+        b[108..111].copy_from_slice(&[52, 1, 3]);
+        b.extend_from_slice(&MAGIC_COOKIE);
+        b.extend_from_slice(&[52, 1, 1, 255]);
+        let p = Pkt4::decode(&b).unwrap();
+        assert!(p.options.is_empty());
         assert_eq!(Pkt4::decode(&p.to_bytes()).unwrap(), p);
 
         let only_file = with_options(&[52, 1, 1]);
