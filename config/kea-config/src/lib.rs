@@ -33,6 +33,8 @@
 //! **Hooks**: Kea's C++ libraries cannot be loaded; [`HooksLibrary::known`] resolves an
 //! entry by file name, and servers call [`check_hooks_supported`] at load time.
 
+#![warn(missing_docs)]
+
 mod element;
 mod error;
 mod fragment;

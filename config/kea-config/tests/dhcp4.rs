@@ -48,7 +48,15 @@ fn minimal_config_gets_defaults() {
     let d = out.get("Dhcp4").unwrap();
     assert_eq!(d.get("valid-lifetime").unwrap().as_int().unwrap(), 7200);
     assert_eq!(d.get("next-server").unwrap().as_str().unwrap(), "0.0.0.0");
-    assert_eq!(d.get("lease-database").unwrap().get("type").unwrap().as_str().unwrap(), "memfile");
+    assert_eq!(
+        d.get("lease-database")
+            .unwrap()
+            .get("type")
+            .unwrap()
+            .as_str()
+            .unwrap(),
+        "memfile"
+    );
     assert!(
         err(r#"{ "Dhcp4": { "hosts-databases": [ { "type": "mysql", "nme": "x" } ] } }"#)
             .ends_with("got unexpected keyword \"nme\" in hosts-databases map.")

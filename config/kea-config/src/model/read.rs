@@ -178,7 +178,7 @@ macro_rules! kea_enum {
     ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $var:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vm])* $var),+ }
+        pub enum $name { $($(#[$vm])* #[doc = concat!("`", $text, "`")] $var),+ }
 
         impl $name {
             /// Every accepted spelling, in grammar order.
@@ -222,7 +222,7 @@ macro_rules! inheritable {
     ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty = $key:literal,)+ }) => {
         $(#[$m])*
         #[derive(Clone, Debug, Default, PartialEq)]
-        pub struct $name { $($(#[$fm])* pub $field: Option<$ty>,)+ }
+        pub struct $name { $($(#[$fm])* #[doc = concat!("`", $key, "` (`None` = not set at this level)")] pub $field: Option<$ty>,)+ }
 
         impl $name {
             pub(crate) fn read(r: &$crate::model::read::Reader<'_>) -> Result<Self, $crate::ConfigError> {
