@@ -144,7 +144,7 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
 }
 
 fn to_element(v: &Value) -> Result<Element, String> {
-    Element::from_json(v, "<wire>").map_err(|e| e.to_string())
+    Element::from_json(v, "<wire>").map_err(|e| e.command_text())
 }
 
 /// config-set: check, stage, switch control sockets, go live. Any failure leaves the running
@@ -179,7 +179,7 @@ pub async fn reload_from_file(c: &Ctx) -> Result<(), String> {
         messages::DHCP4_DYNAMIC_RECONFIGURATION,
         file.display()
     );
-    let parsed = kea_config::parse_file(&file).map_err(|e| e.to_string());
+    let parsed = kea_config::parse_file(&file).map_err(|e| e.command_text());
     let res = match parsed {
         Ok(root) => apply(c, &root).await,
         Err(e) => Err(e),

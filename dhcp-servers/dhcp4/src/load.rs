@@ -35,11 +35,11 @@ pub fn control_options(policy: &PathPolicy) -> ServerOptions {
 /// Checks a root element (`{"Dhcp4": {...}}`) completely. The error text is what
 /// config-test / config-set answer and what the log says.
 pub fn prepare(root: &Element, policy: &PathPolicy) -> Result<Prepared, String> {
-    let loaded = Dhcp4Config::from_root(root).map_err(|e| e.to_string())?;
+    let loaded = Dhcp4Config::from_root(root).map_err(|e| e.command_text())?;
     let model = loaded.config;
-    kea_config::check_hooks_supported(&model.hooks_libraries).map_err(|e| e.to_string())?;
+    kea_config::check_hooks_supported(&model.hooks_libraries).map_err(|e| e.command_text())?;
     let model = Arc::new(model);
-    let mut cfg = ServerConfig::from_element(root).map_err(|e| e.to_string())?;
+    let mut cfg = ServerConfig::from_element(root).map_err(|e| e.command_text())?;
     cfg.model = Some(model.clone());
     for s in &cfg.subnets {
         if s.params.allocator == crate::config::AllocatorKind::Flq {
@@ -94,7 +94,7 @@ pub fn prepare(root: &Element, policy: &PathPolicy) -> Result<Prepared, String> 
 
 /// Reads and checks a configuration file.
 pub fn prepare_file(path: &std::path::Path, policy: &PathPolicy) -> Result<Prepared, String> {
-    let parsed = kea_config::parse_file_with_warnings(path).map_err(|e| e.to_string())?;
+    let parsed = kea_config::parse_file_with_warnings(path).map_err(|e| e.command_text())?;
     let mut p = prepare(&parsed.element, policy)?;
     let mut w = parsed.warnings;
     w.append(&mut p.warnings);

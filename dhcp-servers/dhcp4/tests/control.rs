@@ -1,0 +1,366 @@
+//! The control channel of the real binary (no DHCP traffic: `"interfaces": []`), over a UNIX
+//! socket in a temporary directory. Runs without root.
+
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use integration_tests::process::{ChildGuard, wait_until};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kea-dhcp4");
+
+fn command(sock: &Path, cmd: &str, args: Option<Value>) -> Value {
+    let mut req = json!({"command": cmd});
+    if let Some(a) = args {
+        req["arguments"] = a;
+    }
+    let Ok(mut s) = UnixStream::connect(sock) else {
+        return Value::Null;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+    if s.write_all(req.to_string().as_bytes()).is_err() {
+        return Value::Null;
+    }
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    serde_json::from_str(&out).unwrap_or(Value::Null)
+}
+
+fn config(dir: &Path, valid: u32) -> Value {
+    json!({"Dhcp4": {
+        "interfaces-config": {"interfaces": []},
+        "control-socket": {"socket-type": "unix", "socket-name": dir.join("kea4.sock")},
+        "lease-database": {"type": "memfile", "persist": true, "name": dir.join("leases4.csv"), "lfc-interval": 0},
+        "valid-lifetime": valid,
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.100 - 192.0.2.199"}]},
+                    {"id": 2, "subnet": "198.51.100.0/24"}],
+        "loggers": [{"name": "kea-dhcp4", "severity": "INFO", "output-options": [{"output": dir.join("kea.log")}]}]
+    }})
+}
+
+struct Daemon {
+    guard: ChildGuard,
+    dir: tempfile::TempDir,
+    file: PathBuf,
+}
+
+impl Daemon {
+    fn start() -> Daemon {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("kea-dhcp4.json");
+        std::fs::write(
+            &file,
+            serde_json::to_string_pretty(&config(dir.path(), 4000)).unwrap(),
+        )
+        .unwrap();
+        let mut cmd = Command::new(BIN);
+        cmd.args(["-X", "-c"])
+            .arg(&file)
+            .env("KEA_PIDFILE_DIR", dir.path());
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        let guard = ChildGuard::spawn("kea-dhcp4", &mut cmd).expect("spawn");
+        let d = Daemon { guard, dir, file };
+        assert!(
+            wait_until(
+                Duration::from_secs(10),
+                || d.cmd("status-get", None)["result"] == 0
+            ),
+            "daemon did not start"
+        );
+        d
+    }
+
+    fn sock(&self) -> PathBuf {
+        self.dir.path().join("kea4.sock")
+    }
+
+    fn cmd(&self, c: &str, a: Option<Value>) -> Value {
+        command(&self.sock(), c, a)
+    }
+
+    fn hash(&self) -> String {
+        self.cmd("config-hash-get", None)["arguments"]["hash"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+#[test]
+fn config_commands_are_transactional() {
+    let d = Daemon::start();
+    let get = d.cmd("config-get", None);
+    assert_eq!(get["result"], 0);
+    assert_eq!(get["arguments"]["Dhcp4"]["valid-lifetime"], 4000);
+    let hash = d.hash();
+    assert_eq!(hash.len(), 64);
+    assert_eq!(get["arguments"]["hash"], hash.as_str());
+
+    let t = d.cmd("config-test", Some(config(d.dir.path(), 5000)));
+    assert_eq!(t["result"], 0, "{t}");
+    assert_eq!(d.hash(), hash, "config-test changes nothing");
+
+    let mut bad = config(d.dir.path(), 5000);
+    bad["Dhcp4"]["subnet4"][0]["subnet"] = json!("not-a-subnet");
+    let r = d.cmd("config-set", Some(bad.clone()));
+    assert_eq!(r["result"], 1, "{r}");
+    assert!(
+        r["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not-a-subnet"),
+        "{r}"
+    );
+    assert_eq!(
+        d.hash(),
+        hash,
+        "rejected config-set leaves the running config"
+    );
+    let mut unknown = config(d.dir.path(), 5000);
+    unknown["Dhcp4"]["no-such-parameter"] = json!(1);
+    assert_eq!(d.cmd("config-test", Some(unknown))["result"], 1);
+    assert_eq!(
+        d.cmd("config-test", None)["text"],
+        "Missing mandatory 'arguments' parameter."
+    );
+
+    let ok = d.cmd("config-set", Some(config(d.dir.path(), 5000)));
+    assert_eq!(
+        ok,
+        json!({"result": 0, "text": "Configuration successful."})
+    );
+    assert_ne!(d.hash(), hash);
+    assert_eq!(
+        d.cmd("config-get", None)["arguments"]["Dhcp4"]["valid-lifetime"],
+        5000
+    );
+
+    // config-write, then config-reload from the (edited) file, then SIGHUP.
+    let out = d.dir.path().join("written.json");
+    let w = d.cmd("config-write", Some(json!({"filename": out})));
+    assert_eq!(w["result"], 0, "{w}");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["Dhcp4"]["valid-lifetime"], 5000);
+    std::fs::write(&d.file, config(d.dir.path(), 6000).to_string()).unwrap();
+    let rl = d.cmd("config-reload", None);
+    assert_eq!(rl["result"], 0, "{rl}");
+    assert_eq!(
+        d.cmd("config-get", None)["arguments"]["Dhcp4"]["valid-lifetime"],
+        6000
+    );
+    std::fs::write(&d.file, config(d.dir.path(), 7000).to_string()).unwrap();
+    d.guard.signal(libc::SIGHUP).unwrap();
+    assert!(wait_until(Duration::from_secs(10), || {
+        d.cmd("config-get", None)["arguments"]["Dhcp4"]["valid-lifetime"] == 7000
+    }));
+    // A broken file on SIGHUP keeps the running configuration.
+    std::fs::write(&d.file, "{ not json").unwrap();
+    d.guard.signal(libc::SIGHUP).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        d.cmd("config-get", None)["arguments"]["Dhcp4"]["valid-lifetime"],
+        7000
+    );
+    assert_eq!(d.cmd("status-get", None)["result"], 0);
+}
+
+#[test]
+fn lease_and_statistics_commands() {
+    let d = Daemon::start();
+    let list = d.cmd("list-commands", None);
+    let names: Vec<&str> = list["arguments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for c in [
+        "build-report",
+        "config-get",
+        "config-hash-get",
+        "config-reload",
+        "config-set",
+        "config-test",
+        "config-write",
+        "dhcp-disable",
+        "dhcp-enable",
+        "lease4-add",
+        "lease4-del",
+        "lease4-get",
+        "lease4-get-all",
+        "lease4-get-page",
+        "lease4-update",
+        "lease4-wipe",
+        "leases-reclaim",
+        "list-commands",
+        "shutdown",
+        "stat-lease4-get",
+        "statistic-get",
+        "statistic-get-all",
+        "statistic-remove",
+        "statistic-remove-all",
+        "statistic-reset",
+        "statistic-reset-all",
+        "status-get",
+        "version-get",
+    ] {
+        assert!(names.contains(&c), "{c} missing from {names:?}");
+    }
+    assert_eq!(d.cmd("version-get", None)["text"], "3.0.0");
+    let st = d.cmd("status-get", None);
+    assert_eq!(st["arguments"]["pid"], d.guard.pid());
+    assert_eq!(st["arguments"]["multi-threading-enabled"], false);
+
+    let add = d.cmd(
+        "lease4-add",
+        Some(json!({"ip-address": "192.0.2.150", "hw-address": "1a:1b:1c:1d:1e:1f"})),
+    );
+    assert_eq!(
+        add,
+        json!({"result": 0, "text": "Lease for address 192.0.2.150, subnet-id 1 added."})
+    );
+    let dup = d.cmd(
+        "lease4-add",
+        Some(json!({"ip-address": "192.0.2.150", "hw-address": "1a:1b:1c:1d:1e:1f"})),
+    );
+    assert_ne!(dup["result"], 0);
+    let bad = d.cmd(
+        "lease4-add",
+        Some(json!({"ip-address": "10.1.1.1", "hw-address": "1a:1b:1c:1d:1e:1f"})),
+    );
+    assert_eq!(bad["result"], 1, "{bad}");
+    let got = d.cmd("lease4-get", Some(json!({"ip-address": "192.0.2.150"})));
+    assert_eq!(got["text"], "IPv4 lease found.");
+    assert_eq!(got["arguments"]["hw-address"], "1a:1b:1c:1d:1e:1f");
+    assert_eq!(got["arguments"]["valid-lft"], 4000);
+    assert_eq!(got["arguments"]["subnet-id"], 1);
+    let by_hw = d.cmd("lease4-get", Some(json!({"identifier-type": "hw-address", "identifier": "1a:1b:1c:1d:1e:1f", "subnet-id": 1})));
+    assert_eq!(by_hw["arguments"]["ip-address"], "192.0.2.150");
+    assert_eq!(
+        d.cmd(
+            "statistic-get",
+            Some(json!({"name": "subnet[1].assigned-addresses"}))
+        )["arguments"]["subnet[1].assigned-addresses"][0][0],
+        1
+    );
+    let upd = d.cmd("lease4-update", Some(json!({"ip-address": "192.0.2.150", "hw-address": "1a:1b:1c:1d:1e:1f", "hostname": "Host.Example.org"})));
+    assert_eq!(upd["text"], "IPv4 lease updated.");
+    assert_eq!(
+        d.cmd("lease4-get", Some(json!({"ip-address": "192.0.2.150"})))["arguments"]["hostname"],
+        "host.example.org"
+    );
+    d.cmd(
+        "lease4-add",
+        Some(json!({"ip-address": "192.0.2.151", "hw-address": "1a:1b:1c:1d:1e:20"})),
+    );
+    d.cmd("lease4-add", Some(json!({"ip-address": "198.51.100.5", "hw-address": "1a:1b:1c:1d:1e:21", "subnet-id": 2})));
+    let page = d.cmd(
+        "lease4-get-page",
+        Some(json!({"from": "start", "limit": 2})),
+    );
+    assert_eq!(page["arguments"]["count"], 2);
+    assert_eq!(page["text"], "2 IPv4 lease(s) found.");
+    let next = d.cmd(
+        "lease4-get-page",
+        Some(json!({"from": "192.0.2.151", "limit": 2})),
+    );
+    assert_eq!(next["arguments"]["leases"][0]["ip-address"], "198.51.100.5");
+    let all = d.cmd("lease4-get-all", Some(json!({"subnets": [2]})));
+    assert_eq!(all["text"], "1 IPv4 lease(s) found.");
+    let sl = d.cmd("stat-lease4-get", None);
+    assert_eq!(sl["text"], "stat-lease4-get: 2 rows found");
+    assert_eq!(
+        sl["arguments"]["result-set"]["rows"][0],
+        json!([1, 100, 0, 2, 0])
+    );
+    let del = d.cmd("lease4-del", Some(json!({"ip-address": "192.0.2.151"})));
+    assert_eq!(del["text"], "IPv4 lease deleted.");
+    assert_eq!(
+        d.cmd("lease4-del", Some(json!({"ip-address": "192.0.2.151"})))["result"],
+        3
+    );
+    let wipe = d.cmd("lease4-wipe", Some(json!({"subnet-id": 1})));
+    assert_eq!(wipe["text"], "Deleted 1 IPv4 lease(s) from subnet(s) 1");
+    assert_eq!(
+        d.cmd("lease4-get", Some(json!({"ip-address": "192.0.2.150"})))["result"],
+        3
+    );
+    assert_eq!(
+        d.cmd("leases-reclaim", Some(json!({"remove": true})))["result"],
+        0
+    );
+    // The CSV has every change.
+    let csv = std::fs::read_to_string(d.dir.path().join("leases4.csv")).unwrap();
+    assert!(csv.contains("192.0.2.150,1a:1b:1c:1d:1e:1f"), "{csv}");
+
+    // Statistics commands.
+    assert_eq!(
+        d.cmd("statistic-reset", Some(json!({"name": "pkt4-received"})))["text"],
+        "Statistic 'pkt4-received' reset."
+    );
+    assert_eq!(
+        d.cmd("statistic-reset", Some(json!({"name": "nope"})))["result"],
+        1
+    );
+    assert_eq!(
+        d.cmd("statistic-remove", Some(json!({"name": "pkt4-received"})))["result"],
+        0
+    );
+    assert_eq!(
+        d.cmd("statistic-get", Some(json!({"name": "pkt4-received"})))["arguments"],
+        json!({})
+    );
+    let all = d.cmd("statistic-get-all", None);
+    assert!(all["arguments"]["pkt4-discover-received"].is_array());
+    assert_eq!(d.cmd("statistic-reset-all", None)["result"], 0);
+    assert_eq!(d.cmd("statistic-remove-all", None)["result"], 0);
+    assert_eq!(d.cmd("statistic-get-all", None)["arguments"], json!({}));
+
+    assert_eq!(
+        d.cmd("dhcp-disable", Some(json!({"max-period": 30})))["text"],
+        "DHCPv4 service disabled for 30 seconds"
+    );
+    assert_eq!(
+        d.cmd("dhcp-enable", None)["text"],
+        "DHCP service successfully enabled"
+    );
+    assert!(
+        d.cmd("build-report", None)["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Kea source configure results")
+    );
+    assert_eq!(d.cmd("no-such-command", None)["result"], 2);
+
+    let sh = d.cmd("shutdown", None);
+    assert_eq!(sh["text"], "Shutting down.");
+    let mut g = d.guard;
+    let status = g.wait_timeout(Duration::from_secs(10)).unwrap();
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+}
+
+#[test]
+fn check_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, config(dir.path(), 4000).to_string()).unwrap();
+    let out = Command::new(BIN)
+        .args(["-X", "-t"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let bad = dir.path().join("bad.json");
+    let mut c = config(dir.path(), 4000);
+    c["Dhcp4"]["subnet4"][0]["pools"][0]["pool"] = json!("10.0.0.1 - 10.0.0.5");
+    std::fs::write(&bad, c.to_string()).unwrap();
+    let out = Command::new(BIN)
+        .args(["-X", "-t"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
