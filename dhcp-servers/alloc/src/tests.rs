@@ -351,7 +351,9 @@ fn reclaim_removes_without_affinity_and_handles_declined() {
         ..Default::default()
     });
     let mut seen = 0;
-    let rep = r.reclaim(&store, now, &mut |l| {
+    // Through a trait object, as the server holds its store.
+    let dyn_store: &dyn dhcp_lease::LeaseStore4 = &store;
+    let rep = r.reclaim(dyn_store, now, &mut |l| {
         seen += 1;
         if last(l.address) == 2 {
             ReclaimAction::Skip

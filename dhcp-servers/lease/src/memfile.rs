@@ -232,16 +232,45 @@ impl<L: MemfileLease> Memfile<L> {
         &self.shared.config
     }
 
-    /// Write all leases to `path` as a complete lease file (`lease4-write` / `lease6-write`).
+    /// Write all leases to `path` as a complete lease file (`lease4-write` /
+    /// `lease6-write`). When `path` is the live lease file, the old file is first renamed
+    /// to `<name>.bak<pid>` (as Kea) and appending continues in the new file.
     pub fn write_snapshot(&self, path: &Path) -> Result<usize, StoreError> {
-        let st = self.shared.read();
-        crate::file::write_file(path, st.core.values())
+        let live = self.shared.config.persist && same_file(path, &self.shared.config.name);
+        if !live {
+            let st = self.shared.read();
+            return crate::file::write_file(path, st.core.values());
+        }
+        let mut st = self.shared.write();
+        let mut backup = self.shared.config.name.as_os_str().to_owned();
+        backup.push(format!(".bak{}", std::process::id()));
+        std::fs::rename(&self.shared.config.name, &backup).map_err(|e| StoreError::io(path, e))?;
+        let written = crate::file::write_file(path, st.core.values());
+        match written {
+            Ok(n) => {
+                st.writer = Some(LeaseWriter::open::<L>(path)?);
+                Ok(n)
+            }
+            Err(e) => {
+                // Put the old file back so appends keep going to a complete file.
+                let _ = std::fs::rename(&backup, &self.shared.config.name);
+                Err(e)
+            }
+        }
     }
 
     /// Check that every index agrees with the lease map (tests).
     #[cfg(test)]
     pub(crate) fn check_consistency(&self) {
         self.shared.read().core.check_consistency();
+    }
+}
+
+/// True when `a` and `b` name the same file (or the same path when `a` does not exist).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
     }
 }
 
@@ -539,6 +568,20 @@ mod tests {
     }
 
     #[test]
+    fn stores_are_shareable_trait_objects() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Memfile4>();
+        assert_send_sync::<Memfile6>();
+        let s: Arc<dyn LeaseStore4> = Arc::new(Memfile4::in_memory());
+        let s2 = s.clone();
+        std::thread::spawn(move || s2.add(v4(1, 1, 1)).unwrap())
+            .join()
+            .unwrap();
+        assert_eq!(s.len(), 1);
+        let _: Box<dyn LeaseStore6> = Box::new(Memfile6::in_memory());
+    }
+
+    #[test]
     fn v4_indexes() {
         let s = Memfile4::in_memory();
         let mut a = v4(1, 1, 1);
@@ -794,6 +837,30 @@ mod tests {
         let (s, r) = Memfile6::open(c).unwrap();
         assert_eq!(r.leases, 1);
         assert_eq!(s.get(p).unwrap().as_ref(), &pd);
+    }
+
+    #[test]
+    fn snapshot_to_another_file_and_to_the_live_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cfg(dir.path());
+        let (s, _) = Memfile4::open(c.clone()).unwrap();
+        for i in 1..=3 {
+            s.add(v4(i, 1, i as u8)).unwrap();
+        }
+        s.delete(Ipv4Addr::new(10, 0, 0, 2)).unwrap();
+        let other = dir.path().join("dump.csv");
+        assert_eq!(s.write_snapshot(&other).unwrap(), 2);
+        assert_eq!(std::fs::read_to_string(&other).unwrap().lines().count(), 3);
+        assert_eq!(s.write_snapshot(&c.name).unwrap(), 2);
+        let backup = dir
+            .path()
+            .join(format!("leases4.csv.bak{}", std::process::id()));
+        assert_eq!(std::fs::read_to_string(backup).unwrap().lines().count(), 5);
+        s.add(v4(4, 1, 4)).unwrap();
+        drop(s);
+        let (s, r) = Memfile4::open(c).unwrap();
+        assert_eq!(r.rows, 3);
+        assert_eq!(s.len(), 3);
     }
 
     #[test]
