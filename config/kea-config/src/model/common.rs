@@ -248,6 +248,48 @@ impl FromEl for Relay {
     }
 }
 
+/// Relay addresses must be of the daemon's family.
+pub(crate) fn check_relay_family(r: &Reader<'_>, v6: bool) -> Result<(), ConfigError> {
+    let Some(relay) = r.get("relay") else {
+        return Ok(());
+    };
+    let Some(list) = relay.get("ip-addresses") else {
+        return Ok(());
+    };
+    for a in list.as_list()? {
+        let ip = IpAddr::from_el(a, "ip-addresses")?;
+        if ip.is_ipv6() != v6 {
+            let family = if v6 { "IPv6" } else { "IPv4" };
+            return Err(ConfigError::validation(
+                Some(a.pos.clone()),
+                format!("relay address {ip} is not an {family} address"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `host-reservation-identifiers`: known types, each at most once.
+pub(crate) fn read_host_ids(r: &Reader<'_>) -> Result<Vec<HostIdentifierType>, ConfigError> {
+    let mut out: Vec<HostIdentifierType> = Vec::new();
+    for e in r
+        .get("host-reservation-identifiers")
+        .map(Element::as_list)
+        .transpose()?
+        .unwrap_or(&[])
+    {
+        let t = HostIdentifierType::from_el(e, "host-reservation-identifiers")?;
+        if out.contains(&t) {
+            return Err(ConfigError::validation(
+                Some(e.pos.clone()),
+                format!("duplicate host identifier '{t}'"),
+            ));
+        }
+        out.push(t);
+    }
+    Ok(out)
+}
+
 /// One `option-data` entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OptionData {

@@ -13,8 +13,8 @@ use crate::load::{self, Daemon, Loaded};
 use crate::model::common::{
     Allocator, ClientClass, ControlSocket, DatabaseConfig, DdnsParams, DhcpDdns,
     ExpiredLeasesProcessing, HostIdentifier, HostIdentifierType, InterfaceSpec, LeaseChecks,
-    Logger, MultiThreading, OptionData, OptionDef, Relay, SanityChecks, Triplet, check_triplet,
-    read_control_sockets,
+    Logger, MultiThreading, OptionData, OptionDef, Relay, SanityChecks, Triplet,
+    check_relay_family, check_triplet, read_control_sockets, read_host_ids,
 };
 use crate::model::read::{FromEl, Reader, inheritable, invalid, kea_enum};
 use crate::parser::{parse_file_with_warnings, parse_str_with_warnings};
@@ -53,6 +53,7 @@ impl NetworkParams4 {
     /// Reads one level; an empty relay list or interface name counts as unset, so a
     /// config-get → config-set round trip keeps inheritance intact.
     pub(crate) fn read_level(r: &Reader<'_>) -> Result<Self, ConfigError> {
+        check_relay_family(r, false)?;
         let mut p = Self::read(r)?;
         if p.relay.as_ref().is_some_and(|x| x.ip_addresses.is_empty()) {
             p.relay = None;
@@ -388,7 +389,21 @@ impl Subnet4 {
             dhcp4o6: Subnet4o6 {
                 interface: r.opt_text("4o6-interface")?,
                 interface_id: r.opt_text("4o6-interface-id")?,
-                subnet: r.opt_text("4o6-subnet")?,
+                subnet: match r.opt_text("4o6-subnet")? {
+                    None => None,
+                    Some(text) => {
+                        if text.parse::<ipnet::Ipv6Net>().is_err() {
+                            let pos = r.get("4o6-subnet").map_or(e.pos.clone(), |x| x.pos.clone());
+                            return Err(ConfigError::validation(
+                                Some(pos),
+                                format!(
+                                    "subnet configuration failed: invalid 4o6-subnet '{text}', expected format: prefix6/length"
+                                ),
+                            ));
+                        }
+                        Some(text)
+                    }
+                },
             },
             user_context: r.user_context(),
             pos: e.pos.clone(),
@@ -651,9 +666,7 @@ impl Dhcp4Config {
             decline_probation_period: r.or("decline-probation-period", 86400)?,
             echo_client_id: r.or("echo-client-id", true)?,
             stash_agent_options: r.or("stash-agent-options", false)?,
-            host_reservation_identifiers: g.list("host-reservation-identifiers", |e| {
-                HostIdentifierType::from_el(e, "host-reservation-identifiers")
-            })?,
+            host_reservation_identifiers: read_host_ids(&g)?,
             interfaces_config: InterfacesConfig4::read(r.get("interfaces-config"))?,
             lease_database: match r.get("lease-database") {
                 Some(d) => DatabaseConfig::read(d, "lease-database")?,

@@ -13,8 +13,8 @@ use crate::load::{self, Daemon, Loaded};
 use crate::model::common::{
     Allocator, ClientClass, ControlSocket, DatabaseConfig, DdnsParams, DhcpDdns,
     ExpiredLeasesProcessing, HostIdentifier, HostIdentifierType, InterfaceSpec, Logger,
-    MultiThreading, OptionData, OptionDef, Relay, SanityChecks, Triplet, check_triplet,
-    read_control_sockets,
+    MultiThreading, OptionData, OptionDef, Relay, SanityChecks, Triplet, check_relay_family,
+    check_triplet, read_control_sockets, read_host_ids,
 };
 use crate::model::dhcp4::{ConfigControl, check_unique};
 use crate::model::read::{FromEl, Reader, inheritable, invalid, kea_enum};
@@ -52,6 +52,7 @@ inheritable! {
 impl NetworkParams6 {
     /// Reads one level; an empty relay list or interface name counts as unset.
     pub(crate) fn read_level(r: &Reader<'_>) -> Result<Self, ConfigError> {
+        check_relay_family(r, true)?;
         let mut p = Self::read(r)?;
         if p.relay.as_ref().is_some_and(|x| x.ip_addresses.is_empty()) {
             p.relay = None;
@@ -816,9 +817,7 @@ impl Dhcp6Config {
             params: NetworkParams6::read(&g)?,
             ddns: DdnsParams::read(&g)?,
             decline_probation_period: g.or("decline-probation-period", 86400)?,
-            host_reservation_identifiers: g.list("host-reservation-identifiers", |e| {
-                HostIdentifierType::from_el(e, "host-reservation-identifiers")
-            })?,
+            host_reservation_identifiers: read_host_ids(&g)?,
             interfaces_config,
             lease_database: match r.get("lease-database") {
                 Some(d) => DatabaseConfig::read(d, "lease-database")?,
