@@ -125,37 +125,38 @@ impl Hasher for AddrHasher {
     }
 }
 
-/// Addresses sharing one hash; almost always exactly one, stored without a `Vec`.
-enum Bucket<A> {
-    One(A),
-    Many(Vec<A>),
+/// Leases sharing one hash; almost always exactly one, stored without a `Vec`. Holding the
+/// `Arc` itself (not the address) saves a second lookup on the client-lookup path.
+enum Bucket<L> {
+    One(Arc<L>),
+    Many(Vec<Arc<L>>),
 }
 
-type HashIndex<A> = HashMap<u64, Bucket<A>, BuildHasherDefault<IdentityHasher>>;
+type HashIndex<L> = HashMap<u64, Bucket<L>, BuildHasherDefault<IdentityHasher>>;
 
-fn bucket_insert<A: Copy + Eq>(idx: &mut HashIndex<A>, key: u64, addr: A) {
+fn bucket_insert<L>(idx: &mut HashIndex<L>, key: u64, lease: &Arc<L>) {
     use std::collections::hash_map::Entry;
     match idx.entry(key) {
         Entry::Vacant(v) => {
-            v.insert(Bucket::One(addr));
+            v.insert(Bucket::One(lease.clone()));
         }
         Entry::Occupied(mut o) => {
             let b = o.get_mut();
             match b {
-                Bucket::One(a) => *b = Bucket::Many(vec![*a, addr]),
-                Bucket::Many(v) => v.push(addr),
+                Bucket::One(a) => *b = Bucket::Many(vec![a.clone(), lease.clone()]),
+                Bucket::Many(v) => v.push(lease.clone()),
             }
         }
     }
 }
 
-fn bucket_remove<A: Copy + Eq>(idx: &mut HashIndex<A>, key: u64, addr: A) {
+fn bucket_remove<L>(idx: &mut HashIndex<L>, key: u64, lease: &Arc<L>) {
     let remove = match idx.get_mut(&key) {
-        Some(Bucket::One(a)) => *a == addr,
+        Some(Bucket::One(a)) => Arc::ptr_eq(a, lease),
         Some(Bucket::Many(v)) => {
-            v.retain(|a| *a != addr);
+            v.retain(|a| !Arc::ptr_eq(a, lease));
             if v.len() == 1 {
-                let only = v[0];
+                let only = v[0].clone();
                 idx.insert(key, Bucket::One(only));
             }
             false
@@ -175,7 +176,7 @@ pub(crate) struct Core<L: MemfileLease> {
     by_addr: HashMap<L::Addr, Arc<L>, BuildHasherDefault<AddrHasher>>,
     /// Address order, for pages and full listings.
     order: BTreeSet<L::Addr>,
-    hashed: [HashIndex<L::Addr>; HASHED],
+    hashed: [HashIndex<L>; HASHED],
     by_subnet: BTreeSet<(SubnetId, L::Addr)>,
     /// Leases not in the expired-reclaimed state, by expiration time.
     by_expire: BTreeSet<(i64, L::Addr)>,
@@ -228,11 +229,10 @@ impl<L: MemfileLease> Core<L> {
         core
     }
 
-    fn index_secondary(&mut self, l: &L) {
-        let a = l.address();
+    fn index_secondary(&mut self, l: &Arc<L>) {
         for (i, k) in l.hashed_keys(&self.hasher).into_iter().enumerate() {
             if let Some(k) = k {
-                bucket_insert(&mut self.hashed[i], k, a);
+                bucket_insert(&mut self.hashed[i], k, l);
             }
         }
         *self
@@ -270,7 +270,7 @@ impl<L: MemfileLease> Core<L> {
         self.order.remove(&a);
         for (i, k) in l.hashed_keys(&self.hasher).into_iter().enumerate() {
             if let Some(k) = k {
-                bucket_remove(&mut self.hashed[i], k, a);
+                bucket_remove(&mut self.hashed[i], k, &l);
             }
         }
         self.by_subnet.remove(&(l.subnet_id(), a));
@@ -296,17 +296,13 @@ impl<L: MemfileLease> Core<L> {
 
     /// Visit leases in hash index `idx` under `key` that satisfy `matches`.
     pub(crate) fn for_hashed(&self, idx: usize, key: u64, mut f: impl FnMut(&Arc<L>) -> bool) {
-        let visit = |a: &L::Addr, f: &mut dyn FnMut(&Arc<L>) -> bool| match self.by_addr.get(a) {
-            Some(l) => f(l),
-            None => true,
-        };
         match self.hashed[idx].get(&key) {
-            Some(Bucket::One(a)) => {
-                visit(a, &mut f);
+            Some(Bucket::One(l)) => {
+                f(l);
             }
             Some(Bucket::Many(v)) => {
-                for a in v {
-                    if !visit(a, &mut f) {
+                for l in v {
+                    if !f(l) {
                         break;
                     }
                 }
@@ -444,10 +440,21 @@ impl<L: MemfileLease> Core<L> {
         for (i, idx) in self.hashed.iter().enumerate() {
             let mut entries = 0;
             for b in idx.values() {
-                entries += match b {
-                    Bucket::One(_) => 1,
-                    Bucket::Many(v) => v.len(),
+                let leases: Vec<&Arc<L>> = match b {
+                    Bucket::One(l) => vec![l],
+                    Bucket::Many(v) => v.iter().collect(),
                 };
+                for l in leases {
+                    let current = self
+                        .by_addr
+                        .get(&l.address())
+                        .expect("indexed lease is present");
+                    assert!(
+                        Arc::ptr_eq(l, current),
+                        "hash index {i} holds a stale lease"
+                    );
+                    entries += 1;
+                }
             }
             let expected = self
                 .by_addr
