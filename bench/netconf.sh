@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# NETCONF benchmarks of our kea-netconf driving our kea-dhcp4 (Debian ships no kea-netconf for
+# Kea 2.2.0, so there is no Kea figure to compare with).
+#
+#   bench/netconf.sh [--no-build] [--keep]
+#
+# Measures:
+#   1. commit-to-applied latency of a 1-subnet and a 1,000-subnet change: from `sysrepocfg
+#      --edit` on the running datastore until the server's config-get shows the change;
+#   2. <get-config> of the running datastore holding 10,000 subnets over NETCONF/SSH (OpenSSH
+#      client, key login, base:1.0 framing), wall time.
+# Everything runs on loopback in a temp dir; the DHCP server opens no interfaces. Only processes
+# started here are stopped, by PID. Waits are bounded.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+BUILD=1 KEEP=0
+for a in "$@"; do
+    case "$a" in
+    --no-build) BUILD=0 ;;
+    --keep) KEEP=1 ;;
+    *) echo "usage: $0 [--no-build] [--keep]" >&2; exit 2 ;;
+    esac
+done
+if [ $BUILD = 1 ]; then
+    (cd "$ROOT" && cargo build --release -p kea-dhcp4 -p kea-netconf -p kea-loadgen) >&2
+fi
+DHCP4="$TARGET/release/kea-dhcp4"
+NETCONF="$TARGET/release/kea-netconf"
+SYSREPOCFG="$TARGET/release/sysrepocfg"
+LOADGEN="$TARGET/release/kea-loadgen"
+for b in "$DHCP4" "$NETCONF" "$SYSREPOCFG" "$LOADGEN"; do
+    [ -x "$b" ] || { echo "missing $b (cargo build --release -p kea-dhcp4 -p kea-netconf -p kea-loadgen)" >&2; exit 2; }
+done
+
+TMP=$(mktemp -d /tmp/kea-bench-netconf.XXXXXX)
+PIDS=()
+stop_pid() {
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+    if [ $KEEP = 1 ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+log() { echo "[$(date +%T)] $*" >&2; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+SOCK="$TMP/kea4.sock"
+DS="$TMP/datastore"; mkdir -p "$DS"
+PORT=$(( 20000 + RANDOM % 20000 ))
+ctrl() { "$LOADGEN" ctrl --socket "$SOCK" --command "$1" ${2:+--arguments "$2"}; }
+subnet_count() { ctrl config-get | jq '.arguments.Dhcp4.subnet4 | length'; }
+
+# -------------------------------------------------------------- DHCP server (no interfaces)
+cat > "$TMP/kea-dhcp4.json" <<EOF
+{"Dhcp4": {
+  "interfaces-config": {"interfaces": []},
+  "control-socket": {"socket-type": "unix", "socket-name": "$SOCK"},
+  "lease-database": {"type": "memfile", "persist": false},
+  "valid-lifetime": 4000,
+  "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.200"}]}],
+  "loggers": [{"name": "kea-dhcp4", "severity": "WARN", "output-options": [{"output": "$TMP/kea-dhcp4.log"}]}]
+}}
+EOF
+KEA_PIDFILE_DIR=$TMP "$DHCP4" -c "$TMP/kea-dhcp4.json" > "$TMP/dhcp4.out" 2>&1 &
+PIDS+=("$!")
+"$LOADGEN" wait-ready --socket "$SOCK" --limit-s 20 > /dev/null
+
+# ------------------------------------------------------------------ kea-netconf
+ssh-keygen -q -t ed25519 -N '' -f "$TMP/client_key"
+cat > "$TMP/kea-netconf.json" <<EOF
+{"Netconf": {
+  "boot-update": false, "subscribe-changes": true, "validate-changes": true,
+  "managed-servers": {"dhcp4": {"model": "kea-dhcp4-server",
+      "control-socket": {"socket-type": "unix", "socket-name": "$SOCK"}}},
+  "netconf-server": {"address": "127.0.0.1", "port": $PORT, "datastore-directory": "$DS",
+      "users": [{"name": "bench", "authorized-key": "$(cut -d' ' -f1-2 "$TMP/client_key.pub")"}]},
+  "loggers": [{"name": "kea-netconf", "severity": "WARN", "output-options": [{"output": "$TMP/kea-netconf.log"}]}]
+}}
+EOF
+KEA_PIDFILE_DIR=$TMP KEA_CONTROL_SOCKET_DIR=$TMP "$NETCONF" -c "$TMP/kea-netconf.json" > "$TMP/netconf.out" 2>&1 &
+PIDS+=("$!")
+for _ in $(seq 1 100); do [ -S "$DS/kea-netconf.sock" ] && break; sleep 0.1; done
+[ -S "$DS/kea-netconf.sock" ] || { echo "kea-netconf did not start:" >&2; tail -20 "$TMP/netconf.out" >&2; exit 1; }
+
+# subnets_xml FIRST COUNT: subnets number FIRST.. as /29s carved from 198.18.0.0/15 (ids FIRST+2..)
+# in the kea-dhcp4-server model. Config only: the server opens no interfaces.
+subnets_xml() {
+    local first=$1 n=$2 g base o
+    echo '<config xmlns="urn:ietf:params:xml:ns:yang:kea-dhcp4-server">'
+    for ((g = first; g < first + n; g++)); do
+        base=$(( (198 << 24 | 18 << 16) + g * 8 ))
+        o="$(( base >> 24 & 255 )).$(( base >> 16 & 255 )).$(( base >> 8 & 255 ))"
+        printf '<subnet4><id>%d</id><subnet>%s.%d/29</subnet><pool><start-address>%s.%d</start-address><end-address>%s.%d</end-address></pool></subnet4>\n' \
+            $((g + 2)) "$o" $((base & 255)) "$o" $(( (base & 255) + 1 )) "$o" $(( (base & 255) + 6 ))
+    done
+    echo '</config>'
+}
+edit_and_wait() { # label xml expected-subnet-count
+    local label=$1 xml=$2 want=$3 t0 t1 t2 n=0
+    t0=$(now_ms)
+    "$SYSREPOCFG" -d running --edit="$xml" --datastore-dir "$DS" > "$TMP/edit.out" 2>&1 ||
+        { log "$label: sysrepocfg failed: $(head -c 300 "$TMP/edit.out")"; return 1; }
+    t1=$(now_ms)
+    for _ in $(seq 1 3000); do # at most ~5 minutes
+        n=$(subnet_count 2>/dev/null || echo 0)
+        [ "$n" = "$want" ] && break
+        sleep 0.1
+    done
+    t2=$(now_ms)
+    [ "$n" = "$want" ] || { log "$label: server has $n subnets, expected $want"; return 1; }
+    echo "| $label | $((t1 - t0)) ms | $((t2 - t0)) ms |"
+}
+{
+    echo "# NETCONF benchmark $(date -u '+%Y-%m-%d %H:%M UTC') (ours only; Debian has no kea-netconf 2.2.0)"
+    echo
+    echo "| change | sysrepocfg returned | applied (config-get shows it) |"
+    echo "| --- | --- | --- |"
+    base=$(subnet_count)
+    subnets_xml 0 1 > "$TMP/one.xml"
+    edit_and_wait "1 subnet" "$TMP/one.xml" $((base + 1)) || echo "| 1 subnet | failed | see log |"
+    subnets_xml 1 1000 > "$TMP/thousand.xml"
+    edit_and_wait "1,000 subnets" "$TMP/thousand.xml" $((base + 1001)) || echo "| 1,000 subnets | failed | see log |"
+    echo
+    echo "| get-config | wall time | returned |"
+    echo "| --- | --- | --- |"
+} | tee "$TMP/report.md"
+
+# ------------------------------------------- get-config of a 10,000-subnet datastore over SSH
+subnets_xml 1001 10000 > "$TMP/tenk.xml"
+t0=$(now_ms)
+"$SYSREPOCFG" -d running --edit="$TMP/tenk.xml" --datastore-dir "$DS" > "$TMP/edit.out" 2>&1 ||
+    log "10,000-subnet load failed: $(head -c 300 "$TMP/edit.out")"
+log "10,000 subnets committed in $(( $(now_ms) - t0 )) ms"
+rpc() {
+    printf '%s\n]]>]]>\n' '<?xml version="1.0"?><hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>'
+    printf '%s\n]]>]]>\n' '<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get-config><source><running/></source></get-config></rpc>'
+    printf '%s\n]]>]]>\n' '<rpc message-id="2" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><close-session/></rpc>'
+}
+t0=$(now_ms)
+rpc | timeout 300 ssh -p "$PORT" -i "$TMP/client_key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o BatchMode=yes bench@127.0.0.1 -s netconf > "$TMP/getconfig.out" 2> "$TMP/ssh.err" || true
+t1=$(now_ms)
+got=$(grep -o '<subnet4>' "$TMP/getconfig.out" | wc -l)
+echo "| get-config (running, 11,001 subnets) over SSH | $((t1 - t0)) ms | $got subnets, $(wc -c < "$TMP/getconfig.out") bytes |" | tee -a "$TMP/report.md"
+[ "$got" -ge 10000 ] || log "get-config returned $got subnets: $(head -c 300 "$TMP/ssh.err")"
+mkdir -p "$ROOT/bench/results"
+cp "$TMP/report.md" "$ROOT/bench/results/netconf-$(date +%Y-%m-%d-%H%M%S).md"
