@@ -400,10 +400,24 @@ impl Server {
                     continue;
                 }
             };
+            kea_log!(
+                loggers::PACKETS,
+                messages::DHCP4_QUERY_DATA,
+                client_label(&q),
+                pkt_text(&q)
+            );
             let (outcome, event) = pipeline::process_at(&st, &q, &meta, unix_now());
             log_event(&q, event.as_ref());
             match outcome {
                 Outcome::Reply(reply, send) => {
+                    kea_log!(
+                        loggers::PACKETS,
+                        messages::DHCP4_RESPONSE_DATA,
+                        client_label(&q),
+                        reply.xid,
+                        reply.message_type().map_or("BOOTREPLY", |t| t.kea_name()),
+                        pkt_text(&reply)
+                    );
                     out.clear();
                     reply.encode(out);
                     if let Err(err) = e.send(out, &send, frame) {
@@ -420,6 +434,31 @@ impl Server {
             }
         }
     }
+}
+
+/// One-line packet details for the debug messages (Kea prints a multi-line dump).
+pub fn pkt_text(p: &Pkt4) -> String {
+    let mut s = format!(
+        "op={} htype={} hlen={} hops={} xid=0x{:x} secs={} flags=0x{:x} ciaddr={} yiaddr={} siaddr={} giaddr={}",
+        p.op,
+        p.htype,
+        p.hlen,
+        p.hops,
+        p.xid,
+        p.secs,
+        p.flags,
+        p.ciaddr,
+        p.yiaddr,
+        p.siaddr,
+        p.giaddr
+    );
+    for (code, v) in p.options.iter() {
+        s.push_str(&format!(" option[{code}]="));
+        for b in v {
+            s.push_str(&format!("{b:02x}"));
+        }
+    }
+    s
 }
 
 fn log_event(q: &Pkt4, ev: Option<&LeaseEvent>) {
