@@ -72,7 +72,8 @@ pub struct ReclaimReport<L: LeaseRecord> {
     pub reclaimed: Vec<Reclaimed<L>>,
     /// Leases the hook skipped.
     pub skipped: usize,
-    /// Leases that could not be updated in the store (they stay expired).
+    /// Leases that could not be updated in the store: [`StoreError::Conflict`] when the
+    /// lease was renewed or deleted meanwhile (nothing to do), other errors leave it expired.
     pub errors: Vec<(L::Addr, StoreError)>,
     /// Expired leases were left for the next cycle (limit or time budget reached).
     pub incomplete: bool,
@@ -161,10 +162,11 @@ impl Reclaimer {
                 ReclaimAction::Reclaim => {
                     let remove =
                         self.config.removes_leases() || lease.state() == LeaseState::REGISTERED;
+                    // Conditional: a renewal made since the lease was read wins.
                     let result = if remove {
-                        store.delete(lease.address()).map(|_| ())
+                        store.delete_if(&lease)
                     } else {
-                        store.update(lease.to_reclaimed())
+                        store.update_if(&lease, lease.to_reclaimed())
                     };
                     match result {
                         Ok(()) => report.reclaimed.push(Reclaimed {

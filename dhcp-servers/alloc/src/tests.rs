@@ -374,6 +374,30 @@ fn reclaim_removes_without_affinity_and_handles_declined() {
 }
 
 #[test]
+fn reclaim_never_overwrites_a_renewal() {
+    let now = 100_000;
+    let store = expired_store(now, 2);
+    let mut r = Reclaimer::new(ReclaimConfig::default());
+    // The client renews 10.9.0.1 while the cycle runs (here: from the hook).
+    let rep = r.reclaim(&store, now, &mut |l| {
+        if last(l.address) == 1 {
+            let mut renewed = l.clone();
+            renewed.cltt = now;
+            store.update(renewed).unwrap();
+        }
+        ReclaimAction::Reclaim
+    });
+    assert_eq!(rep.reclaimed.len(), 1);
+    assert_eq!(rep.errors.len(), 1);
+    assert!(matches!(
+        rep.errors[0].1,
+        dhcp_lease::StoreError::Conflict(_)
+    ));
+    let l = store.get(ip("10.9.0.1")).unwrap();
+    assert_eq!((l.state, l.cltt), (LeaseState::DEFAULT, now));
+}
+
+#[test]
 fn reclaim_time_budget_and_slow_warning() {
     let now = 100_000;
     let store = expired_store(now, 20);

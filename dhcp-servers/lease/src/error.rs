@@ -23,6 +23,9 @@ pub enum StoreError {
     /// `update` of an address without a lease.
     #[error("no lease for address {0}")]
     NotFound(String),
+    /// A conditional update or delete found the lease changed (or gone) since it was read.
+    #[error("the lease for address {0} was changed or deleted since it was read")]
+    Conflict(String),
     /// Reading or writing a lease file failed.
     #[error("lease file {path}: {source}")]
     Io {

@@ -419,7 +419,7 @@ impl Lease6 {
 }
 
 /// What the store, reclamation and statistics need from either lease kind.
-pub trait LeaseRecord: Clone + Send + Sync + fmt::Debug + 'static {
+pub trait LeaseRecord: Clone + PartialEq + Send + Sync + fmt::Debug + 'static {
     /// The key: `Ipv4Addr` or `Ipv6Addr`.
     type Addr: Copy + Ord + Eq + std::hash::Hash + fmt::Debug + fmt::Display + Send + Sync + 'static;
     /// The lease's address (key).

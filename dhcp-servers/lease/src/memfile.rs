@@ -266,6 +266,11 @@ impl<L: MemfileLease> Memfile<L> {
     }
 }
 
+/// The stored lease is the one read earlier (same object, or equal in every field).
+fn still_current<L: MemfileLease>(current: Option<&Arc<L>>, expected: &Arc<L>) -> bool {
+    current.is_some_and(|c| Arc::ptr_eq(c, expected) || **c == **expected)
+}
+
 /// True when `a` and `b` name the same file (or the same path when `a` does not exist).
 fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
@@ -407,6 +412,27 @@ impl<L: MemfileLease> LeaseStore for Memfile<L> {
     fn delete(&self, addr: L::Addr) -> Result<Option<Arc<L>>, StoreError> {
         let mut st = self.shared.write();
         Shared::delete_locked(&mut st, addr)
+    }
+
+    fn update_if(&self, expected: &Arc<L>, lease: L) -> Result<(), StoreError> {
+        let mut st = self.shared.write();
+        let addr = expected.address();
+        if !still_current(st.core.get(addr), expected) || lease.address() != addr {
+            return Err(StoreError::Conflict(addr.to_string()));
+        }
+        Shared::persist(&mut st, &lease)?;
+        st.core.remove(addr);
+        st.core.insert(Arc::new(lease));
+        Ok(())
+    }
+
+    fn delete_if(&self, expected: &Arc<L>) -> Result<(), StoreError> {
+        let mut st = self.shared.write();
+        let addr = expected.address();
+        if !still_current(st.core.get(addr), expected) {
+            return Err(StoreError::Conflict(addr.to_string()));
+        }
+        Shared::delete_locked(&mut st, addr).map(|_| ())
     }
 
     fn get_by_hostname(&self, hostname: &str) -> Vec<Arc<L>> {
@@ -665,6 +691,31 @@ mod tests {
         assert_eq!(s.wipe(None).unwrap(), 1);
         assert!(s.is_empty());
         assert!(s.counts().is_empty());
+        s.check_consistency();
+    }
+
+    #[test]
+    fn conditional_update_and_delete() {
+        let s = Memfile4::in_memory();
+        s.add(v4(1, 1, 1)).unwrap();
+        let read = s.get(Ipv4Addr::new(10, 0, 0, 1)).unwrap();
+        // Someone renews meanwhile.
+        let mut renewed = (*read).clone();
+        renewed.cltt += 50;
+        s.update(renewed.clone()).unwrap();
+        assert!(matches!(
+            s.update_if(&read, read.to_reclaimed()),
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(s.delete_if(&read), Err(StoreError::Conflict(_))));
+        assert_eq!(s.get(read.address).unwrap().as_ref(), &renewed);
+        let now = s.get(read.address).unwrap();
+        s.update_if(&now, now.to_reclaimed()).unwrap();
+        let now = s.get(read.address).unwrap();
+        // An equal copy counts as current.
+        s.delete_if(&Arc::new((*now).clone())).unwrap();
+        assert!(s.is_empty());
+        assert!(matches!(s.delete_if(&now), Err(StoreError::Conflict(_))));
         s.check_consistency();
     }
 

@@ -78,6 +78,13 @@ pub trait LeaseStore: Send + Sync {
     fn update(&self, lease: Self::Lease) -> Result<(), StoreError>;
     /// Delete the lease for an address; returns it, or `None` if there was none.
     fn delete(&self, addr: AddrOf<Self>) -> Result<Option<Arc<Self::Lease>>, StoreError>;
+    /// Replace `expected` (as returned by a lookup) with `lease`, only if the stored lease is
+    /// still `expected`; otherwise [`StoreError::Conflict`] (Kea's optimistic update check,
+    /// so e.g. reclamation never overwrites a renewal made meanwhile).
+    fn update_if(&self, expected: &Arc<Self::Lease>, lease: Self::Lease) -> Result<(), StoreError>;
+    /// Delete `expected` only if the stored lease is still `expected`; otherwise
+    /// [`StoreError::Conflict`].
+    fn delete_if(&self, expected: &Arc<Self::Lease>) -> Result<(), StoreError>;
     /// Leases whose host name equals `hostname` exactly (Kea stores them lower-case).
     fn get_by_hostname(&self, hostname: &str) -> Vec<Arc<Self::Lease>>;
     /// Leases of one subnet, in address order.
