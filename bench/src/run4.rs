@@ -85,6 +85,7 @@ impl Transport {
                 let sock = UdpSocket::bind(SocketAddrV4::new(*giaddr, 67))
                     .with_context(|| format!("bind {giaddr}:67 (relay address)"))?;
                 sock.set_nonblocking(true)?;
+                big_receive_buffer(&sock);
                 Ok(Transport::Relay {
                     sock,
                     server: SocketAddrV4::new(*server, 67),
@@ -97,6 +98,7 @@ impl Transport {
                     .context("bind 0.0.0.0:68 for broadcast replies")?;
                 rx.set_broadcast(true)?;
                 rx.set_nonblocking(true)?;
+                big_receive_buffer(&rx);
                 let src_mac = tx.mac();
                 Ok(Transport::Direct {
                     tx,
@@ -364,6 +366,27 @@ pub fn run(cfg: &Config4) -> Result<Outcome> {
         busy_skips,
         cpu: cpu_time().saturating_sub(cpu0),
     })
+}
+
+/// Makes replies wait in the kernel rather than be lost while this loop is busy sending: the
+/// generator's own socket must never be the place where drops happen.
+fn big_receive_buffer(sock: &UdpSocket) {
+    let size: libc::c_int = 8 << 20;
+    for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
+        // SAFETY: valid socket and a c_int option value that outlives the call.
+        let rc = unsafe {
+            libc::setsockopt(
+                sock.as_raw_fd(),
+                libc::SOL_SOCKET,
+                opt,
+                (&size as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if rc == 0 {
+            return;
+        }
+    }
 }
 
 /// Waits up to `timeout` for `fd` to become readable.
