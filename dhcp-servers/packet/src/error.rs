@@ -65,4 +65,14 @@ pub enum EncodeError {
         /// Its length.
         len: usize,
     },
+    /// A value longer than the fixed header field it goes into.
+    #[error("{field} is {len} bytes, at most {max} fit")]
+    FieldTooLong {
+        /// Field name ("chaddr", "sname", "file").
+        field: &'static str,
+        /// Largest length that fits.
+        max: usize,
+        /// Length given.
+        len: usize,
+    },
 }

@@ -14,7 +14,8 @@
 //!   [`Pkt4::client_id`], [`Pkt4::hostname`], [`Pkt4::parameter_request_list`],
 //!   [`Pkt4::lease_time`], [`Pkt4::relay_agent_info`] (→ [`SubOptions`] with
 //!   `circuit_id`, `remote_id`, `link_selection`, ...), [`Pkt4::vendor_class`],
-//!   [`Pkt4::max_message_size`], [`Pkt4::client_fqdn`] (→ [`ClientFqdn`]);
+//!   [`Pkt4::max_message_size`], [`Pkt4::client_fqdn`] (→ [`ClientFqdn`]),
+//!   [`Pkt4::vivso`]/[`Pkt4::vivco`] (→ [`VendorBlocks`]);
 //!   [`Pkt4::new_reply`] builds a BOOTREPLY skeleton.
 //!
 //! # DHCPv6 ([`v6`])
@@ -55,5 +56,5 @@ pub mod v6;
 pub use error::{DecodeError, EncodeError};
 pub use optdef::{DataType, OptionDef, OptionDefs, Universe};
 pub use options::{OptionList, Options4, Options6};
-pub use v4::{ClientFqdn, MessageType4, Pkt4, SubOptions};
+pub use v4::{ClientFqdn, MessageType4, Pkt4, SubOptions, VendorBlocks};
 pub use v6::{Duid, Ia, IaAddr, IaPrefix, MessageType6, Pkt6, RelayInfo, StatusCode};

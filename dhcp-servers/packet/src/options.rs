@@ -118,15 +118,17 @@ impl<C: Copy + PartialEq> OptionList<C> {
                 let (start, len) = self.store(value);
                 self.entries[i].start = start;
                 self.entries[i].len = len;
-                let mut seen = false;
-                self.entries.retain(|e| {
-                    if e.code != code {
-                        return true;
-                    }
-                    let keep = !seen;
-                    seen = true;
-                    keep
-                });
+                if self.entries[i + 1..].iter().any(|e| e.code == code) {
+                    let mut seen = false;
+                    self.entries.retain(|e| {
+                        if e.code != code {
+                            return true;
+                        }
+                        let keep = !seen;
+                        seen = true;
+                        keep
+                    });
+                }
                 self.compact_if_wasteful();
             }
             None => self.push(code, value),
@@ -166,8 +168,11 @@ impl<C: Copy + PartialEq> OptionList<C> {
     /// Keeps the backing buffer from growing without bound when a long-lived list is
     /// edited repeatedly.
     fn compact_if_wasteful(&mut self) {
+        if self.data.len() <= 1024 {
+            return;
+        }
         let live: usize = self.entries.iter().map(|e| e.len as usize).sum();
-        if self.data.len() > 1024 && self.data.len() > 2 * live {
+        if self.data.len() > 2 * live {
             let mut data = Vec::with_capacity(live);
             for e in &mut self.entries {
                 let start = e.start as usize;

@@ -2,7 +2,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::error::DecodeError;
+use crate::error::{DecodeError, EncodeError};
 use crate::name::{decode_name, encode_name};
 use crate::options::Options4;
 
@@ -411,6 +411,8 @@ impl Pkt4 {
             flags: self.flags,
             giaddr: self.giaddr,
             chaddr: self.chaddr,
+            // Room for a typical reply, so building it does not reallocate.
+            options: Options4::with_capacity(16, 256),
             ..Pkt4::default()
         }
     }
@@ -540,9 +542,13 @@ impl Pkt4 {
     }
 
     /// Sets `htype`, `hlen` and `chaddr`; addresses longer than 16 bytes are rejected.
-    pub fn set_hwaddr(&mut self, htype: u8, addr: &[u8]) -> Result<(), DecodeError> {
+    pub fn set_hwaddr(&mut self, htype: u8, addr: &[u8]) -> Result<(), EncodeError> {
         if addr.len() > 16 {
-            return Err(DecodeError::BadHlen(addr.len().min(255) as u8));
+            return Err(EncodeError::FieldTooLong {
+                field: "chaddr",
+                max: 16,
+                len: addr.len(),
+            });
         }
         self.htype = htype;
         self.hlen = addr.len() as u8;
@@ -663,10 +669,48 @@ impl Pkt4 {
         Some(SubOptions::parse(code::RELAY_AGENT_INFO, v))
     }
 
+    /// V-I vendor class (124): per-enterprise blocks; `Err` when malformed.
+    pub fn vivco(&self) -> Option<Result<VendorBlocks<'_>, DecodeError>> {
+        let v = self.options.get(code::VIVCO)?;
+        Some(VendorBlocks::parse(code::VIVCO, v))
+    }
+
+    /// V-I vendor-specific information (125): per-enterprise blocks whose data are
+    /// sub-options (see [`SubOptions::parse`]); `Err` when malformed.
+    pub fn vivso(&self) -> Option<Result<VendorBlocks<'_>, DecodeError>> {
+        let v = self.options.get(code::VIVSO)?;
+        Some(VendorBlocks::parse(code::VIVSO, v))
+    }
+
+    /// Sets the `sname` field (server host name); longer than 63 bytes is an error
+    /// (the field must keep a terminating NUL).
+    pub fn set_sname(&mut self, name: &[u8]) -> Result<(), EncodeError> {
+        set_field(&mut self.sname, name, "sname")
+    }
+
+    /// Sets the `file` field (boot file name); longer than 127 bytes is an error.
+    pub fn set_file(&mut self, name: &[u8]) -> Result<(), EncodeError> {
+        set_field(&mut self.file, name, "file")
+    }
+
     /// Client FQDN (81); `Err` when malformed.
     pub fn client_fqdn(&self) -> Option<Result<ClientFqdn, DecodeError>> {
         self.options.get(code::CLIENT_FQDN).map(ClientFqdn::decode)
     }
+}
+
+fn set_field(field: &mut [u8], value: &[u8], name: &'static str) -> Result<(), EncodeError> {
+    // Keep room for the terminating NUL.
+    if value.len() >= field.len() {
+        return Err(EncodeError::FieldTooLong {
+            field: name,
+            max: field.len() - 1,
+            len: value.len(),
+        });
+    }
+    field.fill(0);
+    field[..value.len()].copy_from_slice(value);
+    Ok(())
 }
 
 fn until_nul(b: &[u8]) -> &[u8] {
@@ -759,6 +803,52 @@ impl<'a> SubOptions<'a> {
     /// only reports presence.
     pub fn has_relay_port(&self) -> bool {
         self.get(rai::RELAY_PORT).is_some()
+    }
+}
+
+/// Validated per-enterprise blocks of options 124/125 (RFC 3925): each block is an
+/// enterprise number, a one-byte length and that many bytes of data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VendorBlocks<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> VendorBlocks<'a> {
+    /// Validates `buf` as the value of option `parent` (124 or 125).
+    pub fn parse(parent: u8, buf: &'a [u8]) -> Result<Self, DecodeError> {
+        let mut i = 0;
+        while i < buf.len() {
+            let len = *buf.get(i + 4).ok_or(DecodeError::BadOptionValue {
+                code: parent.into(),
+                reason: "vendor block header truncated",
+            })?;
+            i += 5 + len as usize;
+            if i > buf.len() {
+                return Err(DecodeError::BadOptionValue {
+                    code: parent.into(),
+                    reason: "vendor block runs past the end of its option",
+                });
+            }
+        }
+        Ok(VendorBlocks { buf })
+    }
+
+    /// `(enterprise number, data)` for each block, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &'a [u8])> + 'a {
+        let buf = self.buf;
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let h = buf.get(i..i + 5)?;
+            let len = h[4] as usize;
+            let data = buf.get(i + 5..i + 5 + len)?;
+            i += 5 + len;
+            Some((u32::from_be_bytes([h[0], h[1], h[2], h[3]]), data))
+        })
+    }
+
+    /// The data of the first block for `enterprise`.
+    pub fn get(&self, enterprise: u32) -> Option<&'a [u8]> {
+        self.iter().find(|(e, _)| *e == enterprise).map(|(_, d)| d)
     }
 }
 
@@ -1112,6 +1202,28 @@ mod tests {
         let mut again = Vec::new();
         fqdn.encode(&mut again).unwrap();
         assert_eq!(again, b"\x05\x00\x00\x04host\x07example\x03com\x00");
+    }
+
+    #[test]
+    fn vendor_blocks_and_fields() {
+        let mut p = Pkt4::new(BOOTREQUEST, 1);
+        // Enterprise 4491 with sub-option 1 = [2], then enterprise 9 with no data.
+        p.options
+            .push(code::VIVSO, &[0, 0, 0x11, 0x8b, 3, 1, 1, 2, 0, 0, 0, 9, 0]);
+        let v = p.vivso().unwrap().unwrap();
+        assert_eq!(
+            v.iter().collect::<Vec<_>>(),
+            vec![(4491, &[1, 1, 2][..]), (9, &[][..])]
+        );
+        let subs = SubOptions::parse(code::VIVSO, v.get(4491).unwrap()).unwrap();
+        assert_eq!(subs.get(1), Some(&[2][..]));
+        p.options.set(code::VIVCO, &[0, 0, 0x11, 0x8b, 3, 1]);
+        assert!(p.vivco().unwrap().is_err());
+        assert!(p.set_sname(b"tftp.example.org").is_ok());
+        assert_eq!(p.sname_bytes(), b"tftp.example.org");
+        assert!(p.set_file(&[b'a'; 128]).is_err());
+        assert!(p.set_file(b"pxelinux.0").is_ok());
+        assert_eq!(p.file_bytes(), b"pxelinux.0");
     }
 
     #[test]

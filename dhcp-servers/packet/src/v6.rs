@@ -332,7 +332,7 @@ impl Pkt6 {
             .relays
             .iter()
             .map(|r| {
-                let mut options = Options6::new();
+                let mut options = Options6::with_capacity(2, 32);
                 for (c, v) in r.options.iter() {
                     if c == code::INTERFACE_ID || c == code::RELAY_SOURCE_PORT {
                         options.push(c, v);
@@ -350,7 +350,8 @@ impl Pkt6 {
         Pkt6 {
             msg_type,
             transaction_id: self.transaction_id,
-            options: Options6::new(),
+            // Room for a typical reply, so building it does not reallocate.
+            options: Options6::with_capacity(12, 256),
             relays,
         }
     }
@@ -360,7 +361,9 @@ impl Pkt6 {
         if buf.len() > MAX_PKT6_LEN {
             return Err(DecodeError::Oversize(buf.len()));
         }
-        let mut relays = Vec::new();
+        let mut relays = Vec::with_capacity(usize::from(
+            buf.first().is_some_and(|&t| MessageType6(t).is_relay()),
+        ));
         let mut at = 0usize;
         let mut rest = buf;
         loop {
@@ -400,7 +403,7 @@ impl Pkt6 {
             peer.copy_from_slice(&hdr[18..34]);
             // Relay options are few: parse them by hand so the relay-message payload
             // (the rest of the packet) is not copied.
-            let mut options = Options6::new();
+            let mut options = Options6::with_capacity(4, 64);
             let mut inner: Option<(usize, &[u8])> = None;
             let opts = &rest[34..];
             let mut i = 0;
