@@ -764,7 +764,7 @@ pub fn std_def_by_code(u: Universe, space: &str, code: u16) -> Option<&'static O
         .find(|d| d.code == code && d.space == space)
 }
 
-/// Why an `option-def` entry was rejected (wording follows Kea where known).
+/// Why an `option-def` entry was rejected (wording as `kea-dhcp4 -t` prints it).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum OptionDefError {
     /// Name empty or with characters other than letters, digits, '-' and '_'.
@@ -776,47 +776,64 @@ pub enum OptionDefError {
     /// Unknown type or record-types entry.
     #[error("invalid option data type '{0}'")]
     BadType(String),
-    /// Code out of range for the universe (DHCPv4: 1..254).
-    #[error("invalid option code '{code}': it must not be greater than '{max}'")]
+    /// Code out of range for the universe.
+    #[error("invalid option code '{code}', it must not be greater than '{max}'")]
     BadCode {
         /// The code.
         code: i64,
         /// Largest allowed code.
         max: u16,
     },
-    /// Code reserved (0 or 255 in DHCPv4, 0 in DHCPv6).
-    #[error("option code '{0}' is reserved")]
-    ReservedCode(u16),
-    /// Record type with no record fields, or record fields on a non-record type.
-    #[error("option definition '{0}': {1}")]
-    BadRecord(String, &'static str),
-    /// Array of a type that cannot be an array.
-    #[error("option definition '{name}': array of type '{data_type}' is not allowed")]
-    BadArray {
-        /// Option name.
-        name: String,
-        /// Its type.
-        data_type: DataType,
+    /// Code 0 (PAD / reserved) or 255 in DHCPv4 (END).
+    #[error("invalid option code '{code}': {what}")]
+    ReservedCode {
+        /// The code.
+        code: u16,
+        /// Kea's reason: "reserved for PAD", "reserved for END", "reserved value".
+        what: &'static str,
     },
-    /// Redefinition of a standard option in the top-level space.
+    /// Record with fewer than two fields.
     #[error(
-        "it is not allowed to define an option '{name}' with code '{code}' in space '{space}': it is a standard option"
+        "invalid number of data fields: {0} specified for the option of type 'record'. Expected at least 2 fields."
+    )]
+    RecordTooShort(usize),
+    /// record-types given for a type other than record.
+    #[error(
+        "invalid record type values specified for the option definition: 'record' option type must be used instead of '{0}' to add data fields to the record"
+    )]
+    NotARecord(DataType),
+    /// A record field of a type that cannot be a field (record, empty, internal).
+    #[error(
+        "invalid record type values specified for the option definition: attempted to add invalid data type '{0}' to the record."
+    )]
+    BadField(DataType),
+    /// A string or binary field that is not the last field of a record.
+    #[error("{0} data field can't be laid before data fields of other types.")]
+    VariableFieldNotLast(&'static str),
+    /// Array of a type that cannot be an array.
+    #[error("array of {0} is not a valid option definition.")]
+    BadArray(&'static str),
+    /// Redefinition of a standard option (by code or name) in the top-level space.
+    #[error(
+        "unable to override definition of option '{option}' in standard option space '{space}'"
     )]
     StandardOption {
-        /// Option name.
-        name: String,
-        /// Option code.
-        code: u16,
+        /// The code or name that clashes, as Kea prints it.
+        option: String,
         /// Option space.
         space: String,
     },
-    /// Same name or code twice in one space.
-    #[error(
-        "option definition with code '{code}' and name '{name}' already exists in option space '{space}'"
-    )]
-    Duplicate {
+    /// Same name twice in one space.
+    #[error("option definition with name '{name}' already exists in option space '{space}'")]
+    DuplicateName {
         /// Option name.
         name: String,
+        /// Option space.
+        space: String,
+    },
+    /// Same code twice in one space.
+    #[error("option definition with code '{code}' already exists in option space '{space}'")]
+    DuplicateCode {
         /// Option code.
         code: u16,
         /// Option space.
@@ -854,19 +871,22 @@ impl OptionDef {
         if !encapsulate.is_empty() && !valid_name(encapsulate) {
             return Err(OptionDefError::BadSpace(encapsulate.to_owned()));
         }
-        let max = match u {
+        let max: u16 = match u {
             Universe::V4 => 255,
             Universe::V6 => 65535,
         };
         if code < 0 || code > i64::from(max) {
-            return Err(OptionDefError::BadCode {
-                code,
-                max: if u == Universe::V4 { 255 } else { 65535 },
-            });
+            return Err(OptionDefError::BadCode { code, max });
         }
         let code = code as u16;
-        if code == 0 || (u == Universe::V4 && code == 255) {
-            return Err(OptionDefError::ReservedCode(code));
+        let reserved = match (u, code) {
+            (Universe::V4, 0) => Some("reserved for PAD"),
+            (Universe::V4, 255) => Some("reserved for END"),
+            (Universe::V6, 0) => Some("reserved value"),
+            _ => None,
+        };
+        if let Some(what) = reserved {
+            return Err(OptionDefError::ReservedCode { code, what });
         }
         let data_type = DataType::from_kea_name(type_name)
             .ok_or_else(|| OptionDefError::BadType(type_name.to_owned()))?;
@@ -879,34 +899,38 @@ impl OptionDef {
             let f =
                 DataType::from_kea_name(t).ok_or_else(|| OptionDefError::BadType(t.to_owned()))?;
             if matches!(f, Record | Empty | Internal) {
-                return Err(OptionDefError::BadRecord(
-                    name.to_owned(),
-                    "record fields cannot be of type record, empty or internal",
-                ));
+                return Err(OptionDefError::BadField(f));
             }
             fields.push(f);
         }
-        match (data_type, fields.is_empty()) {
-            (Record, true) => {
-                return Err(OptionDefError::BadRecord(
-                    name.to_owned(),
-                    "record-types must be set for the record type",
-                ));
+        if data_type == Record {
+            if fields.len() < 2 {
+                return Err(OptionDefError::RecordTooShort(fields.len()));
             }
-            (Record, false) => {}
-            (_, false) => {
-                return Err(OptionDefError::BadRecord(
-                    name.to_owned(),
-                    "record-types can only be set for the record type",
-                ));
+            // Variable-size fields without their own length must come last.
+            for f in &fields[..fields.len() - 1] {
+                match f {
+                    DataType::String => return Err(OptionDefError::VariableFieldNotLast("string")),
+                    Binary => return Err(OptionDefError::VariableFieldNotLast("binary")),
+                    _ => {}
+                }
             }
-            _ => {}
+        } else if !fields.is_empty() {
+            return Err(OptionDefError::NotARecord(data_type));
         }
-        if array && matches!(data_type, Empty | Internal | Binary | DataType::String) {
-            return Err(OptionDefError::BadArray {
-                name: name.to_owned(),
-                data_type,
-            });
+        let array_of = if data_type == Record {
+            fields.last().copied().unwrap_or(Record)
+        } else {
+            data_type
+        };
+        if array {
+            match array_of {
+                DataType::String => return Err(OptionDefError::BadArray("strings")),
+                Binary => return Err(OptionDefError::BadArray("binary values")),
+                Empty => return Err(OptionDefError::BadArray("empty value")),
+                Internal => return Err(OptionDefError::BadArray("internal values")),
+                _ => {}
+            }
         }
         Ok(OptionDef {
             name: Cow::Owned(name.to_owned()),
@@ -954,23 +978,30 @@ impl OptionDefs {
     /// space, and duplicate names or codes within a space.
     pub fn add(&mut self, def: OptionDef) -> Result<(), OptionDefError> {
         let top = self.universe.top_space();
-        if def.space == top
-            && (std_def_by_code(self.universe, top, def.code).is_some()
-                || std_def_by_name(self.universe, top, &def.name).is_some())
-        {
-            return Err(OptionDefError::StandardOption {
+        if def.space == top {
+            let clash = if std_def_by_code(self.universe, top, def.code).is_some() {
+                Some(def.code.to_string())
+            } else if std_def_by_name(self.universe, top, &def.name).is_some() {
+                Some(def.name.to_string())
+            } else {
+                None
+            };
+            if let Some(option) = clash {
+                return Err(OptionDefError::StandardOption {
+                    option,
+                    space: def.space.into_owned(),
+                });
+            }
+        }
+        let same_space = || self.custom.iter().filter(|d| d.space == def.space);
+        if same_space().any(|d| d.name == def.name) {
+            return Err(OptionDefError::DuplicateName {
                 name: def.name.into_owned(),
-                code: def.code,
                 space: def.space.into_owned(),
             });
         }
-        if self
-            .custom
-            .iter()
-            .any(|d| d.space == def.space && (d.code == def.code || d.name == def.name))
-        {
-            return Err(OptionDefError::Duplicate {
-                name: def.name.into_owned(),
+        if same_space().any(|d| d.code == def.code) {
+            return Err(OptionDefError::DuplicateCode {
                 code: def.code,
                 space: def.space.into_owned(),
             });
@@ -1058,182 +1089,154 @@ mod tests {
         );
     }
 
+    fn cfg<'a>(
+        name: &'a str,
+        code: i64,
+        type_name: &'a str,
+        record_types: &'a str,
+        array: bool,
+    ) -> OptionDefConfig<'a> {
+        OptionDefConfig {
+            name,
+            code,
+            space: "dhcp4",
+            type_name,
+            record_types,
+            array,
+            encapsulate: "",
+        }
+    }
+
     #[test]
     fn custom_definitions() {
         let mut defs = OptionDefs::new(Universe::V4);
         let foo = OptionDef::from_config(
             Universe::V4,
-            &OptionDefConfig {
-                name: "foo",
-                code: 222,
-                space: "dhcp4",
-                type_name: "record",
-                record_types: "uint8, ipv4-address",
-                array: true,
-                encapsulate: "",
-            },
+            &cfg("foo", 222, "record", "uint8, ipv4-address", true),
         )
         .unwrap();
         assert_eq!(foo.record_types_text(), "uint8, ipv4-address");
         defs.add(foo.clone()).unwrap();
         assert_eq!(defs.by_code("dhcp4", 222), Some(&foo));
-        assert!(matches!(
-            defs.add(foo),
-            Err(OptionDefError::Duplicate { .. })
-        ));
+        assert_eq!(defs.by_name("dhcp4", "foo"), Some(&foo));
+        let e = defs.add(foo).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "option definition with name 'foo' already exists in option space 'dhcp4'"
+        );
+        let bar =
+            OptionDef::from_config(Universe::V4, &cfg("bar", 222, "uint8", "", false)).unwrap();
+        let e = defs.add(bar).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "option definition with code '222' already exists in option space 'dhcp4'"
+        );
         let std = OptionDef::from_config(
             Universe::V4,
-            &OptionDefConfig {
-                name: "my-routers",
-                code: 3,
-                space: "dhcp4",
-                type_name: "ipv4-address",
-                record_types: "",
-                array: true,
-                encapsulate: "",
-            },
+            &cfg("my-routers", 3, "ipv4-address", "", true),
         )
         .unwrap();
-        assert!(matches!(
-            defs.add(std),
-            Err(OptionDefError::StandardOption { .. })
-        ));
-        // A code that is standard in dhcp4 is fine in another space.
-        let sub = OptionDef::from_config(
-            Universe::V4,
-            &OptionDefConfig {
-                name: "bar",
-                code: 3,
-                space: "vendor-1234",
-                type_name: "string",
-                record_types: "",
-                array: false,
-                encapsulate: "",
-            },
-        )
-        .unwrap();
-        defs.add(sub).unwrap();
-
-        let e = |r: Result<OptionDef, OptionDefError>| r.unwrap_err();
-        assert!(matches!(
-            e(OptionDef::from_config(
-                Universe::V4,
-                &OptionDefConfig {
-                    name: "x y",
-                    code: 1,
-                    space: "dhcp4",
-                    type_name: "uint8",
-                    record_types: "",
-                    array: false,
-                    encapsulate: ""
-                }
-            )),
-            OptionDefError::BadName(_)
-        ));
-        assert!(matches!(
-            e(OptionDef::from_config(
-                Universe::V4,
-                &OptionDefConfig {
-                    name: "x",
-                    code: 256,
-                    space: "dhcp4",
-                    type_name: "uint8",
-                    record_types: "",
-                    array: false,
-                    encapsulate: ""
-                }
-            )),
-            OptionDefError::BadCode { .. }
-        ));
-        assert!(matches!(
-            e(OptionDef::from_config(
-                Universe::V4,
-                &OptionDefConfig {
-                    name: "x",
-                    code: 255,
-                    space: "dhcp4",
-                    type_name: "uint8",
-                    record_types: "",
-                    array: false,
-                    encapsulate: ""
-                }
-            )),
-            OptionDefError::ReservedCode(255)
-        ));
-        assert!(matches!(
-            e(OptionDef::from_config(
-                Universe::V4,
-                &OptionDefConfig {
-                    name: "x",
-                    code: 200,
-                    space: "dhcp4",
-                    type_name: "uint9",
-                    record_types: "",
-                    array: false,
-                    encapsulate: ""
-                }
-            )),
-            OptionDefError::BadType(_)
-        ));
-        assert!(matches!(
-            e(OptionDef::from_config(
-                Universe::V4,
-                &OptionDefConfig {
-                    name: "x",
-                    code: 200,
-                    space: "dhcp4",
-                    type_name: "record",
-                    record_types: "",
-                    array: false,
-                    encapsulate: ""
-                }
-            )),
-            OptionDefError::BadRecord(..)
-        ));
-        assert!(matches!(
-            e(OptionDef::from_config(
-                Universe::V4,
-                &OptionDefConfig {
-                    name: "x",
-                    code: 200,
-                    space: "dhcp4",
-                    type_name: "uint8",
-                    record_types: "uint8",
-                    array: false,
-                    encapsulate: ""
-                }
-            )),
-            OptionDefError::BadRecord(..)
-        ));
-        assert!(matches!(
-            e(OptionDef::from_config(
-                Universe::V4,
-                &OptionDefConfig {
-                    name: "x",
-                    code: 200,
-                    space: "dhcp4",
-                    type_name: "string",
-                    record_types: "",
-                    array: true,
-                    encapsulate: ""
-                }
-            )),
-            OptionDefError::BadArray { .. }
-        ));
-        assert!(
-            OptionDef::from_config(
-                Universe::V6,
-                &OptionDefConfig {
-                    name: "x",
-                    code: 60000,
-                    space: "dhcp6",
-                    type_name: "uint8",
-                    record_types: "",
-                    array: false,
-                    encapsulate: ""
-                }
-            )
-            .is_ok()
+        assert_eq!(
+            defs.add(std).unwrap_err().to_string(),
+            "unable to override definition of option '3' in standard option space 'dhcp4'"
         );
+        let std =
+            OptionDef::from_config(Universe::V4, &cfg("routers", 223, "uint8", "", false)).unwrap();
+        assert_eq!(
+            defs.add(std).unwrap_err().to_string(),
+            "unable to override definition of option 'routers' in standard option space 'dhcp4'"
+        );
+        // A code that is standard in dhcp4 is fine in another space.
+        let mut sub = cfg("bar", 3, "string", "", false);
+        sub.space = "vendor-1234";
+        defs.add(OptionDef::from_config(Universe::V4, &sub).unwrap())
+            .unwrap();
+        assert_eq!(
+            defs.by_code("vendor-1234", 3).map(|d| d.name.as_ref()),
+            Some("bar")
+        );
+    }
+
+    #[test]
+    fn option_def_errors_use_kea_wording() {
+        let e = |c: OptionDefConfig<'_>| {
+            OptionDef::from_config(Universe::V4, &c)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e(cfg("foo bar", 222, "uint8", "", false)),
+            "invalid option name 'foo bar'"
+        );
+        assert_eq!(
+            e(cfg("foo", 256, "uint8", "", false)),
+            "invalid option code '256', it must not be greater than '255'"
+        );
+        assert_eq!(
+            e(cfg("foo", 0, "uint8", "", false)),
+            "invalid option code '0': reserved for PAD"
+        );
+        assert_eq!(
+            e(cfg("foo", 255, "uint8", "", false)),
+            "invalid option code '255': reserved for END"
+        );
+        assert_eq!(
+            e(cfg("foo", 222, "uint9", "", false)),
+            "invalid option data type 'uint9'"
+        );
+        assert_eq!(
+            e(cfg("foo", 222, "record", "", false)),
+            "invalid number of data fields: 0 specified for the option of type 'record'. Expected at least 2 fields."
+        );
+        assert!(e(cfg("foo", 222, "record", "uint8", false)).contains("1 specified"));
+        assert_eq!(
+            e(cfg("foo", 222, "string", "", true)),
+            "array of strings is not a valid option definition."
+        );
+        assert_eq!(
+            e(cfg("foo", 222, "binary", "", true)),
+            "array of binary values is not a valid option definition."
+        );
+        assert_eq!(
+            e(cfg("foo", 222, "empty", "", true)),
+            "array of empty value is not a valid option definition."
+        );
+        assert_eq!(
+            e(cfg("foo", 222, "record", "uint8, string", true)),
+            "array of strings is not a valid option definition."
+        );
+        assert_eq!(
+            e(cfg("foo", 222, "uint8", "uint8", false)),
+            "invalid record type values specified for the option definition: 'record' option type must be used instead of 'uint8' to add data fields to the record"
+        );
+        assert_eq!(
+            e(cfg("foo", 222, "record", "uint8, record", false)),
+            "invalid record type values specified for the option definition: attempted to add invalid data type 'record' to the record."
+        );
+        assert_eq!(
+            e(cfg("foo", 222, "record", "uint8, string, uint8", false)),
+            "string data field can't be laid before data fields of other types."
+        );
+        assert_eq!(
+            e(cfg("foo", 222, "record", "binary, uint8", false)),
+            "binary data field can't be laid before data fields of other types."
+        );
+        let mut v6 = cfg("foo", 0, "uint8", "", false);
+        v6.space = "dhcp6";
+        assert_eq!(
+            OptionDef::from_config(Universe::V6, &v6)
+                .unwrap_err()
+                .to_string(),
+            "invalid option code '0': reserved value"
+        );
+        v6.code = 65536;
+        assert!(
+            OptionDef::from_config(Universe::V6, &v6)
+                .unwrap_err()
+                .to_string()
+                .contains("'65535'")
+        );
+        v6.code = 60000;
+        assert!(OptionDef::from_config(Universe::V6, &v6).is_ok());
     }
 }
