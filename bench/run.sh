@@ -7,7 +7,8 @@
 #   bench/run.sh --quick       small run (3 s points, 20,000 renewals, 100,000-lease start-up)
 #   bench/run.sh --self-test   Kea 2.2.0 (and ours) at 200/s for 2 s; exits 1 if Kea's side fails
 # Options: --no-build (use the binaries already built), --only REGEX (run matching scenarios:
-#   v4-perf v4-persist v4-mt v4-1000 v4-exhaust v4-loadgen v4-renew v4-startup v6-na v6-pd),
+#   v4-perf v4-persist v4-mt v4-1000 v4-exhaust v4-loadgen v4-renew v4-startup v6-na v6-pd
+#   v6-loadgen),
 #   --keep (leave the temp dir with configs and logs).
 #
 # Needs root (network namespaces), perfdhcp and kea-dhcp4/kea-dhcp6 (Debian's kea packages).
@@ -142,7 +143,7 @@ cfg6() {
     local impl=$1 dir=$2
     cat > "$dir/cfg.json" <<EOF
 {"Dhcp6": {
-  "interfaces-config": {"interfaces": ["srv0"]},
+  "interfaces-config": {"interfaces": ["srv0/2001:db8:1::1"]},
   "server-id": {"type": "LLT", "persist": false},
   "control-socket": {"socket-type": "unix", "socket-name": "$dir/ctrl.sock"},
   "lease-database": {"type": "memfile", "persist": ${PERSIST:-false}, "name": "$dir/leases6.csv", "lfc-interval": 0},
@@ -321,28 +322,29 @@ wants v4-1000 && PERSIST=false SUBNETS=1000 perf_scenario v4-1000subnets 4 relay
 wants v4-exhaust && PERSIST=true PREFILL=64934 CLIENTS=600 perf_scenario v4-exhaust 4 relay "${P4[@]}"
 
 # Our load generator: relayed and direct (broadcast), fixed rate then beyond one perfdhcp.
+# lg_scenario name family cfg-variant kea-loadgen-args...
 lg_scenario() {
-    local name=$1 variant=$2 impl dir rate best
+    local name=$1 fam=$2 variant=$3 impl dir rate best; shift 3
     for impl in ours kea; do
         dir=$(newdir "$name-$impl")
-        cfg4 "$impl" "$dir" "$variant"
-        if ! start_server "$impl" 4 "$dir"; then unavailable "$name" "$impl" "$dir"; continue; fi
+        if [ "$fam" = 4 ]; then cfg4 "$impl" "$dir" "$variant"; else cfg6 "$impl" "$dir"; fi
+        if ! start_server "$impl" "$fam" "$dir"; then unavailable "$name" "$impl" "$dir"; continue; fi
         best=0
         for rate in $FIXED $LG_LADDER; do
-            measure_load "$dir" 4 "$rate" -- "$LOADGEN" v4 --mode "$variant" --rate "$rate" --clients "$CLIENTS" --duration "$DUR"
-            local done drops p99 avg genb
-            done=$(lg_field "$dir/load.out" completed_per_s); drops=$(lg_field "$dir/load.out" drop_pct)
+            measure_load "$dir" "$fam" "$rate" -- "$LOADGEN" "$@" --rate "$rate" --clients "$CLIENTS" --duration "$DUR"
+            local got drops p99 avg genb
+            got=$(lg_field "$dir/load.out" completed_per_s); drops=$(lg_field "$dir/load.out" drop_pct)
             p99=$(lg_field "$dir/load.out" p99_ms); avg=$(lg_field "$dir/load.out" avg_ms); genb=$(lg_field "$dir/load.out" gen_bound)
-            [ -n "$done" ] || { note "$name $impl @$rate: kea-loadgen failed: $(head -c 200 "$dir/load.out")"; break; }
+            [ -n "$got" ] || { note "$name $impl @$rate: kea-loadgen failed: $(head -c 200 "$dir/load.out")"; break; }
             printf -v line '%s %s @%s/s: %.0f/s done, %s%% drops, avg %s ms, p99 %s ms, server %.0f%% CPU (%.1f µs), kea-loadgen %.0f%%, other %.0f%%' \
-                "$name" "$impl" "$rate" "$done" "$drops" "$avg" "$p99" "$SRV_PCT" "$CPU_US" "$GEN_PCT" "$OTHER_PCT"
+                "$name" "$impl" "$rate" "$got" "$drops" "$avg" "$p99" "$SRV_PCT" "$CPU_US" "$GEN_PCT" "$OTHER_PCT"
             point "$line"
             [ "$genb" = 1 ] && note "$name $impl @$rate/s: kea-loadgen could not keep the offered rate (generator-bound)"
             if [ "$rate" = "$FIXED" ]; then
-                record "$name.rate" "$impl" "$done"; record "$name.drops" "$impl" "$drops"
+                record "$name.rate" "$impl" "$got"; record "$name.drops" "$impl" "$drops"
                 record "$name.avg" "$impl" "$avg"; record "$name.p99" "$impl" "$p99"; record "$name.cpu" "$impl" "$CPU_US"
             fi
-            [ "$(echo "$done > $best" | bc)" = 1 ] && best=$done
+            [ "$(echo "$got > $best" | bc)" = 1 ] && best=$got
             [ "$(echo "$drops > 10" | bc)" = 1 ] && break
         done
         record "$name.peak" "$impl" "$best"
@@ -355,7 +357,8 @@ lg_scenario() {
     row "$name" "server CPU µs per exchange at $FIXED/s" "$name.cpu" lower
     row "$name" "peak completed/s (kea-loadgen, up to ${LG_LADDER##* }/s)" "$name.peak" higher
 }
-wants v4-loadgen && { PERSIST=false lg_scenario v4-loadgen-relay relay; PERSIST=false lg_scenario v4-loadgen-direct direct; }
+wants v4-loadgen && { PERSIST=false lg_scenario v4-loadgen-relay 4 relay v4 --mode relay
+                      PERSIST=false lg_scenario v4-loadgen-direct 4 direct v4 --mode direct; }
 
 # Renewals of RENEW_N existing leases (generated lease file, each renewed once).
 if wants v4-renew; then
@@ -410,6 +413,9 @@ wants v6-na && { LADDER_ON=$HAS_LADDER PERSIST=false perf_scenario v6-na 6 - "${
                  PERSIST=true perf_scenario v6-na-persist 6 - "${P6[@]}" -e address-only
                  PERSIST=true MT=2 perf_scenario v6-na-mt 6 - "${P6[@]}" -e address-only; }
 wants v6-pd && PERSIST=false perf_scenario v6-pd 6 - "${P6[@]}" -e prefix-only
+wants v6-loadgen && { PERSIST=false lg_scenario v6-loadgen-na-direct 6 - v6 --mode direct --ia na
+                      PERSIST=false lg_scenario v6-loadgen-na-relay 6 - v6 --mode relay --ia na
+                      PERSIST=false lg_scenario v6-loadgen-pd-relay 6 - v6 --mode relay --ia pd; }
 
 # ------------------------------------------------------------------------- report
 END_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -4,6 +4,8 @@
 //! - `v4`: DHCPv4 DORA or renewals from many simulated clients at a fixed offered rate, relayed
 //!   (unicast with giaddr) or direct (broadcast frames from 0.0.0.0 on an interface); prints
 //!   one `key=value` line (completed/s, drops, average and 99th-percentile latency, own CPU).
+//! - `v6`: DHCPv6 SARR with IA_NA or IA_PD, direct (multicast from the link-local address) or
+//!   relayed (RELAY-FORW); same output.
 //! - `gen-leases4`: a memfile lease file in Kea 2.2.0's CSV format, one lease per simulated
 //!   client, for start-up, memory and renewal measurements.
 //! - `ctrl`, `wait-ready`: Kea control-socket commands and start-up timing.
@@ -13,11 +15,13 @@ mod frame;
 mod leases;
 mod rawsock;
 mod run4;
+mod run6;
 mod stats;
 mod wire4;
+mod wire6;
 
 use std::io::{BufWriter, Write};
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -43,8 +47,40 @@ enum ExchangeArg {
     Renew,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum IaArg {
+    Na,
+    Pd,
+}
+
 #[derive(Subcommand)]
 enum Cmd {
+    /// DHCPv6 SARR load at a fixed offered rate.
+    V6 {
+        #[arg(long, value_enum, default_value = "direct")]
+        mode: ModeArg,
+        #[arg(long, value_enum, default_value = "na")]
+        ia: IaArg,
+        /// Server address (relay mode).
+        #[arg(long, default_value = "2001:db8:1::1")]
+        server: Ipv6Addr,
+        /// Relay address, bound on port 547 and sent as link-address (relay mode).
+        #[arg(long, default_value = "2001:db8:1::2")]
+        relay: Ipv6Addr,
+        /// Interface (direct mode).
+        #[arg(long, default_value = "cli0")]
+        iface: String,
+        #[arg(long)]
+        rate: u32,
+        #[arg(long, default_value_t = 100_000)]
+        clients: u32,
+        #[arg(long, default_value_t = 8.0)]
+        duration: f64,
+        #[arg(long, default_value_t = 1000)]
+        timeout_ms: u64,
+        #[arg(long, default_value_t = 10_000_000)]
+        max_exchanges: u64,
+    },
     /// DHCPv4 load at a fixed offered rate.
     V4 {
         #[arg(long, value_enum, default_value = "relay")]
@@ -127,6 +163,40 @@ fn secs(s: f64, what: &str) -> Result<Duration> {
     Ok(Duration::from_secs_f64(s))
 }
 
+/// Prints one run's figures as a single `key=value` line.
+fn print_outcome(rate: u32, mut o: run4::Outcome) {
+    let period = o.send_period.as_secs_f64().max(1e-9);
+    let fmt = |v: Option<f64>| v.map_or("n/a".to_string(), |x| format!("{x:.3}"));
+    let p99 = fmt(o.stats.percentile_ms(99.0));
+    let p50 = fmt(o.stats.percentile_ms(50.0));
+    let max = fmt(o.stats.percentile_ms(100.0));
+    let avg = fmt(o.stats.average_ms());
+    // The generator is the bottleneck when it could not start what was due or used (nearly)
+    // a whole core itself.
+    let gen_cpu = o.cpu.as_secs_f64() / period;
+    let behind = o.stats.started + o.stats.started / 50 < o.due;
+    let gen_bound = behind || o.send_errors > 0 || gen_cpu > 0.9;
+    println!(
+        "offered={rate} started={} completed={} dropped={} rejected={} \
+         completed_per_s={:.1} drop_pct={:.2} avg_ms={avg} p50_ms={p50} p99_ms={p99} \
+         max_ms={max} send_errors={} busy_skips={} gen_cpu_pct={:.0} gen_bound={}",
+        o.stats.started,
+        o.stats.completed,
+        o.stats.dropped,
+        o.stats.rejected,
+        o.stats.completed as f64 / period,
+        if o.stats.started == 0 {
+            0.0
+        } else {
+            100.0 * o.stats.dropped as f64 / o.stats.started as f64
+        },
+        o.send_errors,
+        o.busy_skips,
+        gen_cpu * 100.0,
+        u8::from(gen_bound),
+    );
+}
+
 fn real_main() -> Result<()> {
     match Cli::parse().cmd {
         Cmd::V4 {
@@ -157,37 +227,36 @@ fn real_main() -> Result<()> {
                 timeout: Duration::from_millis(timeout_ms.clamp(1, 60_000)),
                 max_exchanges,
             };
-            let mut o = run4::run(&cfg)?;
-            let period = o.send_period.as_secs_f64().max(1e-9);
-            let fmt = |v: Option<f64>| v.map_or("n/a".to_string(), |x| format!("{x:.3}"));
-            let p99 = fmt(o.stats.percentile_ms(99.0));
-            let p50 = fmt(o.stats.percentile_ms(50.0));
-            let max = fmt(o.stats.percentile_ms(100.0));
-            let avg = fmt(o.stats.average_ms());
-            // The generator is the bottleneck when it could not start what was due or
-            // used (nearly) a whole core itself.
-            let gen_cpu = o.cpu.as_secs_f64() / period;
-            let behind = o.stats.started + o.stats.started / 50 < o.due;
-            let gen_bound = behind || o.send_errors > 0 || gen_cpu > 0.9;
-            println!(
-                "offered={rate} started={} completed={} dropped={} rejected={} \
-                 completed_per_s={:.1} drop_pct={:.2} avg_ms={avg} p50_ms={p50} p99_ms={p99} \
-                 max_ms={max} send_errors={} busy_skips={} gen_cpu_pct={:.0} gen_bound={}",
-                o.stats.started,
-                o.stats.completed,
-                o.stats.dropped,
-                o.stats.rejected,
-                o.stats.completed as f64 / period,
-                if o.stats.started == 0 {
-                    0.0
-                } else {
-                    100.0 * o.stats.dropped as f64 / o.stats.started as f64
+            print_outcome(rate, run4::run(&cfg)?);
+        }
+        Cmd::V6 {
+            mode,
+            ia,
+            server,
+            relay,
+            iface,
+            rate,
+            clients,
+            duration,
+            timeout_ms,
+            max_exchanges,
+        } => {
+            let cfg = run6::Config6 {
+                mode: match mode {
+                    ModeArg::Relay => run6::Mode6::Relay { server, relay },
+                    ModeArg::Direct => run6::Mode6::Direct { iface },
                 },
-                o.send_errors,
-                o.busy_skips,
-                gen_cpu * 100.0,
-                u8::from(gen_bound),
-            );
+                ia: match ia {
+                    IaArg::Na => wire6::IaKind::Na,
+                    IaArg::Pd => wire6::IaKind::Pd,
+                },
+                rate,
+                clients,
+                duration: secs(duration, "--duration")?,
+                timeout: Duration::from_millis(timeout_ms.clamp(1, 60_000)),
+                max_exchanges,
+            };
+            print_outcome(rate, run6::run(&cfg)?);
         }
         Cmd::GenLeases4 {
             count,

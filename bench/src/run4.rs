@@ -370,7 +370,7 @@ pub fn run(cfg: &Config4) -> Result<Outcome> {
 
 /// Makes replies wait in the kernel rather than be lost while this loop is busy sending: the
 /// generator's own socket must never be the place where drops happen.
-fn big_receive_buffer(sock: &UdpSocket) {
+pub(crate) fn big_receive_buffer(sock: &UdpSocket) {
     let size: libc::c_int = 8 << 20;
     for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
         // SAFETY: valid socket and a c_int option value that outlives the call.
@@ -390,7 +390,7 @@ fn big_receive_buffer(sock: &UdpSocket) {
 }
 
 /// Waits up to `timeout` for `fd` to become readable.
-fn wait_readable(fd: i32, timeout: Duration) {
+pub(crate) fn wait_readable(fd: i32, timeout: Duration) {
     let mut pfd = libc::pollfd {
         fd,
         events: libc::POLLIN,
