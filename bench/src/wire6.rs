@@ -120,8 +120,8 @@ fn options(mut b: &[u8]) -> impl Iterator<Item = Option<(u16, &[u8])>> {
 
 /// The client message inside a RELAY-REPL (or the message itself when not relayed).
 pub fn unwrap_relay(b: &[u8]) -> Option<&[u8]> {
-    match b.first()? {
-        &RELAY_REPL => {
+    match *b.first()? {
+        RELAY_REPL => {
             let opts = b.get(34..)?;
             for o in options(opts) {
                 let (code, val) = o?;
@@ -131,7 +131,7 @@ pub fn unwrap_relay(b: &[u8]) -> Option<&[u8]> {
             }
             None
         }
-        &RELAY_FORW => None,
+        RELAY_FORW => None,
         _ => Some(b),
     }
 }
@@ -219,7 +219,7 @@ mod tests {
         let b = advertise(OPT_IA_NA, &sub);
         let r = decode(&b).unwrap();
         assert_eq!(r.msg_type, ADVERTISE);
-        assert_eq!(r.xid, 0x0001_02);
+        assert_eq!(r.xid, 0x0000_0102);
         assert_eq!(r.client_mac, Some(MAC));
         assert_eq!(r.server_id, &[0, 1, 0, 1, 9, 9]);
         assert!(r.ia_granted);
