@@ -44,6 +44,7 @@
 //!   (`csv-format` true or false) into wire bytes; [`optdata::format_option_data`] does
 //!   the reverse. Errors use Kea's wording ([`optdata::kea_option_error`]).
 
+mod dnr;
 mod error;
 mod hex;
 pub mod name;

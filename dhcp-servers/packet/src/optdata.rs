@@ -246,10 +246,8 @@ fn encode_csv(
     data: &str,
     out: &mut Vec<u8>,
 ) -> Result<(), OptionDataError> {
-    if matches!(def.name.as_ref(), "v4-dnr" | "v6-dnr")
-        && (def.space == "dhcp4" || def.space == "dhcp6")
-    {
-        return Err(OptionDataError::Unsupported(def.name.to_string()));
+    if let Some(v4) = dnr_kind(def) {
+        return crate::dnr::encode_dnr(def.code, v4, data, out);
     }
     let values = split_csv(data);
     match def.data_type {
@@ -293,6 +291,16 @@ fn encode_csv(
             let v = values.first().ok_or(OptionDataError::NoValue)?;
             write_field(def, u, t, v, out)
         }
+    }
+}
+
+/// DNR options have their own text notation: `Some(true)` for v4-dnr, `Some(false)` for
+/// v6-dnr.
+fn dnr_kind(def: &OptionDef) -> Option<bool> {
+    match (def.code, def.space.as_ref()) {
+        (162, "dhcp4") => Some(true),
+        (144, "dhcp6") => Some(false),
+        _ => None,
     }
 }
 
@@ -523,6 +531,10 @@ pub fn format_option_data(
     value: &[u8],
 ) -> Result<String, OptionDataError> {
     let mut out = String::new();
+    if let Some(v4) = dnr_kind(def) {
+        crate::dnr::format_dnr(def.code, v4, value, &mut out)?;
+        return Ok(out);
+    }
     let mut rest = value;
     let mut first = true;
     let mut field = |t: DataType, rest: &mut &[u8], out: &mut String, last: bool| {
@@ -932,9 +944,13 @@ mod tests {
             Err(OptionDataError::EmptyWithData(_))
         ));
         assert!(matches!(
-            enc(V6, "v6-dnr", "1, 2"),
-            Err(OptionDataError::Unsupported(_))
+            enc(V6, "v6-dnr", "1"),
+            Err(OptionDataError::Malformed { code: 144, .. })
         ));
+        assert_eq!(
+            enc(V6, "v6-dnr", "1, a.example.").unwrap(),
+            b"\x00\x01\x00\x0b\x01a\x07example\x00"
+        );
         let d = def(V4, "default-ip-ttl");
         assert_eq!(
             kea_option_error(&d, &enc(V4, "default-ip-ttl", "300").unwrap_err()),
