@@ -59,6 +59,11 @@ pub fn dhcp_server_filter(port: u16) -> Vec<Insn> {
     ]
 }
 
+/// A filter that accepts nothing.
+pub fn drop_all() -> Vec<Insn> {
+    vec![stmt(BPF_RET | BPF_K, 0)]
+}
+
 /// Attaches `prog` to the socket `fd` (SO_ATTACH_FILTER).
 pub fn attach(fd: std::os::fd::BorrowedFd<'_>, prog: &[Insn]) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;

@@ -166,7 +166,11 @@ fn run(cmd: &kea_process::CommandLine, policy: PathPolicy) -> ExitCode {
                         break;
                     }
                 },
-                _ = ctx.shutdown.notified() => break,
+                _ = ctx.shutdown.notified() => {
+                    // Let the shutdown command's answer reach its client first.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    break;
+                }
             }
         }
         timers.abort();

@@ -59,6 +59,7 @@ pub struct Server {
     last_reload: Mutex<Instant>,
     store: Mutex<Option<(LeaseDbKey, Arc<Memfile4>)>>,
     mailbox: Mutex<Option<Vec<Endpoint>>>,
+    mailbox_full: AtomicBool,
     wake_rx: OwnedFd,
     wake_tx: OwnedFd,
     stop: AtomicBool,
@@ -148,6 +149,7 @@ impl Server {
             last_reload: Mutex::new(Instant::now()),
             store: Mutex::new(Some((store_key, store))),
             mailbox: Mutex::new(None),
+            mailbox_full: AtomicBool::new(false),
             wake_rx,
             wake_tx,
             stop: AtomicBool::new(false),
@@ -209,6 +211,7 @@ impl Server {
         }
         if let Ok(mut m) = self.mailbox.lock() {
             *m = Some(endpoints);
+            self.mailbox_full.store(true, Ordering::Release);
         }
         self.wake();
         if let Some(l) = &prepared.logging {
@@ -310,65 +313,81 @@ impl Server {
     }
 
     /// The packet loop: runs on its own thread until [`Server::request_stop`].
+    ///
+    /// With one endpoint (the usual case) it blocks in `recv` (bounded by the socket's
+    /// receive timeout), two syscalls per query; with several it polls them.
     pub fn run_packet_loop(self: Arc<Self>, mut endpoints: Vec<Endpoint>) {
         let mut buf = vec![0u8; 65536];
         let mut out = Vec::with_capacity(1500);
         let mut frame = Vec::with_capacity(1600);
         let mut wake_buf = [0u8; 64];
+        let mut fds_ready: Vec<bool> = Vec::new();
         while !self.stop_requested() {
-            if let Ok(mut m) = self.mailbox.lock()
+            if self.mailbox_full.swap(false, Ordering::AcqRel)
+                && let Ok(mut m) = self.mailbox.lock()
                 && let Some(new) = m.take()
             {
                 endpoints = new;
             }
-            // Poll set: wake pipe, then per endpoint its main fd and (raw) drain fd.
-            let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(1 + endpoints.len() * 2);
-            fds.push(PollFd::new(self.wake_rx.as_fd(), PollFlags::POLLIN));
-            for e in &endpoints {
-                fds.push(PollFd::new(e.main_fd(), PollFlags::POLLIN));
-                if let Some(d) = e.drain_fd() {
-                    fds.push(PollFd::new(d, PollFlags::POLLIN));
+            match endpoints.len() {
+                0 => {
+                    let mut fds = [PollFd::new(self.wake_rx.as_fd(), PollFlags::POLLIN)];
+                    let _ = nix::poll::poll(&mut fds, PollTimeout::from(1000u16));
+                    while nix::unistd::read(&self.wake_rx, &mut wake_buf).is_ok_and(|n| n > 0) {}
                 }
-            }
-            match nix::poll::poll(&mut fds, PollTimeout::from(1000u16)) {
-                Ok(0) => continue,
-                Ok(_) => {}
-                Err(nix::errno::Errno::EINTR) => continue,
-                Err(e) => {
-                    kea_log!(loggers::DHCP4, messages::DHCP4_BUFFER_RECEIVE_FAIL, e);
-                    std::thread::sleep(Duration::from_millis(100));
-                    continue;
+                1 => {
+                    self.serve_endpoint(&endpoints[0], &mut buf, &mut out, &mut frame, true);
                 }
-            }
-            let ready: Vec<bool> = fds
-                .iter()
-                .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
-                .collect();
-            drop(fds);
-            if ready[0] {
-                while nix::unistd::read(&self.wake_rx, &mut wake_buf).is_ok_and(|n| n > 0) {}
-            }
-            let mut i = 1;
-            for e in &endpoints {
-                let main_ready = ready.get(i).copied().unwrap_or(false);
-                i += 1;
-                if e.drain_fd().is_some() {
-                    if ready.get(i).copied().unwrap_or(false) {
-                        e.drain();
+                _ => {
+                    let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(1 + endpoints.len());
+                    fds.push(PollFd::new(self.wake_rx.as_fd(), PollFlags::POLLIN));
+                    for e in &endpoints {
+                        fds.push(PollFd::new(e.main_fd(), PollFlags::POLLIN));
                     }
-                    i += 1;
-                }
-                if main_ready {
-                    self.serve_endpoint(e, &mut buf, &mut out, &mut frame);
+                    match nix::poll::poll(&mut fds, PollTimeout::from(1000u16)) {
+                        Ok(0) => continue,
+                        Ok(_) => {}
+                        Err(nix::errno::Errno::EINTR) => continue,
+                        Err(e) => {
+                            kea_log!(loggers::DHCP4, messages::DHCP4_BUFFER_RECEIVE_FAIL, e);
+                            std::thread::sleep(Duration::from_millis(100));
+                            continue;
+                        }
+                    }
+                    fds_ready.clear();
+                    fds_ready.extend(
+                        fds.iter()
+                            .map(|f| f.revents().is_some_and(|r| !r.is_empty())),
+                    );
+                    drop(fds);
+                    if fds_ready[0] {
+                        while nix::unistd::read(&self.wake_rx, &mut wake_buf).is_ok_and(|n| n > 0) {
+                        }
+                    }
+                    for (i, e) in endpoints.iter().enumerate() {
+                        if fds_ready.get(i + 1).copied().unwrap_or(false) {
+                            self.serve_endpoint(e, &mut buf, &mut out, &mut frame, false);
+                        }
+                    }
                 }
             }
         }
     }
 
     /// Handles what is queued on one endpoint (bounded batch so other sockets get a turn).
-    fn serve_endpoint(&self, e: &Endpoint, buf: &mut [u8], out: &mut Vec<u8>, frame: &mut Vec<u8>) {
+    fn serve_endpoint(
+        &self,
+        e: &Endpoint,
+        buf: &mut [u8],
+        out: &mut Vec<u8>,
+        frame: &mut Vec<u8>,
+        wait: bool,
+    ) {
+        // With `wait`, every receive blocks (returning at once when something is queued), so
+        // a busy socket costs one recv and one send per query; the receive timeout brings the
+        // loop back to check for stop and reconfiguration.
         for _ in 0..256 {
-            let (start, len, meta) = match e.recv(buf) {
+            let (start, len, meta) = match e.recv(buf, wait) {
                 Ok(Received::Packet { start, len, meta }) => (start, len, meta),
                 Ok(Received::Ignored(_)) => continue,
                 Ok(Received::BadFrame(_)) => continue,

@@ -107,7 +107,7 @@ pub enum Received {
 
 enum Kind {
     Udp(Socket),
-    Raw { packet: OwnedFd, drain: Socket },
+    Raw { packet: OwnedFd, _drain: Socket },
 }
 
 /// A listening endpoint on one interface.
@@ -128,6 +128,9 @@ impl std::fmt::Debug for Endpoint {
     }
 }
 
+/// Longest a blocking receive waits before the loop checks for stop/reconfiguration.
+pub const WAIT_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(250);
+
 fn udp_socket(listen: &Listen, port: u16, pktinfo: bool) -> io::Result<Socket> {
     let s = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?;
     s.set_reuse_address(true)?;
@@ -143,7 +146,9 @@ fn udp_socket(listen: &Listen, port: u16, pktinfo: bool) -> io::Result<Socket> {
         Ipv4Addr::UNSPECIFIED
     };
     s.bind(&SocketAddrV4::new(bind_ip, port).into())?;
-    s.set_nonblocking(true)?;
+    // Blocking with a timeout: the packet loop either waits in recv (one endpoint) or polls
+    // and reads with MSG_DONTWAIT (several).
+    s.set_read_timeout(Some(WAIT_TIMEOUT))?;
     Ok(s)
 }
 
@@ -153,7 +158,7 @@ fn packet_socket(listen: &Listen, port: u16) -> io::Result<OwnedFd> {
     let fd = unsafe {
         libc::socket(
             libc::AF_PACKET,
-            libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
             i32::from(proto),
         )
     };
@@ -163,6 +168,23 @@ fn packet_socket(listen: &Listen, port: u16) -> io::Result<OwnedFd> {
     // SAFETY: fd is a fresh, valid descriptor we own.
     let owned = unsafe { OwnedFd::from_raw_fd(fd) };
     crate::bpf::attach(owned.as_fd(), &crate::bpf::dhcp_server_filter(port))?;
+    let tv = libc::timeval {
+        tv_sec: 0,
+        tv_usec: WAIT_TIMEOUT.as_micros() as libc::suseconds_t,
+    };
+    // SAFETY: tv is a valid timeval of the size given.
+    let rc = unsafe {
+        libc::setsockopt(
+            owned.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            (&tv as *const libc::timeval).cast(),
+            std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
     // SAFETY: an all-zero sockaddr_ll is a valid value that we then fill in.
     let mut sll: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
     sll.sll_family = libc::AF_PACKET as u16;
@@ -187,10 +209,17 @@ impl Endpoint {
     pub fn open(listen: Listen, ty: SocketType, server_port: u16) -> io::Result<Self> {
         let kind = match ty {
             SocketType::Udp => Kind::Udp(udp_socket(&listen, server_port, true)?),
-            SocketType::Raw => Kind::Raw {
-                packet: packet_socket(&listen, server_port)?,
-                drain: udp_socket(&listen, server_port, false)?,
-            },
+            SocketType::Raw => {
+                let drain = udp_socket(&listen, server_port, false)?;
+                // The UDP socket only exists so the kernel does not answer ICMP port
+                // unreachable; the packet socket sees the same datagrams, so the kernel drops
+                // them here before queueing.
+                crate::bpf::attach(drain.as_fd(), &crate::bpf::drop_all())?;
+                Kind::Raw {
+                    packet: packet_socket(&listen, server_port)?,
+                    _drain: drain,
+                }
+            }
         };
         Ok(Endpoint {
             kind,
@@ -208,43 +237,27 @@ impl Endpoint {
         }
     }
 
-    /// Descriptor whose input is discarded (raw mode only).
-    pub fn drain_fd(&self) -> Option<BorrowedFd<'_>> {
+    /// Receives one datagram. With `wait` false it does not block (`Err(WouldBlock)` means
+    /// nothing is queued); with `wait` true it waits up to [`WAIT_TIMEOUT`].
+    pub fn recv(&self, buf: &mut [u8], wait: bool) -> io::Result<Received> {
         match &self.kind {
-            Kind::Udp(_) => None,
-            Kind::Raw { drain, .. } => Some(drain.as_fd()),
+            Kind::Udp(s) => self.recv_udp(s, buf, wait),
+            Kind::Raw { packet, .. } => self.recv_raw(packet, buf, wait),
         }
     }
 
-    /// Reads and throws away everything queued on the drain socket. Returns how many datagrams.
-    pub fn drain(&self) -> usize {
-        let Kind::Raw { drain, .. } = &self.kind else {
-            return 0;
-        };
-        let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 64];
-        let mut n = 0;
-        while n < 1024 && drain.recv(&mut buf).is_ok() {
-            n += 1;
-        }
-        n
-    }
-
-    /// Receives one datagram without blocking. `Err(WouldBlock)` means nothing is queued.
-    pub fn recv(&self, buf: &mut [u8]) -> io::Result<Received> {
-        match &self.kind {
-            Kind::Udp(s) => self.recv_udp(s, buf),
-            Kind::Raw { packet, .. } => self.recv_raw(packet, buf),
-        }
-    }
-
-    fn recv_udp(&self, s: &Socket, buf: &mut [u8]) -> io::Result<Received> {
+    fn recv_udp(&self, s: &Socket, buf: &mut [u8], wait: bool) -> io::Result<Received> {
         let mut cmsg = [0u8; 64];
         let mut iov = [io::IoSliceMut::new(buf)];
         let msg = nix::sys::socket::recvmsg::<SockaddrIn>(
             s.as_raw_fd(),
             &mut iov,
             Some(&mut cmsg),
-            MsgFlags::MSG_DONTWAIT,
+            if wait {
+                MsgFlags::empty()
+            } else {
+                MsgFlags::MSG_DONTWAIT
+            },
         )
         .map_err(io::Error::from)?;
         let len = msg.bytes;
@@ -278,7 +291,7 @@ impl Endpoint {
         })
     }
 
-    fn recv_raw(&self, fd: &OwnedFd, buf: &mut [u8]) -> io::Result<Received> {
+    fn recv_raw(&self, fd: &OwnedFd, buf: &mut [u8], wait: bool) -> io::Result<Received> {
         // SAFETY: zeroed sockaddr_ll is valid; recvfrom writes at most `alen` bytes into it and
         // at most buf.len() bytes into buf.
         let mut sll: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
@@ -288,7 +301,7 @@ impl Endpoint {
                 fd.as_raw_fd(),
                 buf.as_mut_ptr().cast(),
                 buf.len(),
-                libc::MSG_DONTWAIT,
+                if wait { 0 } else { libc::MSG_DONTWAIT },
                 (&mut sll as *mut libc::sockaddr_ll).cast(),
                 &mut alen,
             )
