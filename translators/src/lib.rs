@@ -22,6 +22,7 @@
 //! [`Translator::normalize`]'s documentation.
 
 mod error;
+mod ietf;
 mod normalize;
 mod options;
 mod rules;
@@ -66,6 +67,9 @@ impl Translator {
     /// YANG config tree → `{"Dhcp4": {...}}` / `{"Dhcp6": {...}}`. Default
     /// nodes libyang added are left out, as are state nodes.
     pub fn to_kea(&self, tree: &DataTree<'static>) -> Result<serde_json::Value, TranslateError> {
+        if self.model == Model::IetfDhcpv6 {
+            return ietf::to_kea(tree);
+        }
         to_kea::translate(&self.root, self.model, tree)
     }
 
@@ -78,6 +82,9 @@ impl Translator {
         codes: &dyn OptionCodes,
     ) -> Result<DataTree<'static>, TranslateError> {
         let inner = self.inner_map(kea)?;
+        if self.model == Model::IetfDhcpv6 {
+            return ietf::to_yang(self.context, inner);
+        }
         let normalized = normalize::normalize(&self.root, self.model, inner, codes)?;
         to_yang::translate(self.context, &self.root, self.model, &normalized)
     }

@@ -14,7 +14,7 @@ impl OptionCodes for StandardOptions {
     fn code(&self, space: &str, name: &str) -> Option<u32> {
         let universe = match self.0 {
             Model::KeaDhcp4 => Universe::V4,
-            Model::KeaDhcp6 => Universe::V6,
+            Model::KeaDhcp6 | Model::IetfDhcpv6 => Universe::V6,
         };
         std_def_by_name(universe, space, name).map(|d| u32::from(d.code))
     }

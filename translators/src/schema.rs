@@ -14,6 +14,8 @@ use crate::rules::{Rule, rule_for};
 pub enum Model {
     KeaDhcp4,
     KeaDhcp6,
+    /// The IETF DHCPv6 server draft model; only subnets are translated.
+    IetfDhcpv6,
 }
 
 impl Model {
@@ -22,6 +24,7 @@ impl Model {
         match self {
             Self::KeaDhcp4 => "kea-dhcp4-server",
             Self::KeaDhcp6 => "kea-dhcp6-server",
+            Self::IetfDhcpv6 => "ietf-dhcpv6-server",
         }
     }
 
@@ -29,7 +32,7 @@ impl Model {
     pub fn kea_object(self) -> &'static str {
         match self {
             Self::KeaDhcp4 => "Dhcp4",
-            Self::KeaDhcp6 => "Dhcp6",
+            Self::KeaDhcp6 | Self::IetfDhcpv6 => "Dhcp6",
         }
     }
 
@@ -38,7 +41,7 @@ impl Model {
     pub fn family(self) -> &'static str {
         match self {
             Self::KeaDhcp4 => "4",
-            Self::KeaDhcp6 => "6",
+            Self::KeaDhcp6 | Self::IetfDhcpv6 => "6",
         }
     }
 
@@ -47,6 +50,7 @@ impl Model {
         match module {
             "kea-dhcp4-server" => Some(Self::KeaDhcp4),
             "kea-dhcp6-server" => Some(Self::KeaDhcp6),
+            "ietf-dhcpv6-server" => Some(Self::IetfDhcpv6),
             _ => None,
         }
     }
@@ -105,8 +109,23 @@ impl Node {
     }
 }
 
-/// Reads `/<module>:config` from the context.
+/// Reads `/<module>:config` from the context (an empty tree for the IETF
+/// model, which `ietf.rs` maps by hand).
 pub fn build(context: &Context, model: Model) -> Result<Node, TranslateError> {
+    if model == Model::IetfDhcpv6 {
+        context
+            .get_module_implemented(model.module())
+            .ok_or_else(|| TranslateError::ModelMissing(model.module().to_string()))?;
+        return Ok(Node {
+            yang: "server".into(),
+            json: "Dhcp6".into(),
+            kind: Kind::Container,
+            rule: Rule::Plain,
+            children: Vec::new(),
+            by_yang: HashMap::new(),
+            by_json: HashMap::new(),
+        });
+    }
     let path = format!("/{}:config", model.module());
     let root = context
         .find_path(&path)

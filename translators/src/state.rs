@@ -66,7 +66,7 @@ pub fn state_json(model: Model, inputs: &StateInputs<'_>) -> Result<Value, Trans
             let path = format!("leases[{i}]");
             let entry = match model {
                 Model::KeaDhcp4 => lease4(lease, &path)?,
-                Model::KeaDhcp6 => lease6(lease, &path)?,
+                Model::KeaDhcp6 | Model::IetfDhcpv6 => lease6(lease, &path)?,
             };
             list.push(entry);
         }
@@ -234,7 +234,7 @@ fn lease_stats(model: Model, result_set: &Value) -> Result<Vec<Value>, Translate
             ("assigned-addresses", "assigned-addresses"),
             ("declined-addresses", "declined-addresses"),
         ],
-        Model::KeaDhcp6 => &[
+        Model::KeaDhcp6 | Model::IetfDhcpv6 => &[
             ("subnet-id", "subnet-id"),
             ("total-nas", "total-nas"),
             ("assigned-nas", "assigned-nas"),
@@ -293,7 +293,7 @@ fn hosts(model: Model, config: &Map<String, Value>) -> Result<Vec<Value>, Transl
                     "boot-file-name",
                     "auth-key",
                 ],
-                Model::KeaDhcp6 => &[
+                Model::KeaDhcp6 | Model::IetfDhcpv6 => &[
                     "ip-addresses",
                     "prefixes",
                     "excluded-prefixes",
