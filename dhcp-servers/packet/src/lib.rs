@@ -42,7 +42,10 @@
 //!   [`optdef::OptionDefs`].
 //! * [`optdata`]: [`optdata::encode_option_data`] turns `option-data` `data` text
 //!   (`csv-format` true or false) into wire bytes; [`optdata::format_option_data`] does
-//!   the reverse. Errors use Kea's wording ([`optdata::kea_option_error`]).
+//!   the reverse. Every Kea data type is handled, plus Kea's special notations for
+//!   classless static routes (121) and DNR (v4-dnr 162, v6-dnr 144). Errors use Kea's
+//!   wording ([`optdata::kea_option_error`]); `option-def` errors too
+//!   ([`optdef::OptionDefError`]).
 
 mod dnr;
 mod error;

@@ -245,12 +245,8 @@ pub(crate) fn parse_options6(
     let mut i = 0;
     while i < buf.len() {
         let Some(hdr) = buf.get(i..i + 4) else {
-            let code = match buf.get(i..i + 2) {
-                Some(c) => u16::from_be_bytes([c[0], c[1]]),
-                None => u16::from(buf[i]) << 8,
-            };
             return Err(DecodeError::BadOptionLength {
-                code,
+                code: partial_code(&buf[i..]),
                 offset: base + i,
                 len: 0,
             });
@@ -268,6 +264,15 @@ pub(crate) fn parse_options6(
         i += 4 + len;
     }
     Ok(())
+}
+
+/// The code of an option whose 4-byte header is cut short (what is there of it).
+fn partial_code(rest: &[u8]) -> u16 {
+    match rest {
+        [a, b, ..] => u16::from_be_bytes([*a, *b]),
+        [a] => u16::from(*a) << 8,
+        [] => 0,
+    }
 }
 
 /// Parses a standalone option buffer (e.g. the sub-options inside an IA_NA).
@@ -410,7 +415,7 @@ impl Pkt6 {
             while i < opts.len() {
                 let Some(h) = opts.get(i..i + 4) else {
                     return Err(DecodeError::BadOptionLength {
-                        code: 0,
+                        code: partial_code(&opts[i..]),
                         offset: at + 34 + i,
                         len: 0,
                     });
