@@ -1403,6 +1403,17 @@ mod tests {
             Pkt6::decode(&relay),
             Err(DecodeError::MissingRelayMessage(0))
         );
+        let mut cut = vec![12u8, 0];
+        cut.extend_from_slice(&[0; 32]);
+        cut.extend_from_slice(&[0, 18, 0]);
+        assert_eq!(
+            Pkt6::decode(&cut),
+            Err(DecodeError::BadOptionLength {
+                code: 18,
+                offset: 34,
+                len: 0
+            })
+        );
         // 33 nested relays.
         let mut deep = vec![1u8, 0, 0, 1];
         for _ in 0..=HOP_COUNT_LIMIT {
