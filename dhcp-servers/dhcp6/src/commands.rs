@@ -1,0 +1,722 @@
+//! Control-channel commands of kea-dhcp6, with Kea's answer shapes and texts.
+
+use std::net::Ipv6Addr;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
+
+use dhcp_lease::{HwAddr, Lease6, LeaseState, LeaseType, hex_text, parse_hex};
+use kea_command::{Answer, CommandRegistry, ControlServer, Request};
+use kea_config::Element;
+use kea_log::{kea_log, loggers, messages};
+use kea_process::VersionInfo;
+use serde_json::{Map, Value, json};
+
+use crate::load;
+use crate::server::Server;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct Ctx {
+    pub server: Arc<Server>,
+    /// Set once the control sockets are open (config-set reconfigures them).
+    pub control: Arc<OnceLock<Arc<ControlServer>>>,
+    /// Wakes the main task to shut down.
+    pub shutdown: Arc<tokio::sync::Notify>,
+}
+
+type Args = Map<String, Value>;
+
+fn args(req: &Request) -> Result<&Args, Answer> {
+    req.arguments_map()
+        .ok_or_else(|| Answer::error("Parameters missing or are not a map."))
+}
+
+/// Registers a synchronous handler that gets the context.
+fn on(reg: &CommandRegistry, ctx: &Ctx, name: &str, f: fn(&Ctx, &Request) -> Answer) {
+    let c = ctx.clone();
+    reg.register(name, move |req| f(&c, req));
+}
+
+/// Registers every command on `reg`.
+pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
+    reg.register("build-report", |_| {
+        Answer::success_text(kea_process::cli::build_report_text(&VersionInfo::default()))
+    });
+    reg.register("version-get", |_| {
+        Answer::success_text(kea_process::KEA_VERSION).with_arguments(
+            json!({"extended": kea_process::cli::extended_version_text(&VersionInfo::default())}),
+        )
+    });
+    on(reg, ctx, "status-get", |c, _| {
+        let s = &c.server;
+        Answer::success_with(json!({
+            "pid": std::process::id(),
+            "uptime": s.started.elapsed().as_secs(),
+            "reload": s.since_reload(),
+            "multi-threading-enabled": false,
+            "sockets": {"status": "ready"},
+        }))
+    });
+    on(reg, ctx, "config-get", |c, _| {
+        let st = c.server.state();
+        let mut v = st.cfg.model_json();
+        if let Value::Object(m) = &mut v {
+            m.insert("hash".into(), Value::String(st.cfg.hash()));
+        }
+        Answer::success_with(v)
+    });
+    on(reg, ctx, "config-hash-get", |c, _| {
+        Answer::success_with(json!({"hash": c.server.state().cfg.hash()}))
+    });
+    on(reg, ctx, "config-test", |c, req| {
+        let Some(a) = req.arguments.as_ref() else {
+            return Answer::error("Missing mandatory 'arguments' parameter.");
+        };
+        match to_element(a).and_then(|e| load::prepare(&e, &c.server.settings.policy)) {
+            Ok(_) => Answer::success_text(
+                "Configuration seems sane. Control-socket, hook-libraries, and D2 configuration were sanity checked, but not applied.",
+            ),
+            Err(e) => Answer::error(e),
+        }
+    });
+    let c = ctx.clone();
+    reg.register_async("config-set", move |req| {
+        let c = c.clone();
+        async move {
+            let Some(a) = req.arguments.clone() else {
+                return Answer::error("Missing mandatory 'arguments' parameter.");
+            };
+            match to_element(&a) {
+                Ok(root) => match apply(&c, &root).await {
+                    Ok(()) => Answer::success_text("Configuration successful."),
+                    Err(e) => Answer::error(e),
+                },
+                Err(e) => Answer::error(e),
+            }
+        }
+    });
+    let c = ctx.clone();
+    reg.register_async("config-reload", move |_| {
+        let c = c.clone();
+        async move {
+            match reload_from_file(&c).await {
+                Ok(()) => Answer::success_text("Configuration successful."),
+                Err(e) => Answer::error(format!("Config reload failed: {e}")),
+            }
+        }
+    });
+    on(reg, ctx, "config-write", config_write);
+    on(reg, ctx, "shutdown", |c, _| {
+        kea_log!(loggers::DHCP6, messages::DHCP6_SHUTDOWN_REQUEST);
+        c.shutdown.notify_one();
+        Answer::success_text("Shutting down.")
+    });
+    on(reg, ctx, "dhcp-disable", |c, req| {
+        let period = match req.arguments_map().and_then(|a| a.get("max-period")) {
+            None => None,
+            Some(v) => match v.as_u64() {
+                Some(p) if p > 0 => Some(p),
+                _ => return Answer::error("'max-period' must be positive integer"),
+            },
+        };
+        c.server.disabled.store(true, Ordering::SeqCst);
+        match period {
+            Some(p) => {
+                let srv = c.server.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(p));
+                    srv.disabled.store(false, Ordering::SeqCst);
+                });
+                Answer::success_text(format!("DHCPv6 service disabled for {p} seconds"))
+            }
+            None => Answer::success_text("DHCPv6 service disabled"),
+        }
+    });
+    on(reg, ctx, "dhcp-enable", |c, _| {
+        c.server.disabled.store(false, Ordering::SeqCst);
+        Answer::success_text("DHCP service successfully enabled")
+    });
+    on(reg, ctx, "statistic-get", |c, req| {
+        stat_named(req, |n| Answer::success_with(c.server.stats.get(n)))
+    });
+    on(reg, ctx, "statistic-get-all", |c, _| {
+        Answer::success_with(c.server.stats.get_all())
+    });
+    on(reg, ctx, "statistic-reset", |c, req| {
+        stat_named(req, |n| {
+            if c.server.stats.reset(n) {
+                Answer::success_text(format!("Statistic '{n}' reset."))
+            } else {
+                Answer::error(format!("No '{n}' statistic found"))
+            }
+        })
+    });
+    on(reg, ctx, "statistic-remove", |c, req| {
+        stat_named(req, |n| {
+            if c.server.stats.remove(n) {
+                Answer::success_text(format!("Statistic '{n}' removed."))
+            } else {
+                Answer::error(format!("No '{n}' statistic found"))
+            }
+        })
+    });
+    on(reg, ctx, "statistic-reset-all", |c, _| {
+        c.server.stats.reset_all();
+        Answer::success_text("All statistics reset to neutral values.")
+    });
+    on(reg, ctx, "statistic-remove-all", |c, _| {
+        c.server.stats.remove_all();
+        Answer::success_text("All statistics removed.")
+    });
+    on(reg, ctx, "lease6-get", lease6_get);
+    on(reg, ctx, "lease6-get-all", lease6_get_all);
+    on(reg, ctx, "lease6-get-page", lease6_get_page);
+    on(reg, ctx, "lease6-add", |c, req| lease6_write(c, req, false));
+    on(reg, ctx, "lease6-update", |c, req| {
+        lease6_write(c, req, true)
+    });
+    on(reg, ctx, "lease6-del", lease6_del);
+    on(reg, ctx, "lease6-wipe", lease6_wipe);
+    on(reg, ctx, "stat-lease6-get", stat_lease6_get);
+    on(reg, ctx, "leases-reclaim", |c, req| {
+        let remove = match req.arguments_map().map(|a| a.get("remove")) {
+            Some(Some(Value::Bool(b))) => *b,
+            Some(Some(_)) => return Answer::error("'remove' parameter expected to be a boolean."),
+            _ => return Answer::error("Missing mandatory 'remove' parameter."),
+        };
+        match c.server.reclaim(true, Some(remove)) {
+            Ok(_) => Answer::success_text("Reclamation of expired leases is complete."),
+            Err(e) => Answer::error(e),
+        }
+    });
+}
+
+fn stat_named(req: &Request, f: impl FnOnce(&str) -> Answer) -> Answer {
+    match req.arguments_map().and_then(|a| a.get("name")) {
+        Some(Value::String(s)) => f(s),
+        Some(_) => Answer::error("'name' parameter expected to be a string."),
+        None => Answer::error("Missing mandatory 'name' parameter."),
+    }
+}
+
+fn to_element(v: &Value) -> Result<Element, String> {
+    Element::from_json(v, "<wire>").map_err(|e| e.command_text())
+}
+
+/// config-set: check, stage, switch control sockets, go live. Any failure leaves the
+/// running configuration untouched.
+pub async fn apply(c: &Ctx, root: &Element) -> Result<(), String> {
+    let _guard = c.server.reconfig.lock().await;
+    let server = c.server.clone();
+    let root = root.clone();
+    let staged = tokio::task::spawn_blocking(move || {
+        let prepared = load::prepare(&root, &server.settings.policy)?;
+        server.stage(prepared)
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    if let Some(ctl) = c.control.get() {
+        ctl.reconfigure(&staged.prepared.sockets)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let text = summary(&staged.prepared);
+    c.server.commit(staged);
+    kea_log!(loggers::DHCP6, messages::DHCP6_CONFIG_COMPLETE, text);
+    Ok(())
+}
+
+/// SIGHUP / config-reload: the configuration file again.
+pub async fn reload_from_file(c: &Ctx) -> Result<(), String> {
+    let file = c.server.settings.config_file.clone();
+    kea_log!(
+        loggers::DHCP6,
+        messages::DHCP6_DYNAMIC_RECONFIGURATION,
+        file.display()
+    );
+    let res = match kea_config::parse_file(&file).map_err(|e| e.command_text()) {
+        Ok(root) => apply(c, &root).await,
+        Err(e) => Err(e),
+    };
+    match &res {
+        Ok(()) => kea_log!(
+            loggers::DHCP6,
+            messages::DHCP6_DYNAMIC_RECONFIGURATION_SUCCESS,
+            file.display()
+        ),
+        Err(e) => {
+            kea_log!(
+                loggers::DHCP6,
+                messages::DHCP6_CONFIG_LOAD_FAIL,
+                file.display(),
+                e
+            );
+            kea_log!(
+                loggers::DHCP6,
+                messages::DHCP6_DYNAMIC_RECONFIGURATION_FAIL,
+                file.display()
+            );
+        }
+    }
+    res
+}
+
+/// Kea's DHCP6_CONFIG_COMPLETE summary.
+pub fn summary(p: &load::Prepared) -> String {
+    let mut s = format!("added IPv6 subnets: {}", p.cfg.subnets.len());
+    if !p.cfg.networks.is_empty() {
+        s.push_str(&format!("; shared networks: {}", p.cfg.networks.len()));
+    }
+    s.push_str("; DDNS: disabled");
+    s
+}
+
+fn config_write(c: &Ctx, req: &Request) -> Answer {
+    let set = &c.server.settings;
+    let name = match req.arguments_map().and_then(|a| a.get("filename")) {
+        None => set.config_file.to_string_lossy().into_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Answer::error("passed parameter 'filename' is not a string"),
+    };
+    let path = match set.policy.config_write_path(&set.config_file, &name) {
+        Ok(p) => p,
+        Err(e) => return Answer::error(e.to_string()),
+    };
+    let text = c.server.state().cfg.model.to_element().to_pretty_string();
+    match std::fs::write(&path, text.as_bytes()) {
+        Ok(()) => Answer::success_text(format!(
+            "Configuration written to {} successful",
+            path.display()
+        ))
+        .with_arguments(json!({"filename": path.to_string_lossy(), "size": text.len()})),
+        Err(e) => Answer::error(format!(
+            "Unable to open file {} for writing: {e}",
+            path.display()
+        )),
+    }
+}
+
+/// Kea's JSON for a v6 lease.
+pub fn lease_json(l: &Lease6) -> Value {
+    let mut m = Map::new();
+    m.insert("cltt".into(), json!(l.cltt));
+    m.insert("duid".into(), json!(hex_text(&l.duid)));
+    m.insert("fqdn-fwd".into(), json!(l.fqdn_fwd));
+    m.insert("fqdn-rev".into(), json!(l.fqdn_rev));
+    m.insert("hostname".into(), json!(&*l.hostname));
+    if let Some(hw) = &l.hw_address {
+        m.insert("hw-address".into(), json!(hex_text(hw.as_bytes())));
+    }
+    m.insert("iaid".into(), json!(l.iaid));
+    m.insert("ip-address".into(), json!(l.address.to_string()));
+    m.insert("preferred-lft".into(), json!(l.preferred_lifetime));
+    if l.lease_type == LeaseType::Pd {
+        m.insert("prefix-len".into(), json!(l.prefix_len));
+    }
+    m.insert("state".into(), json!(l.state.0));
+    m.insert("subnet-id".into(), json!(l.subnet_id));
+    m.insert("type".into(), json!(l.lease_type.name()));
+    m.insert("valid-lft".into(), json!(l.valid_lifetime));
+    m.insert("pool-id".into(), json!(l.pool_id));
+    if let Some(uc) = &l.user_context
+        && let Ok(v) = serde_json::from_str::<Value>(uc)
+    {
+        m.insert("user-context".into(), v);
+    }
+    Value::Object(m)
+}
+
+fn get_addr(a: &Args, key: &str) -> Result<Option<Ipv6Addr>, Answer> {
+    match a.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => s.parse().map(Some).map_err(|_| {
+            Answer::error(format!(
+                "Failed to convert string to address '{s}': Invalid argument"
+            ))
+        }),
+        Some(_) => Err(Answer::error(format!("'{key}' is not a string."))),
+    }
+}
+
+fn lease_type(a: &Args) -> Result<LeaseType, Answer> {
+    match a.get("type") {
+        None => Ok(LeaseType::Na),
+        Some(Value::String(s)) if s == "IA_NA" => Ok(LeaseType::Na),
+        Some(Value::String(s)) if s == "IA_PD" => Ok(LeaseType::Pd),
+        Some(Value::String(s)) if s == "IA_TA" => Ok(LeaseType::Ta),
+        Some(_) => Err(Answer::error(
+            "Incorrect lease type specified: 'type' must be one of IA_NA, IA_TA or IA_PD",
+        )),
+    }
+}
+
+/// By address, or by (identifier-type "duid", identifier, iaid, subnet-id).
+fn find_lease(c: &Ctx, a: &Args) -> Result<Option<Arc<Lease6>>, Answer> {
+    let st = c.server.state();
+    let t = lease_type(a)?;
+    if let Some(ip) = get_addr(a, "ip-address")? {
+        return Ok(st.leases.get(ip).filter(|l| l.lease_type == t));
+    }
+    let Some(Value::String(kind)) = a.get("identifier-type") else {
+        return Err(Answer::error(
+            "No 'ip-address' provided and 'identifier-type' is either missing or not a string.",
+        ));
+    };
+    let Some(Value::String(id)) = a.get("identifier") else {
+        return Err(Answer::error(
+            "No 'ip-address' provided and 'identifier' is either missing or not a string.",
+        ));
+    };
+    if kind != "duid" {
+        return Err(Answer::error(format!("Query by {kind} not allowed.")));
+    }
+    let Some(sid) = a.get("subnet-id").and_then(Value::as_u64) else {
+        return Err(Answer::error("Mandatory 'subnet-id' parameter missing."));
+    };
+    let Some(iaid) = a.get("iaid").and_then(Value::as_u64) else {
+        return Err(Answer::error("Mandatory 'iaid' parameter missing."));
+    };
+    let duid = parse_hex(id).ok_or_else(|| Answer::error(format!("invalid identifier '{id}'")))?;
+    Ok(st
+        .leases
+        .get_by_duid_iaid(&duid, iaid as u32, t, Some(sid as u32))
+        .into_iter()
+        .next())
+}
+
+fn lease6_get(c: &Ctx, req: &Request) -> Answer {
+    let a = match args(req) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    match find_lease(c, a) {
+        Ok(Some(l)) => Answer::success_text("IPv6 lease found.").with_arguments(lease_json(&l)),
+        Ok(None) => Answer::empty("Lease not found."),
+        Err(e) => e,
+    }
+}
+
+fn leases_answer(leases: &[Arc<Lease6>], count: bool) -> Answer {
+    let list: Vec<Value> = leases.iter().map(|l| lease_json(l)).collect();
+    let n = list.len();
+    let mut body = json!({"leases": list});
+    if count {
+        body["count"] = json!(n);
+    }
+    let text = format!("{n} IPv6 lease(s) found.");
+    if n == 0 {
+        Answer::empty(text)
+    } else {
+        Answer::success_text(text)
+    }
+    .with_arguments(body)
+}
+
+fn lease6_get_all(c: &Ctx, req: &Request) -> Answer {
+    let st = c.server.state();
+    let leases = match req.arguments_map().and_then(|a| a.get("subnets")) {
+        None => st.leases.get_all(),
+        Some(Value::Array(ids)) => {
+            let mut v = Vec::new();
+            for id in ids {
+                match id.as_u64() {
+                    Some(id) => v.extend(st.leases.get_by_subnet(id as u32)),
+                    None => return Answer::error("listed subnet identifiers must be numbers"),
+                }
+            }
+            v
+        }
+        Some(_) => return Answer::error("'subnets' parameter must be a list"),
+    };
+    leases_answer(&leases, false)
+}
+
+fn lease6_get_page(c: &Ctx, req: &Request) -> Answer {
+    let a = match args(req) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let from = match a.get("from") {
+        Some(Value::String(s)) if s == "start" => None,
+        Some(Value::String(s)) => match s.parse::<Ipv6Addr>() {
+            Ok(ip) if ip.is_unspecified() => None,
+            Ok(ip) => Some(ip),
+            Err(_) => {
+                return Answer::error(format!(
+                    "'from' parameter value {s} is neither 'start' keyword nor a valid IPv6 address"
+                ));
+            }
+        },
+        _ => return Answer::error("'from' parameter is mandatory"),
+    };
+    let limit = match a.get("limit").and_then(Value::as_u64) {
+        Some(l) if l > 0 => l as usize,
+        Some(_) => return Answer::error("page size of retrieved leases must not be 0"),
+        None => return Answer::error("'limit' parameter is mandatory"),
+    };
+    leases_answer(&c.server.state().leases.get_page(from, limit), true)
+}
+
+/// Builds a lease from lease6-add / lease6-update arguments.
+fn lease_from_args(c: &Ctx, a: &Args) -> Result<Lease6, Answer> {
+    let st = c.server.state();
+    let t = lease_type(a)?;
+    let ip = get_addr(a, "ip-address")?
+        .ok_or_else(|| Answer::error("missing parameter 'ip-address' (<wire>:0:0)"))?;
+    let subnet_id = match a.get("subnet-id").and_then(Value::as_u64).unwrap_or(0) {
+        0 => st
+            .cfg
+            .subnets
+            .iter()
+            .find(|s| {
+                s.prefix.contains(&ip)
+                    || (t == LeaseType::Pd && s.pd_pools.iter().any(|p| p.pool.contains(ip)))
+            })
+            .map(|s| s.id)
+            .ok_or_else(|| {
+                Answer::error(format!(
+                    "subnet-id not specified and failed to find a subnet for address {ip}"
+                ))
+            })?,
+        id => {
+            let id = id as u32;
+            if st.cfg.subnet_by_id(id).is_none() {
+                return Err(Answer::error(format!(
+                    "Invalid subnet-id: No IPv6 subnet with subnet-id={id} currently configured."
+                )));
+            }
+            id
+        }
+    };
+    let Some(Value::String(duid)) = a.get("duid") else {
+        return Err(Answer::error("missing parameter 'duid' (<wire>:0:0)"));
+    };
+    let duid = parse_hex(duid).ok_or_else(|| Answer::error(format!("invalid duid '{duid}'")))?;
+    let Some(iaid) = a
+        .get("iaid")
+        .and_then(Value::as_u64)
+        .and_then(|v| u32::try_from(v).ok())
+    else {
+        return Err(Answer::error("missing parameter 'iaid' (<wire>:0:0)"));
+    };
+    let prefix_len = match t {
+        LeaseType::Pd => a
+            .get("prefix-len")
+            .and_then(Value::as_u64)
+            .filter(|l| *l <= 128)
+            .ok_or_else(|| Answer::error("missing parameter 'prefix-len' (<wire>:0:0)"))?
+            as u8,
+        _ => 128,
+    };
+    let s = st.cfg.subnet_by_id(subnet_id);
+    let u32_arg = |k: &str, dflt: u32| -> Result<u32, Answer> {
+        match a.get(k) {
+            None => Ok(dflt),
+            Some(v) => v
+                .as_u64()
+                .and_then(|x| u32::try_from(x).ok())
+                .ok_or_else(|| Answer::error(format!("'{k}' must be a positive integer"))),
+        }
+    };
+    let valid = u32_arg("valid-lft", s.map_or(7200, |s| s.valid.default))?;
+    let pref = u32_arg("preferred-lft", s.map_or(3600, |s| s.preferred.default))?;
+    let now = chrono::Utc::now().timestamp();
+    let cltt = match a.get("expire").and_then(Value::as_i64) {
+        Some(exp) if valid != u32::MAX => exp - i64::from(valid),
+        _ => now,
+    };
+    let mut l =
+        Lease6::new(t, ip, prefix_len, &duid, iaid, subnet_id).with_lifetimes(pref, valid, cltt);
+    if let Some(Value::String(hw)) = a.get("hw-address") {
+        l.hw_address = Some(HwAddr::parse(1, hw).map_err(|e| Answer::error(e.to_string()))?);
+    }
+    if let Some(Value::String(h)) = a.get("hostname") {
+        l.hostname = h.to_ascii_lowercase().into_boxed_str();
+    }
+    l.fqdn_fwd = a.get("fqdn-fwd").and_then(Value::as_bool).unwrap_or(false);
+    l.fqdn_rev = a.get("fqdn-rev").and_then(Value::as_bool).unwrap_or(false);
+    if (l.fqdn_fwd || l.fqdn_rev) && l.hostname.is_empty() {
+        return Err(Answer::error(
+            "No hostname specified and either forward or reverse fqdn was set to true.",
+        ));
+    }
+    if let Some(v) = a.get("state") {
+        let v = v
+            .as_u64()
+            .filter(|v| *v <= 4)
+            .ok_or_else(|| Answer::error("Invalid state value: must be 0, 1, 2, 3 or 4"))?;
+        l.state = LeaseState(v as u32);
+    }
+    if let Some(uc) = a.get("user-context") {
+        if !uc.is_object() {
+            return Err(Answer::error("Invalid user context: must be a map"));
+        }
+        l.user_context = Some(uc.to_string().into_boxed_str());
+    }
+    if let Some(s) = s {
+        l.pool_id = match t {
+            LeaseType::Pd => s.pd_pool_of(ip, prefix_len),
+            _ => s.pool_of(ip),
+        }
+        .unwrap_or(0) as u32;
+    }
+    Ok(l)
+}
+
+fn lease6_write(c: &Ctx, req: &Request, update: bool) -> Answer {
+    let a = match args(req) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let l = match lease_from_args(c, a) {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let st = c.server.state();
+    let old = st.leases.get(l.address);
+    let force = a
+        .get("force-create")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let res = match (&old, update) {
+        (Some(_), true) => st.leases.update(l.clone()),
+        (None, true) if !force => {
+            return Answer::error(format!(
+                "failed to update the lease with address {} - no such lease",
+                l.address
+            ));
+        }
+        (Some(_), false) => return Answer::conflict("IPv6 lease already exists."),
+        (None, _) => st.leases.add(l.clone()),
+    };
+    match res {
+        Ok(()) => {
+            st.account(old.as_deref(), Some(&l));
+            if update && old.is_some() {
+                Answer::success_text("IPv6 lease updated.")
+            } else if update {
+                Answer::success_text("IPv6 lease added.")
+            } else {
+                Answer::success_text(format!(
+                    "Lease for address {}, subnet-id {} added.",
+                    l.address, l.subnet_id
+                ))
+            }
+        }
+        Err(dhcp_lease::StoreError::AlreadyExists { .. }) => {
+            Answer::conflict("IPv6 lease already exists.")
+        }
+        Err(e) => Answer::error(e.to_string()),
+    }
+}
+
+fn lease6_del(c: &Ctx, req: &Request) -> Answer {
+    let a = match args(req) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let st = c.server.state();
+    match find_lease(c, a) {
+        Ok(Some(l)) => match st.leases.delete(l.address) {
+            Ok(Some(gone)) => {
+                st.account(Some(&gone), None);
+                Answer::success_text("IPv6 lease deleted.")
+            }
+            Ok(None) => Answer::empty("IPv6 lease not found."),
+            Err(e) => Answer::error(e.to_string()),
+        },
+        Ok(None) => Answer::empty("IPv6 lease not found."),
+        Err(e) => e,
+    }
+}
+
+fn lease6_wipe(c: &Ctx, req: &Request) -> Answer {
+    let st = c.server.state();
+    let sid = req
+        .arguments_map()
+        .and_then(|a| a.get("subnet-id"))
+        .and_then(Value::as_u64)
+        .unwrap_or(0) as u32;
+    let ids: Vec<u32> = if sid == 0 {
+        st.cfg.subnets.iter().map(|s| s.id).collect()
+    } else {
+        vec![sid]
+    };
+    let mut total = 0u64;
+    for id in &ids {
+        let before = st.leases.get_by_subnet(*id);
+        match st.leases.wipe(Some(*id)) {
+            Ok(n) => {
+                total += n;
+                for l in &before {
+                    st.account(Some(l), None);
+                }
+            }
+            Err(e) => return Answer::error(e.to_string()),
+        }
+    }
+    let list = ids.iter().map(u32::to_string).collect::<Vec<_>>().join(" ");
+    let text = format!("Deleted {total} IPv6 lease(s) from subnet(s) {list}");
+    if total == 0 {
+        Answer::empty(text)
+    } else {
+        Answer::success_text(text)
+    }
+}
+
+fn stat_lease6_get(c: &Ctx, req: &Request) -> Answer {
+    let st = c.server.state();
+    let want = req
+        .arguments_map()
+        .and_then(|a| a.get("subnet-id"))
+        .and_then(Value::as_u64)
+        .map(|v| v as u32);
+    if let Some(id) = want
+        && st.cfg.subnet_by_id(id).is_none()
+    {
+        return Answer::error(format!("subnet-id: {id} does not exist"));
+    }
+    let counts = st.leases.counts();
+    let mut rows = Vec::new();
+    for (s, ss) in st.cfg.subnets.iter().zip(&st.subnet_stats) {
+        if want.is_some_and(|w| w != s.id) {
+            continue;
+        }
+        let cum_na = ss.at(crate::stats::S::CumulativeAssignedNas).get();
+        let cum_pd = ss.at(crate::stats::S::CumulativeAssignedPds).get();
+        let (mut na, mut declined, mut pd) = (0u64, 0u64, 0u64);
+        for k in counts.iter().filter(|k| k.subnet_id == s.id) {
+            match k.lease_type {
+                Some(LeaseType::Pd) => pd += k.counts.default,
+                _ => {
+                    na += k.counts.default + k.counts.declined;
+                    declined += k.counts.declined;
+                }
+            }
+        }
+        let clamp = |v: u128| i64::try_from(v).unwrap_or(i64::MAX);
+        rows.push(json!([
+            s.id,
+            clamp(s.total_nas()),
+            cum_na,
+            na,
+            declined,
+            clamp(s.total_pds()),
+            cum_pd,
+            pd
+        ]));
+    }
+    let n = rows.len();
+    let body = json!({"result-set": {
+        "columns": ["subnet-id", "total-nas", "cumulative-assigned-nas", "assigned-nas", "declined-addresses", "total-pds", "cumulative-assigned-pds", "assigned-pds"],
+        "rows": rows,
+        "timestamp": kea_dhcp4::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
+    }});
+    let text = format!("stat-lease6-get: {n} rows found");
+    if n == 0 {
+        Answer::empty(text)
+    } else {
+        Answer::success_text(text)
+    }
+    .with_arguments(body)
+}
