@@ -166,7 +166,8 @@ start_server() {
     SERVER_PID="" STARTUP_MS=""
     [ -x "$bin" ] || { echo "no binary $bin" > "$dir/why"; return 1; }
     t0=$(date +%s%N)
-    KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=none ip netns exec "$SRV" nice -n "$NICE" "$bin" -c "$dir/cfg.json" \
+    # The KEA_*_DIR variables allow our (Kea 3.0-like) server its files in the temp dir.
+    KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=none KEA_LOG_FILE_DIR=$dir KEA_DHCP_DATA_DIR=$dir KEA_CONTROL_SOCKET_DIR=$dir ip netns exec "$SRV" nice -n "$NICE" "$bin" -c "$dir/cfg.json" \
         > "$dir/stdout.log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
