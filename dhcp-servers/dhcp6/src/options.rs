@@ -196,7 +196,9 @@ mod tests {
             &[
                 opt(r#"{"name": "dns-servers", "data": "2001:db8::1, 2001:db8::2"}"#),
                 opt(r#"{"name": "vendor-opts", "data": "4491"}"#),
-                opt(r#"{"code": 200, "space": "vendor-4491", "data": "0A0B", "csv-format": false}"#),
+                opt(
+                    r#"{"code": 200, "space": "vendor-4491", "data": "0A0B", "csv-format": false}"#,
+                ),
             ],
             &defs,
         )

@@ -606,22 +606,17 @@ pub fn select_subnet(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<us
                 return Some(i);
             }
         }
+        // The relay closest to the client; an unspecified link address (some relays,
+        // perfdhcp -A) falls back to the receiving interface as Kea does.
         let link = inner.link_address;
-        for addr in [link, q.relays[0].link_address] {
-            if addr.is_unspecified() {
-                continue;
-            }
-            if let Some(i) = subs.iter().position(|s| s.relay.contains(&addr)) {
+        if !link.is_unspecified() {
+            if let Some(i) = subs.iter().position(|s| s.relay.contains(&link)) {
                 return Some(i);
             }
-            if let Some(i) = subs
+            return subs
                 .iter()
-                .position(|s| s.relay.is_empty() && s.prefix.contains(&addr))
-            {
-                return Some(i);
-            }
+                .position(|s| s.relay.is_empty() && s.prefix.contains(&link));
         }
-        return None;
     }
     if let Some(i) = subs
         .iter()
@@ -1451,3 +1446,7 @@ fn add_options(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "pipeline_tests.rs"]
+mod tests;
