@@ -65,6 +65,10 @@ pub enum EncodeError {
         /// Its length.
         len: usize,
     },
+    /// A DHCPv6 relay level lists relay-message (9) among its options; the encoder
+    /// writes that option itself, from the wrapped message.
+    #[error("relay options must not contain a relay-message option")]
+    RelayMessageInRelayOptions,
     /// A value longer than the fixed header field it goes into.
     #[error("{field} is {len} bytes, at most {max} fit")]
     FieldTooLong {

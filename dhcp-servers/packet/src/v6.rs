@@ -429,7 +429,13 @@ impl Pkt6 {
                         len,
                     });
                 };
-                if c == code::RELAY_MSG && inner.is_none() {
+                if c == code::RELAY_MSG {
+                    if inner.is_some() {
+                        return Err(DecodeError::BadOptionValue {
+                            code: code::RELAY_MSG,
+                            reason: "more than one relay-message option in a relay message",
+                        });
+                    }
                     inner = Some((at + 34 + i + 4, v));
                 } else {
                     options.push(c, v);
@@ -479,6 +485,9 @@ impl Pkt6 {
             out.push(relay.hop_count);
             out.extend_from_slice(&relay.link_address.octets());
             out.extend_from_slice(&relay.peer_address.octets());
+            if relay.options.contains(code::RELAY_MSG) {
+                return Err(EncodeError::RelayMessageInRelayOptions);
+            }
             encode_options6(&relay.options, out)?;
             out.extend_from_slice(&code::RELAY_MSG.to_be_bytes());
             *slot = out.len();
@@ -1403,6 +1412,15 @@ mod tests {
             Pkt6::decode(&relay),
             Err(DecodeError::MissingRelayMessage(0))
         );
+        // Two relay-message options in one relay (found by fuzzing).
+        let mut two = vec![12u8, 0];
+        two.extend_from_slice(&[0; 32]);
+        two.extend(opt(9, &[1, 0, 0, 1]));
+        two.extend(opt(9, &[]));
+        assert!(matches!(
+            Pkt6::decode(&two),
+            Err(DecodeError::BadOptionValue { code: 9, .. })
+        ));
         let mut cut = vec![12u8, 0];
         cut.extend_from_slice(&[0; 32]);
         cut.extend_from_slice(&[0, 18, 0]);
@@ -1440,6 +1458,21 @@ mod tests {
                 len: 5
             })
         );
+    }
+
+    #[test]
+    fn relay_message_in_relay_options_is_an_encode_error() {
+        let mut p = Pkt6::new(MessageType6::REPLY, 1);
+        let mut o = Options6::new();
+        o.push(code::RELAY_MSG, &[]);
+        p.relays.push(RelayInfo {
+            msg_type: MessageType6::RELAY_REPL,
+            hop_count: 0,
+            link_address: Ipv6Addr::UNSPECIFIED,
+            peer_address: Ipv6Addr::UNSPECIFIED,
+            options: o,
+        });
+        assert_eq!(p.to_bytes(), Err(EncodeError::RelayMessageInRelayOptions));
     }
 
     #[test]
