@@ -1,6 +1,7 @@
 //! Kea JSON → YANG: the (normalised) Kea map is rewritten as RFC 7951 JSON
 //! and parsed, with full validation, by libyang.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::CString;
 
@@ -18,7 +19,7 @@ pub fn translate(
     model: Model,
     kea: &Map<String, Value>,
 ) -> Result<DataTree<'static>, TranslateError> {
-    let inner = container(kea, root, model.kea_object())?;
+    let inner = container(kea, root, &JsonPath::Root(model.kea_object()))?;
     let mut doc = Map::new();
     doc.insert(format!("{}:config", model.module()), Value::Object(inner));
     let text = serde_json::to_string(&Value::Object(doc))
@@ -39,16 +40,39 @@ pub fn translate(
     })
 }
 
+/// Where a value sits in the Kea JSON, spelled out only when an error
+/// needs it (configs have hundreds of thousands of values).
+#[derive(Clone, Copy)]
+enum JsonPath<'a> {
+    Root(&'a str),
+    Key(&'a JsonPath<'a>, &'a str),
+    Index(&'a JsonPath<'a>, usize),
+}
+
+impl std::fmt::Display for JsonPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonPath::Root(name) => f.write_str(name),
+            JsonPath::Key(parent, key) => write!(f, "{parent}/{key}"),
+            JsonPath::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+fn err(path: &JsonPath<'_>, message: impl Into<String>) -> TranslateError {
+    TranslateError::json(&path.to_string(), message)
+}
+
 fn container(
     obj: &Map<String, Value>,
     schema: &Node,
-    path: &str,
+    path: &JsonPath<'_>,
 ) -> Result<Map<String, Value>, TranslateError> {
     let mut out = Map::new();
     for (key, value) in obj {
-        let child_path = format!("{path}/{key}");
+        let child_path = JsonPath::Key(path, key);
         let Some(cs) = schema.child_by_json(key) else {
-            return Err(TranslateError::json(
+            return Err(err(
                 &child_path,
                 format!(
                     "unsupported parameter \"{key}\": the {} YANG model has no node for it",
@@ -61,17 +85,22 @@ fn container(
             Kind::LeafList { value: kind, .. } => {
                 let items = value
                     .as_array()
-                    .ok_or_else(|| TranslateError::json(&child_path, "expected a list"))?;
+                    .ok_or_else(|| err(&child_path, "expected a list"))?;
                 let mut converted = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    converted.push(leaf(item, *kind, cs.rule, &format!("{child_path}[{i}]"))?);
+                    converted.push(leaf(
+                        item,
+                        *kind,
+                        cs.rule,
+                        &JsonPath::Index(&child_path, i),
+                    )?);
                 }
                 Value::Array(converted)
             }
             Kind::Container => {
                 let map = value
                     .as_object()
-                    .ok_or_else(|| TranslateError::json(&child_path, "expected a map"))?;
+                    .ok_or_else(|| err(&child_path, "expected a map"))?;
                 Value::Object(container(map, cs, &child_path)?)
             }
             Kind::List { keys, .. } => Value::Array(list(value, cs, keys, &child_path)?),
@@ -85,18 +114,18 @@ fn list(
     value: &Value,
     schema: &Node,
     keys: &[String],
-    path: &str,
+    path: &JsonPath<'_>,
 ) -> Result<Vec<Value>, TranslateError> {
     let items = value
         .as_array()
-        .ok_or_else(|| TranslateError::json(path, "expected a list"))?;
+        .ok_or_else(|| err(path, "expected a list"))?;
     let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let item_path = format!("{path}[{i}]");
+        let item_path = JsonPath::Index(path, i);
         let entry = item
             .as_object()
-            .ok_or_else(|| TranslateError::json(&item_path, "expected a map"))?;
+            .ok_or_else(|| err(&item_path, "expected a map"))?;
         let entry = list_entry(schema.rule, entry, &item_path)?;
         let converted = container(&entry, schema, &item_path)?;
         let key: Vec<String> = keys
@@ -109,7 +138,7 @@ fn list(
                 .zip(&key)
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            return Err(TranslateError::json(
+            return Err(err(
                 &item_path,
                 format!(
                     "has the same YANG key ({}) as entry {first}; YANG cannot hold both",
@@ -130,15 +159,20 @@ fn key_text(value: &Value) -> String {
 }
 
 /// A scalar in RFC 7951 form.
-fn leaf(value: &Value, kind: ValueKind, rule: Rule, path: &str) -> Result<Value, TranslateError> {
+fn leaf(
+    value: &Value,
+    kind: ValueKind,
+    rule: Rule,
+    path: &JsonPath<'_>,
+) -> Result<Value, TranslateError> {
     if rule == Rule::JsonText {
         if !value.is_object() {
-            return Err(TranslateError::json(path, "must be a JSON map"));
+            return Err(err(path, "must be a JSON map"));
         }
         return Ok(Value::String(value.to_string()));
     }
     let wrong = |expected: &str| {
-        TranslateError::json(
+        err(
             path,
             format!("expected {expected}, got {}", type_name(value)),
         )
@@ -183,23 +217,30 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// The YANG shape of the list entries with a special rule.
-fn list_entry(
+/// The YANG shape of the list entries with a special rule (plain entries
+/// are used as they are).
+fn list_entry<'e>(
     rule: Rule,
-    entry: &Map<String, Value>,
-    path: &str,
-) -> Result<Map<String, Value>, TranslateError> {
+    entry: &'e Map<String, Value>,
+    path: &JsonPath<'_>,
+) -> Result<Cow<'e, Map<String, Value>>, TranslateError> {
+    if matches!(
+        rule,
+        Rule::Plain | Rule::JsonText | Rule::ByParent | Rule::Unmapped
+    ) {
+        return Ok(Cow::Borrowed(entry));
+    }
     let mut entry = entry.clone();
     match rule {
         Rule::Pool => {
             let pool = entry
                 .remove("pool")
-                .ok_or_else(|| TranslateError::json(path, "pool entry without \"pool\""))?;
-            let text = pool.as_str().ok_or_else(|| {
-                TranslateError::json(&format!("{path}/pool"), "expected a string")
-            })?;
-            let (start, end, prefix) =
-                parse_pool(text).map_err(|m| TranslateError::json(&format!("{path}/pool"), m))?;
+                .ok_or_else(|| err(path, "pool entry without \"pool\""))?;
+            let pool_path = JsonPath::Key(path, "pool");
+            let text = pool
+                .as_str()
+                .ok_or_else(|| err(&pool_path, "expected a string"))?;
+            let (start, end, prefix) = parse_pool(text).map_err(|m| err(&pool_path, m))?;
             entry.insert("start-address".into(), Value::String(start));
             entry.insert("end-address".into(), Value::String(end));
             if let Some(prefix) = prefix {
@@ -230,13 +271,10 @@ fn list_entry(
                     entry.insert("identifier".into(), id);
                 }
                 [] => {
-                    return Err(TranslateError::json(
-                        path,
-                        "reservation without an identifier",
-                    ));
+                    return Err(err(path, "reservation without an identifier"));
                 }
                 several => {
-                    return Err(TranslateError::json(
+                    return Err(err(
                         path,
                         format!(
                             "reservation has several identifiers ({})",
@@ -260,7 +298,7 @@ fn list_entry(
         }
         Rule::Plain | Rule::JsonText | Rule::ByParent | Rule::Unmapped => {}
     }
-    Ok(entry)
+    Ok(Cow::Owned(entry))
 }
 
 /// `"a - b"` or `"prefix/len"` → (start, end, prefix).
@@ -299,7 +337,7 @@ fn join_prefix(
     entry: &mut Map<String, Value>,
     key: &str,
     len_key: &str,
-    path: &str,
+    path: &JsonPath<'_>,
     required: bool,
 ) -> Result<(), TranslateError> {
     let addr = entry.remove(key);
@@ -310,7 +348,7 @@ fn join_prefix(
             entry.insert(key.to_string(), Value::String(format!("{addr}/{len}")));
             Ok(())
         }
-        _ => Err(TranslateError::json(
+        _ => Err(err(
             path,
             format!("\"{key}\" needs an address and an integer \"{len_key}\""),
         )),
