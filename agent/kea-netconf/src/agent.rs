@@ -22,6 +22,7 @@ use crate::backend::AgentBackend;
 use crate::binding::{Coordinator, ServerBinding};
 use crate::config::{AgentConfig, DriftPolicy};
 use crate::control::ServerControl;
+use crate::messages::*;
 use crate::state::ServerState;
 
 const LOGGER: &str = "kea-netconf";
@@ -69,14 +70,19 @@ fn make_bindings(
     let mut bindings = Vec::new();
     for server in &config.servers {
         let Some(socket) = &server.control_socket else {
-            tracing::warn!(server = %server.name, "no control-socket: the server is not managed");
+            kea_log!(LOGGER, NETCONF_SERVER_UNMANAGED, server.name);
             continue;
         };
         let control = ServerControl::new(&server.name, socket).map_err(anyhow::Error::msg)?;
         let translator = match Model::from_module(&server.model) {
             Some(model) => Some(Translator::new(context, model)?),
             None => {
-                tracing::warn!(model = %server.model, "model has no translator: changes to it are not pushed");
+                kea_log!(
+                    LOGGER,
+                    NETCONF_MODEL_UNTRANSLATED,
+                    server.model,
+                    server.name
+                );
                 None
             }
         };
@@ -146,15 +152,9 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
             Ok(tree) => {
                 startup.merge(&tree).map_err(|e| anyhow::anyhow!("{e}"))?;
                 seeded = true;
-                tracing::info!(
-                    server = binding.name(),
-                    "startup datastore seeded from the server's configuration"
-                );
+                kea_log!(LOGGER, NETCONF_STARTUP_SEEDED, binding.name());
             }
-            Err(e) => tracing::error!(
-                server = binding.name(),
-                "cannot seed the startup datastore: {e}"
-            ),
+            Err(e) => kea_log!(LOGGER, NETCONF_STARTUP_SEED_FAILED, binding.name(), e),
         }
     }
     if seeded {
@@ -239,7 +239,7 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
         })
         .collect::<Vec<_>>();
     if users.is_empty() {
-        tracing::warn!("netconf-server.users is empty: no NETCONF client can log in");
+        kea_log!(LOGGER, NETCONF_NO_USERS);
     }
     let listen = SocketAddr::new(ns.address, ns.port);
     let backend = Arc::new(AgentBackend::new(Arc::clone(&datastore)));
@@ -256,7 +256,7 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
     }));
     let server_task = tokio::spawn(async move {
         if let Err(e) = server.run().await {
-            tracing::error!("NETCONF server stopped: {e}");
+            kea_log!(LOGGER, NETCONF_SERVER_STOPPED, e);
         }
     });
 
@@ -314,24 +314,33 @@ async fn watch_drift(
                 continue;
             }
             let name = binding.name().to_string();
+            let exclusive = binding.exclusive().await;
             let hash = match binding.current_hash().await {
                 Ok(hash) => hash,
                 Err(e) => {
                     if down.insert(name.clone()) {
-                        tracing::warn!(server = %name, "server does not answer: {e}");
+                        kea_log!(LOGGER, NETCONF_SERVER_DOWN, name, e);
                         coordinator.notify(crate::notify::server_status(&name, false));
                     }
                     continue;
                 }
             };
             if down.remove(&name) {
-                tracing::info!(server = %name, "server answers again");
+                kea_log!(LOGGER, NETCONF_SERVER_UP, name);
                 coordinator.notify(crate::notify::server_status(&name, true));
             }
             match binding.expected_hash() {
                 None => binding.set_expected_hash(Some(hash)),
                 Some(expected) if expected != hash => {
-                    handle_drift(&binding, &datastore, policy, &coordinator).await;
+                    drop(exclusive);
+                    handle_drift(
+                        &binding,
+                        &datastore,
+                        policy,
+                        &coordinator,
+                        (&hash, &expected),
+                    )
+                    .await;
                     if policy == DriftPolicy::Report {
                         // Reported once; the new config is the one to watch.
                         binding.set_expected_hash(Some(hash));
@@ -348,6 +357,7 @@ async fn handle_drift(
     datastore: &Arc<DatastoreManager>,
     policy: DriftPolicy,
     coordinator: &Arc<Coordinator>,
+    (found, expected): (&str, &str),
 ) {
     let name = binding.name();
     let action = match policy {
@@ -355,17 +365,16 @@ async fn handle_drift(
         DriftPolicy::Reconcile => "reconciled",
         DriftPolicy::Adopt => "adopted",
     };
-    tracing::warn!(server = %name, "configuration changed outside NETCONF ({action})");
+    kea_log!(LOGGER, NETCONF_CONFIG_DRIFT, name, found, expected, action);
     coordinator.notify(crate::notify::config_drift(name, action));
     match policy {
         DriftPolicy::Report => {}
         DriftPolicy::Reconcile => match binding.to_kea(&datastore.running()) {
-            Ok(config) => {
-                if let Err(e) = binding.config_set(&config).await {
-                    tracing::error!(server = %name, "reconciling failed: {e}");
-                }
-            }
-            Err(e) => tracing::error!(server = %name, "reconciling failed: {e}"),
+            Ok(config) => match binding.config_set(&config).await {
+                Ok(()) => kea_log!(LOGGER, NETCONF_DRIFT_RECONCILED, name),
+                Err(e) => kea_log!(LOGGER, NETCONF_DRIFT_ACTION_FAILED, name, e),
+            },
+            Err(e) => kea_log!(LOGGER, NETCONF_DRIFT_ACTION_FAILED, name, e),
         },
         DriftPolicy::Adopt => {
             let adopted = async {
@@ -387,7 +396,7 @@ async fn handle_drift(
                     .map_err(|e| e.to_string())
             };
             if let Err(e) = adopted.await {
-                tracing::error!(server = %name, "adopting the server's configuration failed: {e}");
+                kea_log!(LOGGER, NETCONF_DRIFT_ACTION_FAILED, name, e);
             }
         }
     }

@@ -18,6 +18,11 @@ use netconf_proto::{
 use netconf_server::{BackendResult, NetconfBackend, RpcErrors, SessionCtx};
 use yang_datastore::{Datastore, DatastoreError, DatastoreManager, EditRequest};
 
+use crate::messages::*;
+use kea_log::kea_log;
+
+const LOGGER: &str = "kea-netconf";
+
 /// Seconds a confirmed commit waits for its confirmation (RFC 6241 §8.4).
 const DEFAULT_CONFIRM_TIMEOUT: u32 = 600;
 
@@ -165,13 +170,11 @@ impl AgentBackend {
     }
 
     /// Puts back the running config saved by a confirmed commit.
-    fn rollback_confirmed(datastore: &Arc<DatastoreManager>, pending: PendingConfirm) {
+    fn rollback_confirmed(datastore: &Arc<DatastoreManager>, pending: PendingConfirm, why: &str) {
         pending.timer.abort();
-        tracing::warn!(
-            "confirmed commit not confirmed: restoring the previous running configuration"
-        );
+        kea_log!(LOGGER, NETCONF_CONFIRMED_COMMIT_ROLLBACK, why);
         if let Err(e) = datastore.replace(0, Datastore::Running, pending.previous) {
-            tracing::error!("rolling back the confirmed commit failed: {e}");
+            kea_log!(LOGGER, NETCONF_CONFIRMED_COMMIT_ROLLBACK_FAILED, e);
         }
     }
 
@@ -183,7 +186,7 @@ impl AgentBackend {
             let pending = confirm.lock().unwrap_or_else(|p| p.into_inner()).take();
             if let Some(pending) = pending {
                 let _ = tokio::task::spawn_blocking(move || {
-                    Self::rollback_confirmed(&datastore, pending)
+                    Self::rollback_confirmed(&datastore, pending, "timed out")
                 })
                 .await;
             }
@@ -503,7 +506,7 @@ impl NetconfBackend for AgentBackend {
         if let Some(pending) = pending {
             let ds = Arc::clone(&self.datastore);
             blocking(move || {
-                Self::rollback_confirmed(&ds, pending);
+                Self::rollback_confirmed(&ds, pending, "cancelled");
                 Ok(())
             })
             .await?;
@@ -563,8 +566,10 @@ impl NetconfBackend for AgentBackend {
         };
         if let Some(pending) = pending {
             let ds = Arc::clone(&self.datastore);
-            let _ =
-                tokio::task::spawn_blocking(move || Self::rollback_confirmed(&ds, pending)).await;
+            let _ = tokio::task::spawn_blocking(move || {
+                Self::rollback_confirmed(&ds, pending, "abandoned: its session ended")
+            })
+            .await;
         }
     }
 }

@@ -23,6 +23,7 @@ use yang_datastore::{ChangeEvent, ChangeSubscriber, Datastore, DatastoreManager}
 
 use crate::config::ManagedServer;
 use crate::control::ServerControl;
+use crate::messages::*;
 use kea_yang::yang2::data::DataTree;
 
 const LOGGER: &str = "kea-netconf";
@@ -41,6 +42,18 @@ pub struct ServerBinding {
     /// The config hash the server reported after the agent's last push (or
     /// when first seen): another hash means someone else changed it.
     expected_hash: Mutex<Option<String>>,
+    push_lock: tokio::sync::Mutex<()>,
+}
+
+/// Kea's result code for an unknown command.
+const COMMAND_UNSUPPORTED: i64 = 2;
+
+/// SHA-256 (upper-case hex, like Kea's hashes) of a config's JSON text;
+/// serde_json prints object keys sorted, so equal configs hash equally.
+pub fn config_digest(config: &Value) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(config.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 impl ServerBinding {
@@ -55,6 +68,7 @@ impl ServerBinding {
             translator,
             known_sockets: Mutex::new(None),
             expected_hash: Mutex::new(None),
+            push_lock: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -120,10 +134,7 @@ impl ServerBinding {
             .unwrap_or_else(|p| p.into_inner())
             .clone()
         {
-            tracing::debug!(
-                server = self.name(),
-                "keeping the server's control sockets in the pushed config"
-            );
+            kea_log!(LOGGER, NETCONF_KEEP_CONTROL_SOCKETS, self.name());
             inner.insert(key, sockets);
         }
     }
@@ -154,6 +165,7 @@ impl ServerBinding {
 
     /// `config-set`; on success remembers the server's new config hash.
     pub async fn config_set(&self, config: &Value) -> Result<(), String> {
+        let _exclusive = self.exclusive().await;
         let args = self
             .control
             .call("config-set", Some(config.clone()))
@@ -171,14 +183,35 @@ impl ServerBinding {
         Ok(())
     }
 
-    /// The server's config hash now (`config-hash-get`).
+    /// The server's config hash now: `config-hash-get`, or, for servers
+    /// without it (Kea before 2.4), the agent's own SHA-256 of the canonical
+    /// JSON `config-get` returns (comparable within one agent run only).
     pub async fn current_hash(&self) -> Result<String, String> {
-        self.control
-            .call("config-hash-get", None)
+        let answer = self
+            .control
+            .send("config-hash-get", None)
             .await
-            .map_err(|e| e.to_string())?
-            .and_then(|a| a.get("hash").and_then(Value::as_str).map(str::to_string))
-            .ok_or_else(|| "config-hash-get returned no hash".to_string())
+            .map_err(|e| e.to_string())?;
+        match answer.result {
+            0 => answer
+                .arguments
+                .as_ref()
+                .and_then(|a| a.get("hash"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| "config-hash-get returned no hash".to_string()),
+            COMMAND_UNSUPPORTED => Ok(config_digest(&self.config_get().await?)),
+            result => Err(format!(
+                "config-hash-get: {} (result {result})",
+                answer.text.unwrap_or_default()
+            )),
+        }
+    }
+
+    /// Serialises pushes and drift checks of this server, so a drift check
+    /// never reads the server between a push and the recording of its hash.
+    pub async fn exclusive(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.push_lock.lock().await
     }
 
     pub fn expected_hash(&self) -> Option<String> {
@@ -356,7 +389,7 @@ impl Coordinator {
     /// the module gets the previous config again.
     fn revert(&self, old: &DataTree<'static>, reason: &str) {
         if self.reverting.load(Ordering::SeqCst) {
-            tracing::error!("putting the previous configuration back failed too: {reason}");
+            kea_log!(LOGGER, NETCONF_REVERT_FAILED, reason);
             return;
         }
         let Some(datastore) = self
@@ -368,20 +401,20 @@ impl Coordinator {
             return;
         };
         let Ok(previous) = old.duplicate() else {
-            tracing::error!(
+            kea_log!(
+                LOGGER,
+                NETCONF_REVERT_FAILED,
                 "cannot copy the previous running tree; servers and running may differ"
             );
             return;
         };
-        tracing::warn!(
-            "a server refused the committed configuration ({reason}); restoring the previous one"
-        );
+        kea_log!(LOGGER, NETCONF_REVERT_STARTED, reason);
         let guard = self.reverting_guard();
         // The commit that failed still holds the datastore's commit lock:
         // revert from another thread once it is released.
         self.runtime.spawn_blocking(move || {
             if let Err(e) = datastore.replace(0, Datastore::Running, previous) {
-                tracing::error!("restoring the previous running configuration failed: {e}");
+                kea_log!(LOGGER, NETCONF_REVERT_FAILED, e);
             }
             drop(guard);
         });

@@ -10,6 +10,7 @@
 //!   server.
 //! - [`agent`]: start-up (boot-update, seeding, subscriptions), drift watch.
 //! - [`local`]: the local socket `sysrepocfg` talks to.
+//! - [`messages`]: log messages of the agent's additions.
 
 pub mod agent;
 pub mod backend;
@@ -17,5 +18,6 @@ pub mod binding;
 pub mod config;
 pub mod control;
 pub mod local;
+pub mod messages;
 pub mod notify;
 pub mod state;

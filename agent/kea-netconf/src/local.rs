@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use kea_yang::yang2;
 use kea_yang::yang2::data::{Data, DataFormat, DataTree};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -134,10 +135,12 @@ fn try_handle(ds: &DatastoreManager, request: &Value) -> Result<Option<String>, 
     }
 }
 
+/// Modules with explicit top-level data in `tree` (validation adds implicit
+/// default containers of every module; those are not "given" data).
 fn top_modules(tree: &DataTree<'static>) -> Vec<String> {
     let mut modules = Vec::new();
     if let Some(first) = tree.reference() {
-        for node in first.inclusive_siblings() {
+        for node in first.inclusive_siblings().filter(is_explicit) {
             let name = node.schema().module().name().to_string();
             if !modules.contains(&name) {
                 modules.push(name);
@@ -145,6 +148,20 @@ fn top_modules(tree: &DataTree<'static>) -> Vec<String> {
         }
     }
     modules
+}
+
+/// True when `node` holds something besides implicit defaults: a
+/// non-default leaf, a list entry or a presence container somewhere in it.
+fn is_explicit(node: &yang2::data::DataNodeRef<'_, '_>) -> bool {
+    use yang2::schema::SchemaNodeKind;
+    node.traverse().any(|n| {
+        let schema = n.schema();
+        match schema.kind() {
+            SchemaNodeKind::Leaf | SchemaNodeKind::LeafList => !n.is_default(),
+            SchemaNodeKind::Container => !schema.is_np_container(),
+            _ => true,
+        }
+    })
 }
 
 fn check_only_module(tree: &DataTree<'static>, module: &str) -> Result<(), String> {

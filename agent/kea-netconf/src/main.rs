@@ -96,7 +96,12 @@ async fn run(cmd: kea_process::CommandLine, config: AgentConfig) -> ExitCode {
     {
         Ok(task) => Some(task),
         Err(e) => {
-            tracing::warn!("local socket {}: {e}", socket.display());
+            kea_log!(
+                LOGGER,
+                kea_netconf::messages::NETCONF_LOCAL_SOCKET_FAILED,
+                socket.display(),
+                e
+            );
             None
         }
     };
