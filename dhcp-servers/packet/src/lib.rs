@@ -16,7 +16,8 @@
 //!   `circuit_id`, `remote_id`, `link_selection`, ...), [`Pkt4::vendor_class`],
 //!   [`Pkt4::max_message_size`], [`Pkt4::client_fqdn`] (→ [`ClientFqdn`]),
 //!   [`Pkt4::vivso`]/[`Pkt4::vivco`] (→ [`VendorBlocks`]);
-//!   [`Pkt4::new_reply`] builds a BOOTREPLY skeleton.
+//!   [`Pkt4::new_reply`] builds a BOOTREPLY skeleton; [`Pkt4::kea_label`] gives Kea's
+//!   log label (`[hwtype=1 ..], cid=[..], tid=0x..`).
 //!
 //! # DHCPv6 ([`v6`])
 //! * [`Pkt6::decode`]`(&[u8]) -> Result<Pkt6, DecodeError>`;
@@ -29,7 +30,8 @@
 //!   [`IaAddr`], [`IaPrefix`] (with PD exclude), [`StatusCode`], [`Duid`],
 //!   [`v6::VendorClass`], [`v6::VendorOpts`], [`v6::ClientFqdn6`]; plus [`Pkt6::oro`],
 //!   [`Pkt6::elapsed_time`], [`Pkt6::rapid_commit`], [`Pkt6::preference`],
-//!   [`Pkt6::unicast`]. Encoding writes options in ascending code order as Kea does.
+//!   [`Pkt6::unicast`], [`Pkt6::new_reply`], [`Pkt6::kea_label`]. Encoding writes options
+//!   in ascending code order as Kea does.
 //!
 //! # Options
 //! [`OptionList`] keeps every option value in one buffer: `get`, `get_all`, `set`,

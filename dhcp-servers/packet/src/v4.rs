@@ -557,6 +557,20 @@ impl Pkt4 {
         Ok(())
     }
 
+    /// Kea's packet label used in log messages, e.g.
+    /// `[hwtype=1 00:0c:29:3a:5b:7c], cid=[01:00:0c:29:3a:5b:7c], tid=0x3903f326`.
+    pub fn kea_label(&self) -> String {
+        let mut s = format!("[hwtype={} ", self.htype);
+        push_colon_hex(&mut s, self.hwaddr());
+        s.push_str("], cid=[");
+        match self.client_id() {
+            Some(id) if !id.is_empty() => push_colon_hex(&mut s, id),
+            _ => s.push_str("no info"),
+        }
+        s.push_str(&format!("], tid={:#x}", self.xid));
+        s
+    }
+
     /// True when the broadcast flag is set.
     pub fn is_broadcast(&self) -> bool {
         self.flags & FLAG_BROADCAST != 0
@@ -711,6 +725,17 @@ fn set_field(field: &mut [u8], value: &[u8], name: &'static str) -> Result<(), E
     field.fill(0);
     field[..value.len()].copy_from_slice(value);
     Ok(())
+}
+
+/// Appends bytes as lowercase hex octets separated by colons ("00:0c:29").
+pub(crate) fn push_colon_hex(s: &mut String, bytes: &[u8]) {
+    use std::fmt::Write as _;
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        let _ = write!(s, "{b:02x}");
+    }
 }
 
 fn until_nul(b: &[u8]) -> &[u8] {
@@ -1241,6 +1266,23 @@ mod tests {
         assert_eq!(
             (ascii.name.as_str(), ascii.fully_qualified),
             ("myhost", false)
+        );
+    }
+
+    #[test]
+    fn kea_log_label() {
+        let mut p = Pkt4::new(BOOTREQUEST, 0x3903_f326);
+        p.set_hwaddr(1, &[0x00, 0x0c, 0x29, 0x3a, 0x5b, 0x7c])
+            .unwrap();
+        assert_eq!(
+            p.kea_label(),
+            "[hwtype=1 00:0c:29:3a:5b:7c], cid=[no info], tid=0x3903f326"
+        );
+        p.options
+            .push(code::CLIENT_ID, &[1, 0x00, 0x0c, 0x29, 0x3a, 0x5b, 0x7c]);
+        assert_eq!(
+            p.kea_label(),
+            "[hwtype=1 00:0c:29:3a:5b:7c], cid=[01:00:0c:29:3a:5b:7c], tid=0x3903f326"
         );
     }
 

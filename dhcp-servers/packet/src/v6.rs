@@ -515,6 +515,18 @@ impl Pkt6 {
         Ok(v)
     }
 
+    /// Kea's packet label used in log messages, e.g.
+    /// `duid=[00:01:00:01:2f:af:08:00:00:0c:29:3a:5b:7c], tid=0x123456`.
+    pub fn kea_label(&self) -> String {
+        let mut s = String::from("duid=[");
+        match self.client_id() {
+            Some(id) if !id.is_empty() => crate::v4::push_colon_hex(&mut s, id),
+            _ => s.push_str("no info"),
+        }
+        s.push_str(&format!("], tid={:#x}", self.transaction_id));
+        s
+    }
+
     /// Client identifier (1) as raw DUID bytes.
     pub fn client_id(&self) -> Option<&[u8]> {
         self.options.get(code::CLIENTID)

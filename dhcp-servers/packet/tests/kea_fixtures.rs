@@ -115,6 +115,10 @@ fn relayed_solicit() {
             ..
         }
     ));
+    assert_eq!(
+        p.kea_label(),
+        "duid=[00:01:00:01:2f:af:08:00:00:0c:29:3a:5b:7c], tid=0x123456"
+    );
     assert_eq!(p.ia_nas().next().unwrap().unwrap().iaid, 1);
     assert_eq!(p.ia_pds().next().unwrap().unwrap().iaid, 2);
     // The hand-built client put IA_PD before ORO; we write ascending codes like Kea.
