@@ -611,7 +611,7 @@ impl Expr {
 /// The classes a query belongs to, in assignment order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClassSet {
-    names: Vec<String>,
+    names: Vec<std::borrow::Cow<'static, str>>,
 }
 
 impl ClassSet {
@@ -621,12 +621,19 @@ impl ClassSet {
 
     pub fn insert(&mut self, name: &str) {
         if !self.contains(name) {
-            self.names.push(name.to_string());
+            self.names.push(std::borrow::Cow::Owned(name.to_string()));
+        }
+    }
+
+    /// Inserts a built-in name without allocating.
+    pub fn insert_static(&mut self, name: &'static str) {
+        if !self.contains(name) {
+            self.names.push(std::borrow::Cow::Borrowed(name));
         }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(String::as_str)
+        self.names.iter().map(|n| n.as_ref())
     }
 
     /// True when the client may use a resource guarded by `required` (empty = open to all;
@@ -638,14 +645,14 @@ impl ClassSet {
 
 /// Built-in classification done before subnet selection: ALL, VENDOR_CLASS_*, BOOTP.
 pub fn builtin_classes(pkt: &Pkt4, out: &mut ClassSet) {
-    out.insert("ALL");
+    out.insert_static("ALL");
     if let Some(vc) = pkt.vendor_class()
         && !vc.is_empty()
     {
         out.insert(&format!("VENDOR_CLASS_{}", String::from_utf8_lossy(vc)));
     }
     if pkt.message_type().is_none() {
-        out.insert("BOOTP");
+        out.insert_static("BOOTP");
     }
 }
 

@@ -38,6 +38,18 @@ pub fn prepare(root: &Element, policy: &PathPolicy) -> Result<Prepared, String> 
     let loaded = Dhcp4Config::from_root(root).map_err(|e| e.command_text())?;
     let model = loaded.config;
     kea_config::check_hooks_supported(&model.hooks_libraries).map_err(|e| e.command_text())?;
+    // Features this server does not implement are refused rather than ignored.
+    if model.dhcp_ddns.enable_updates {
+        return Err("dhcp-ddns 'enable-updates' is not supported by this server (no DDNS)".into());
+    }
+    if !model.hosts_databases.is_empty() {
+        return Err("hosts-database(s) are not supported by this server: put reservations in the configuration".into());
+    }
+    if model.config_control.is_some() {
+        return Err(
+            "config-control (configuration backends) is not supported by this server".into(),
+        );
+    }
     let model = Arc::new(model);
     let mut cfg = ServerConfig::from_element(root).map_err(|e| e.command_text())?;
     cfg.model = Some(model.clone());

@@ -266,6 +266,7 @@ impl Server {
             &mut r
         };
         let now = unix_now();
+        crate::stats::tick();
         let report = reclaimer.reclaim(st.leases.as_ref(), now, &mut |_| {
             dhcp_alloc::ReclaimAction::Reclaim
         });
@@ -398,6 +399,7 @@ impl Server {
                     return;
                 }
             };
+            crate::stats::tick();
             let st = self.state.load();
             let g = &st.stats.global;
             g.pkt4_received.inc();
@@ -547,6 +549,14 @@ fn log_drop(q: &Pkt4, iface: &str, d: &Drop) {
             kea_log!(
                 loggers::PACKETS,
                 messages::DHCP4_PACKET_DROP_0003,
+                client_label(q),
+                iface
+            )
+        }
+        Drop::NoSubnet if !q.is_relayed() && q.ciaddr.is_unspecified() => {
+            kea_log!(
+                loggers::PACKETS,
+                messages::DHCP4_PACKET_DROP_0002,
                 client_label(q),
                 iface
             )

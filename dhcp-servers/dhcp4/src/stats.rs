@@ -21,6 +21,24 @@ fn now_us() -> i64 {
         .unwrap_or(0)
 }
 
+/// Time stamp used by counter updates on the packet path, refreshed once per packet by
+/// [`tick`] so a query's several updates cost one clock read.
+static PACKET_CLOCK: AtomicI64 = AtomicI64::new(0);
+
+/// Refreshes the packet-path time stamp (call once per received packet).
+#[inline]
+pub fn tick() {
+    PACKET_CLOCK.store(now_us(), Ordering::Relaxed);
+}
+
+#[inline]
+fn stamp_now() -> i64 {
+    match PACKET_CLOCK.load(Ordering::Relaxed) {
+        0 => now_us(),
+        t => t,
+    }
+}
+
 /// Formats a unix-microsecond timestamp the way Kea prints statistics samples.
 pub fn format_stamp(us: i64) -> String {
     let secs = us.div_euclid(1_000_000);
@@ -66,15 +84,18 @@ impl Counter {
         self.add(1);
     }
 
-    /// Sets the value.
+    /// Sets the value (commands, configuration: stamped with a fresh clock read).
     pub fn set(&self, v: i64) {
         self.value.store(v, Ordering::Relaxed);
-        self.touch();
+        self.stamp.store(now_us(), Ordering::Relaxed);
+        if self.removed.load(Ordering::Relaxed) {
+            self.removed.store(false, Ordering::Relaxed);
+        }
     }
 
     #[inline]
     fn touch(&self) {
-        self.stamp.store(now_us(), Ordering::Relaxed);
+        self.stamp.store(stamp_now(), Ordering::Relaxed);
         if self.removed.load(Ordering::Relaxed) {
             self.removed.store(false, Ordering::Relaxed);
         }

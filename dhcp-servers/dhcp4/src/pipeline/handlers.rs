@@ -19,12 +19,12 @@ fn select_and_identify(ctx: &mut Ctx<'_>) -> Option<usize> {
     let host = find_host(ctx, ctx.subnet());
     match &host {
         Some(h) => {
-            ctx.classes.insert("KNOWN");
+            ctx.classes.insert_static("KNOWN");
             for c in &h.classes {
                 ctx.classes.insert(c);
             }
         }
-        None => ctx.classes.insert("UNKNOWN"),
+        None => ctx.classes.insert_static("UNKNOWN"),
     }
     ctx.host = host;
     let env = ctx.env();
@@ -192,6 +192,31 @@ pub(super) fn discover(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
         && let Some(rem) = reusable_lifetime(ctx, s, l, valid)
     {
         valid = rem;
+    }
+    // Temporary allocation on DISCOVER (ARM §9.2.34): hold the address for offer-lifetime.
+    let offer_lifetime = s.params.offer_lifetime;
+    if offer_lifetime > 0 {
+        let held = ctx.st.leases.get(addr);
+        let own = held.as_ref().is_some_and(|l| {
+            l.state == LeaseState::DEFAULT
+                && !l.is_expired(ctx.now)
+                && lease_belongs_to(l, ctx.q.hwaddr(), ctx.client_id(), s.params.match_client_id)
+        });
+        if !own {
+            let temp = new_lease(ctx, si, addr, offer_lifetime);
+            let stored = match &held {
+                None => ctx.st.leases.add(temp),
+                Some(_) => ctx.st.leases.update(temp),
+            };
+            stored.map_err(|e| Drop::Store(e.to_string()))?;
+            let counted = held
+                .as_ref()
+                .is_some_and(|l| l.state == LeaseState::DEFAULT || l.state == LeaseState::DECLINED);
+            if !counted {
+                ctx.st.subnet_stats[si].c.assigned_addresses.inc();
+            }
+            ctx.st.note_taken(s.id, addr);
+        }
     }
     ctx.event = Some(LeaseEvent::Offer(addr, valid));
     Ok(Some(offer_or_ack(

@@ -532,3 +532,26 @@ fn lifetime_hint_is_clamped() {
     q.set_lease_time(99999);
     assert_eq!(reply(&st, &q).0.lease_time(), Some(2000));
 }
+
+#[test]
+fn offer_lifetime_holds_the_address() {
+    let st = state(
+        r#"{"Dhcp4": {"offer-lifetime": 60, "subnet4": [{"id": 1, "subnet": "192.0.2.0/24",
+            "pools": [{"pool": "192.0.2.10 - 192.0.2.11"}]}]}}"#,
+    );
+    let (o1, _) = reply(&st, &query(MessageType4::Discover, 1));
+    let held = st.leases.get(o1.yiaddr).unwrap();
+    assert_eq!(held.valid_lifetime, 60);
+    assert_eq!(st.stats.value("subnet[1].assigned-addresses"), Some(1));
+    // Another client is offered the other address.
+    let (o2, _) = reply(&st, &query(MessageType4::Discover, 2));
+    assert_ne!(o1.yiaddr, o2.yiaddr);
+    // The request turns the held lease into a real one without counting it twice.
+    let mut req = query(MessageType4::Request, 1);
+    req.set_server_id(SRV);
+    req.options
+        .set(code::REQUESTED_ADDRESS, &o1.yiaddr.octets());
+    assert_eq!(reply(&st, &req).0.message_type(), Some(MessageType4::Ack));
+    assert_eq!(st.leases.get(o1.yiaddr).unwrap().valid_lifetime, 7200);
+    assert_eq!(st.stats.value("subnet[1].assigned-addresses"), Some(2));
+}
