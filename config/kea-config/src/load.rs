@@ -49,6 +49,47 @@ pub struct Loaded<T> {
     pub warnings: Vec<Warning>,
 }
 
+impl<T> Loaded<T> {
+    /// Puts `earlier` warnings (found before these, e.g. by the parser) first.
+    fn after(mut self, mut earlier: Vec<Warning>) -> Self {
+        earlier.append(&mut self.warnings);
+        self.warnings = earlier;
+        self
+    }
+}
+
+/// A daemon's validated configuration model; gives it the common ways in
+/// (file, text, root map) through [`load_file`], [`load_text`], [`load_root`].
+pub(crate) trait DaemonModel: Sized {
+    const DAEMON: Daemon;
+    /// Validates the daemon's own map (`Dhcp4`, `Dhcp6`, `Netconf`).
+    fn load_object(object: &Element) -> Result<Loaded<Self>, ConfigError>;
+}
+
+/// Validates a root map `{"Dhcp4": {...}, ...}` (a file, or config-set arguments).
+pub(crate) fn load_root<T: DaemonModel>(root: &Element) -> Result<Loaded<T>, ConfigError> {
+    let mut warnings = Vec::new();
+    let object = daemon_object(root, T::DAEMON, &mut warnings)?;
+    Ok(T::load_object(object)?.after(warnings))
+}
+
+/// Reads, parses and validates a configuration file.
+pub(crate) fn load_file<T: DaemonModel>(
+    path: impl AsRef<std::path::Path>,
+) -> Result<Loaded<T>, ConfigError> {
+    let parsed = crate::parser::parse_file_with_warnings(path)?;
+    Ok(load_root::<T>(&parsed.element)?.after(parsed.warnings))
+}
+
+/// Parses and validates configuration text (`origin` names it in positions).
+pub(crate) fn load_text<T: DaemonModel>(
+    text: &str,
+    origin: &str,
+) -> Result<Loaded<T>, ConfigError> {
+    let parsed = crate::parser::parse_str_with_warnings(text, origin)?;
+    Ok(load_root::<T>(&parsed.element)?.after(parsed.warnings))
+}
+
 /// Returns the daemon's object from a file's root map (`{"Dhcp4": {...}, ...}`).
 /// Other Kea objects give a warning, anything else is an error.
 pub fn daemon_object<'a>(

@@ -17,7 +17,6 @@ use crate::model::common::{
     check_relay_family, check_triplet, read_control_sockets, read_host_ids,
 };
 use crate::model::read::{FromEl, Reader, inheritable, invalid, kea_enum};
-use crate::parser::{parse_file_with_warnings, parse_str_with_warnings};
 
 inheritable! {
     /// Parameters a subnet inherits from its shared network and from the global level.
@@ -530,35 +529,27 @@ pub struct Dhcp4Config {
     element: Element,
 }
 
+impl load::DaemonModel for Dhcp4Config {
+    const DAEMON: Daemon = Daemon::Dhcp4;
+    fn load_object(object: &Element) -> Result<Loaded<Self>, ConfigError> {
+        Self::from_element(object)
+    }
+}
+
 impl Dhcp4Config {
     /// Reads, parses and validates a configuration file holding a `Dhcp4` object.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Loaded<Self>, ConfigError> {
-        let parsed = parse_file_with_warnings(path)?;
-        let mut loaded = Self::from_root(&parsed.element)?;
-        let mut warnings = parsed.warnings;
-        warnings.append(&mut loaded.warnings);
-        loaded.warnings = warnings;
-        Ok(loaded)
+        load::load_file(path)
     }
 
     /// Parses and validates text holding `{"Dhcp4": {...}}` (origin names it in positions).
     pub fn from_text(text: &str, origin: &str) -> Result<Loaded<Self>, ConfigError> {
-        let parsed = parse_str_with_warnings(text, origin)?;
-        let mut loaded = Self::from_root(&parsed.element)?;
-        let mut warnings = parsed.warnings;
-        warnings.append(&mut loaded.warnings);
-        loaded.warnings = warnings;
-        Ok(loaded)
+        load::load_text(text, origin)
     }
 
     /// Validates a root map `{"Dhcp4": {...}, ...}` (a file, or config-set arguments).
     pub fn from_root(root: &Element) -> Result<Loaded<Self>, ConfigError> {
-        let mut warnings = Vec::new();
-        let obj = load::daemon_object(root, Daemon::Dhcp4, &mut warnings)?;
-        let mut loaded = Self::from_element(obj)?;
-        warnings.append(&mut loaded.warnings);
-        loaded.warnings = warnings;
-        Ok(loaded)
+        load::load_root(root)
     }
 
     /// Validates the `Dhcp4` map itself.

@@ -18,7 +18,6 @@ use crate::model::common::{
 };
 use crate::model::dhcp4::{ConfigControl, check_unique};
 use crate::model::read::{FromEl, Reader, inheritable, invalid, kea_enum};
-use crate::parser::{parse_file_with_warnings, parse_str_with_warnings};
 
 inheritable! {
     /// Parameters a v6 subnet inherits from its shared network and from the global level.
@@ -623,35 +622,27 @@ fn check_reservations6(res: &[Reservation6], ip_unique: bool) -> Result<(), Conf
     Ok(())
 }
 
+impl load::DaemonModel for Dhcp6Config {
+    const DAEMON: Daemon = Daemon::Dhcp6;
+    fn load_object(object: &Element) -> Result<Loaded<Self>, ConfigError> {
+        Self::from_element(object)
+    }
+}
+
 impl Dhcp6Config {
     /// Reads, parses and validates a configuration file holding a `Dhcp6` object.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Loaded<Self>, ConfigError> {
-        let parsed = parse_file_with_warnings(path)?;
-        let mut loaded = Self::from_root(&parsed.element)?;
-        let mut warnings = parsed.warnings;
-        warnings.append(&mut loaded.warnings);
-        loaded.warnings = warnings;
-        Ok(loaded)
+        load::load_file(path)
     }
 
-    /// Parses and validates text holding `{"Dhcp6": {...}}`.
+    /// Parses and validates text holding `{"Dhcp6": {...}}` (origin names it in positions).
     pub fn from_text(text: &str, origin: &str) -> Result<Loaded<Self>, ConfigError> {
-        let parsed = parse_str_with_warnings(text, origin)?;
-        let mut loaded = Self::from_root(&parsed.element)?;
-        let mut warnings = parsed.warnings;
-        warnings.append(&mut loaded.warnings);
-        loaded.warnings = warnings;
-        Ok(loaded)
+        load::load_text(text, origin)
     }
 
-    /// Validates a root map `{"Dhcp6": {...}, ...}`.
+    /// Validates a root map `{"Dhcp6": {...}, ...}` (a file, or config-set arguments).
     pub fn from_root(root: &Element) -> Result<Loaded<Self>, ConfigError> {
-        let mut warnings = Vec::new();
-        let obj = load::daemon_object(root, Daemon::Dhcp6, &mut warnings)?;
-        let mut loaded = Self::from_element(obj)?;
-        warnings.append(&mut loaded.warnings);
-        loaded.warnings = warnings;
-        Ok(loaded)
+        load::load_root(root)
     }
 
     /// Validates the `Dhcp6` map itself.

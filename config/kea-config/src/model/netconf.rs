@@ -11,7 +11,6 @@ use crate::load::{self, Daemon, Loaded};
 use crate::model::common::Logger;
 use crate::model::dhcp4::check_unique;
 use crate::model::read::{Reader, kea_enum};
-use crate::parser::{parse_file_with_warnings, parse_str_with_warnings};
 
 kea_enum! {
     /// The Kea service a managed-server entry describes.
@@ -138,35 +137,27 @@ pub struct NetconfConfig {
     element: Element,
 }
 
+impl load::DaemonModel for NetconfConfig {
+    const DAEMON: Daemon = Daemon::Netconf;
+    fn load_object(object: &Element) -> Result<Loaded<Self>, ConfigError> {
+        Self::from_element(object)
+    }
+}
+
 impl NetconfConfig {
-    /// Reads, parses and validates a file holding a `Netconf` object.
+    /// Reads, parses and validates a configuration file holding a `Netconf` object.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Loaded<Self>, ConfigError> {
-        let parsed = parse_file_with_warnings(path)?;
-        let mut loaded = Self::from_root(&parsed.element)?;
-        let mut warnings = parsed.warnings;
-        warnings.append(&mut loaded.warnings);
-        loaded.warnings = warnings;
-        Ok(loaded)
+        load::load_file(path)
     }
 
-    /// Parses and validates text holding `{"Netconf": {...}}`.
+    /// Parses and validates text holding `{"Netconf": {...}}` (origin names it in positions).
     pub fn from_text(text: &str, origin: &str) -> Result<Loaded<Self>, ConfigError> {
-        let parsed = parse_str_with_warnings(text, origin)?;
-        let mut loaded = Self::from_root(&parsed.element)?;
-        let mut warnings = parsed.warnings;
-        warnings.append(&mut loaded.warnings);
-        loaded.warnings = warnings;
-        Ok(loaded)
+        load::load_text(text, origin)
     }
 
-    /// Validates a root map `{"Netconf": {...}, ...}`.
+    /// Validates a root map `{"Netconf": {...}, ...}` (a file, or config-set arguments).
     pub fn from_root(root: &Element) -> Result<Loaded<Self>, ConfigError> {
-        let mut warnings = Vec::new();
-        let obj = load::daemon_object(root, Daemon::Netconf, &mut warnings)?;
-        let mut loaded = Self::from_element(obj)?;
-        warnings.append(&mut loaded.warnings);
-        loaded.warnings = warnings;
-        Ok(loaded)
+        load::load_root(root)
     }
 
     /// Validates the `Netconf` map itself.
