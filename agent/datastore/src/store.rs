@@ -576,7 +576,17 @@ impl DatastoreManager {
 
         let new = Arc::new(new);
         self.persist(RUNNING_FILE, &new)?;
-        self.state().running = Arc::clone(&new);
+        {
+            let mut state = self.state();
+            state.running = Arc::clone(&new);
+            // An unmodified candidate follows running; otherwise a later
+            // <commit> would undo changes made to running directly.
+            if state.candidate_modified_by.is_none()
+                && let Ok(candidate) = new.duplicate()
+            {
+                state.candidate = candidate;
+            }
+        }
         for (module, subscriber) in &subscribers {
             let event = ChangeEvent {
                 module,

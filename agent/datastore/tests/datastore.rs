@@ -416,6 +416,31 @@ fn candidate_commit_and_discard() {
 }
 
 #[test]
+fn unmodified_candidate_follows_running() {
+    let ds = DatastoreManager::in_memory(context());
+    edit(&ds, 1, Datastore::Running, &edit_xml("<name>r</name>")).unwrap();
+    assert_eq!(value(&ds, Datastore::Candidate, NAME).as_deref(), Some("r"));
+    // A commit of a later candidate edit keeps what went to running directly.
+    edit(
+        &ds,
+        1,
+        Datastore::Candidate,
+        &edit_xml("<item><id>1</id><value>v</value></item>"),
+    )
+    .unwrap();
+    ds.commit(1).unwrap();
+    assert_eq!(value(&ds, Datastore::Running, NAME).as_deref(), Some("r"));
+    assert_eq!(
+        value(&ds, Datastore::Running, ITEM1_VALUE).as_deref(),
+        Some("v")
+    );
+    // A modified candidate keeps its own edits when running changes.
+    edit(&ds, 1, Datastore::Candidate, &edit_xml("<name>c</name>")).unwrap();
+    edit(&ds, 2, Datastore::Running, &edit_xml("<name>r2</name>")).unwrap();
+    assert_eq!(value(&ds, Datastore::Candidate, NAME).as_deref(), Some("c"));
+}
+
+#[test]
 fn datastores_persist_across_reopen() {
     let dir = tempfile::tempdir().unwrap();
     {
