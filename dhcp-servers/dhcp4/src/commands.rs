@@ -310,7 +310,9 @@ pub fn lease_json(l: &Lease4) -> Value {
     m.insert("state".into(), json!(l.state.0));
     m.insert("subnet-id".into(), json!(l.subnet_id));
     m.insert("valid-lft".into(), json!(l.valid_lifetime));
-    m.insert("pool-id".into(), json!(l.pool_id));
+    if l.pool_id != 0 {
+        m.insert("pool-id".into(), json!(l.pool_id));
+    }
     if let Some(cid) = &l.client_id {
         m.insert("client-id".into(), json!(hex_text(cid)));
     }
@@ -344,6 +346,10 @@ fn find_lease(c: &Ctx, a: &Map<String, Value>) -> Result<Option<Arc<Lease4>>, An
     if let Some(ip) = get_ip(a, "ip-address")? {
         return Ok(st.leases.get(ip));
     }
+    // Kea checks subnet-id first, then the identifier.
+    let Some(sid) = a.get("subnet-id").and_then(Value::as_u64) else {
+        return Err(Answer::error("Mandatory 'subnet-id' parameter missing."));
+    };
     let Some(Value::String(t)) = a.get("identifier-type") else {
         return Err(Answer::error(
             "No 'ip-address' provided and 'identifier-type' is either missing or not a string.",
@@ -353,9 +359,6 @@ fn find_lease(c: &Ctx, a: &Map<String, Value>) -> Result<Option<Arc<Lease4>>, An
         return Err(Answer::error(
             "No 'ip-address' provided and 'identifier' is either missing or not a string.",
         ));
-    };
-    let Some(sid) = a.get("subnet-id").and_then(Value::as_u64) else {
-        return Err(Answer::error("Mandatory 'subnet-id' parameter missing."));
     };
     let bytes = parse_hex(id).ok_or_else(|| Answer::error(format!("invalid identifier '{id}'")))?;
     let sid = sid as u32;
@@ -559,8 +562,9 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
                 account(&c, None, Some(&l));
                 Answer::success_text(format!("Lease for address {ip}, subnet-id {sid} added."))
             }
+            // Kea answers a duplicate with a plain error (result 1).
             Err(dhcp_lease::StoreError::AlreadyExists { .. }) => {
-                Answer::conflict("IPv4 lease already exists.")
+                Answer::error("IPv4 lease already exists.")
             }
             Err(e) => Answer::error(e.to_string()),
         }
@@ -597,7 +601,7 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
                 Err(e) => Answer::error(e.to_string()),
             },
             None => Answer::error(format!(
-                "failed to update the lease with address {} - no such lease",
+                "failed to update the lease with address {} either because the lease has been deleted or it has changed in the database, in both cases a retry might succeed",
                 l.address
             )),
         }

@@ -85,23 +85,7 @@ fn unix_now() -> i64 {
 
 /// Kea's client label: `[hwtype=1 aa:bb:..], cid=[..], tid=0x..`.
 pub fn client_label(q: &Pkt4) -> String {
-    let hex = |b: &[u8]| {
-        b.iter()
-            .map(|x| format!("{x:02x}"))
-            .collect::<Vec<_>>()
-            .join(":")
-    };
-    let cid = match q.client_id() {
-        Some(c) if !c.is_empty() => hex(c),
-        _ => "no info".to_string(),
-    };
-    format!(
-        "[hwtype={} {}], cid=[{}], tid=0x{:x}",
-        q.htype,
-        hex(q.hwaddr()),
-        cid,
-        q.xid
-    )
+    q.kea_label()
 }
 
 fn reclaim_config(cfg: &ServerConfig) -> dhcp_alloc::ReclaimConfig {
