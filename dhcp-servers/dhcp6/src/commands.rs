@@ -106,10 +106,18 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
         }
     });
     on(reg, ctx, "config-write", config_write);
-    on(reg, ctx, "shutdown", |c, _| {
-        kea_log!(loggers::DHCP6, messages::DHCP6_SHUTDOWN_REQUEST);
-        c.shutdown.notify_one();
-        Answer::success_text("Shutting down.")
+    let c = ctx.clone();
+    reg.register_async("shutdown", move |_| {
+        let c = c.clone();
+        async move {
+            kea_log!(loggers::DHCP6, messages::DHCP6_SHUTDOWN_REQUEST);
+            // Stop after this answer has left: the listener closes on shutdown.
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                c.shutdown.notify_one();
+            });
+            Answer::success_text("Shutting down.")
+        }
     });
     on(reg, ctx, "dhcp-disable", |c, req| {
         let period = match req.arguments_map().and_then(|a| a.get("max-period")) {

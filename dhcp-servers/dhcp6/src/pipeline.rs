@@ -592,24 +592,26 @@ fn destination(st: &ServerState, q: &Pkt6, meta: &RecvMeta, listen: Option<&List
     }
 }
 
-/// Subnet selection (ARM 10.9): relayed queries by interface-id, then by the innermost
-/// relay's link address against `relay` addresses and subnet prefixes; direct queries by
-/// the receiving interface, then by the source address.
+/// Subnet selection (ARM 10.9), as Kea does it: a relayed query with an interface-id is
+/// placed by that alone; otherwise by the first relay link address (innermost first) that
+/// is neither unspecified nor link-local, matched against `relay` addresses, then subnet
+/// prefixes. Without either (direct queries, relays on the server's link) the receiving
+/// interface decides, then the source address.
 pub fn select_subnet(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<usize> {
     let subs = &cfg.subnets;
-    if let Some(inner) = q.relays.last() {
+    if !q.relays.is_empty() {
         if let Some(id) = q.relays.iter().rev().find_map(|r| r.interface_id()) {
-            if let Some(i) = subs
+            return subs
                 .iter()
-                .position(|s| s.interface_id.as_deref() == Some(id))
-            {
-                return Some(i);
-            }
+                .position(|s| s.interface_id.as_deref() == Some(id));
         }
-        // The relay closest to the client; an unspecified link address (some relays,
-        // perfdhcp -A) falls back to the receiving interface as Kea does.
-        let link = inner.link_address;
-        if !link.is_unspecified() {
+        let link = q
+            .relays
+            .iter()
+            .rev()
+            .map(|r| r.link_address)
+            .find(|a| !a.is_unspecified() && !is_link_local(a));
+        if let Some(link) = link {
             if let Some(i) = subs.iter().position(|s| s.relay.contains(&link)) {
                 return Some(i);
             }

@@ -5,7 +5,7 @@ use std::net::{Ipv6Addr, SocketAddrV6};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use dhcp_lease::{LeaseState, LeaseStore, LeaseType, Memfile6};
+use dhcp_lease::{LeaseState, LeaseType, Memfile6};
 use dhcp_packet::v6::{code, status};
 use dhcp_packet::{Ia, MessageType6, Pkt6, RelayInfo, StatusCode};
 use kea_dhcp4::iface::Interface;
