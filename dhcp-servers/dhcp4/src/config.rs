@@ -503,6 +503,8 @@ pub struct Pool4 {
     pub last: Ipv4Addr,
     pub options: OptionSet,
     pub client_classes: Vec<String>,
+    /// Additional classes evaluated after allocation.
+    pub additional_classes: Vec<String>,
 }
 
 impl Pool4 {
@@ -592,6 +594,8 @@ pub struct Subnet4 {
     pub interface: Option<String>,
     /// Only clients in these classes may use the subnet (empty = everyone).
     pub client_classes: Vec<String>,
+    /// Additional classes evaluated after allocation.
+    pub additional_classes: Vec<String>,
     pub params: Params,
     /// Index into [`ServerConfig::networks`].
     pub network: Option<usize>,
@@ -622,6 +626,8 @@ pub struct SharedNetwork {
     pub relay_addrs: Vec<Ipv4Addr>,
     pub interface: Option<String>,
     pub client_classes: Vec<String>,
+    /// Additional classes evaluated after allocation.
+    pub additional_classes: Vec<String>,
     /// Indexes into [`ServerConfig::subnets`].
     pub subnets: Vec<usize>,
 }
@@ -912,6 +918,7 @@ impl ServerConfig {
                 relay_addrs: parse_relay(nm)?,
                 interface: opt_str(nm, "interface")?.map(str::to_string),
                 client_classes: parse_class_list(nm)?,
+                additional_classes: parse_additional(nm)?,
                 subnets: Vec::new(),
             });
             for s in list(nm, "subnet4")? {
@@ -1021,6 +1028,7 @@ impl ServerConfig {
                 last,
                 options: OptionSet::parse(list(pm, "option-data")?, &self.option_defs)?,
                 client_classes: pool_classes,
+                additional_classes: parse_additional(pm)?,
             });
         }
         let partial = PartialParams::parse(m)?.inherit(parent);
@@ -1053,6 +1061,7 @@ impl ServerConfig {
             relay_addrs: parse_relay(m)?,
             interface: opt_str(m, "interface")?.map(str::to_string),
             client_classes,
+            additional_classes: parse_additional(m)?,
             params,
             network,
             hosts,
@@ -1060,6 +1069,21 @@ impl ServerConfig {
         self.subnet_by_id.insert(id, idx);
         Ok(idx)
     }
+}
+
+/// `require-client-classes` (Kea 2) / `evaluate-additional-classes` (Kea 3).
+fn parse_additional(m: &Map) -> Result<Vec<String>, ConfigError> {
+    let mut out = Vec::new();
+    for key in ["require-client-classes", "evaluate-additional-classes"] {
+        for c in list(m, key)? {
+            out.push(
+                c.as_str()
+                    .map(str::to_string)
+                    .map_err(|_| verr(c, "client class name must be a string"))?,
+            );
+        }
+    }
+    Ok(out)
 }
 
 fn parse_class_list(m: &Map) -> Result<Vec<String>, ConfigError> {

@@ -566,6 +566,12 @@ fn log_drop(q: &Pkt4, iface: &str, d: &Drop) {
                 1
             )
         }
+        Drop::DropClass => kea_log!(
+            loggers::PACKETS,
+            messages::DHCP4_PACKET_DROP_0010,
+            client_label(q),
+            pkt_text(q)
+        ),
         Drop::NotRequest | Drop::Rfc(_) | Drop::Store(_) => {
             kea_log!(
                 loggers::PACKETS,

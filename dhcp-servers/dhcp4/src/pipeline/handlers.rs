@@ -8,7 +8,9 @@ use dhcp_packet::{MessageType4, Pkt4};
 
 use super::reply::{add_lifetimes, add_options, skeleton, valid_lifetime};
 use super::select::{Selector, select_subnet};
-use super::{Ctx, Drop, LeaseEvent, find_client_lease, find_host, lease_belongs_to, new_lease};
+use super::{
+    Ctx, Drop, LeaseEvent, ServerState, find_client_lease, find_host, lease_belongs_to, new_lease,
+};
 use crate::config::Subnet4;
 
 /// Subnet selection, reservation lookup and late classification.
@@ -165,6 +167,46 @@ fn reusable_lifetime(ctx: &Ctx<'_>, s: &Subnet4, l: &Lease4, valid: u32) -> Opti
     u32::try_from(l.expire() - ctx.now).ok().filter(|r| *r > 0)
 }
 
+/// Additional (`only-if-required`) classes named by the pool, subnet and shared network,
+/// evaluated once the address is known; a class without a test is simply added.
+fn evaluate_additional(ctx: &mut Ctx<'_>, addr: Option<Ipv4Addr>) {
+    let st: &ServerState = ctx.st;
+    let cfg = &st.cfg;
+    let Some(s) = ctx.subnet() else { return };
+    let mut names: Vec<&str> = Vec::new();
+    if let Some(p) = addr.and_then(|a| s.pool_of(a)) {
+        names.extend(p.additional_classes.iter().map(String::as_str));
+    }
+    names.extend(s.additional_classes.iter().map(String::as_str));
+    if let Some(n) = s.network {
+        names.extend(
+            cfg.networks[n]
+                .additional_classes
+                .iter()
+                .map(String::as_str),
+        );
+    }
+    if names.is_empty() {
+        return;
+    }
+    let env = ctx.env();
+    for name in names {
+        if ctx.classes.contains(name) {
+            continue;
+        }
+        let Some(def) = cfg.classes.iter().find(|c| c.name == name) else {
+            continue;
+        };
+        let member = match &def.test {
+            None => true,
+            Some(t) => t.eval(&env, &ctx.classes),
+        };
+        if member {
+            ctx.classes.insert(name);
+        }
+    }
+}
+
 fn offer_or_ack(ctx: &Ctx<'_>, mt: MessageType4, si: usize, addr: Ipv4Addr, valid: u32) -> Pkt4 {
     let s = &ctx.st.cfg.subnets[si];
     let mut r = skeleton(ctx, mt);
@@ -218,6 +260,7 @@ pub(super) fn discover(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
             ctx.st.note_taken(s.id, addr);
         }
     }
+    evaluate_additional(ctx, Some(addr));
     ctx.event = Some(LeaseEvent::Offer(addr, valid));
     Ok(Some(offer_or_ack(
         ctx,
@@ -367,6 +410,7 @@ pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
     {
         os.c.assigned_addresses.add(-1);
     }
+    evaluate_additional(ctx, Some(addr));
     ctx.event = Some(LeaseEvent::Alloc(addr, granted));
     Ok(Some(offer_or_ack(
         ctx,
@@ -461,6 +505,7 @@ pub(super) fn inform(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
     if select_and_identify(ctx).is_none() {
         return Err(Drop::NoSubnet);
     }
+    evaluate_additional(ctx, None);
     let mut r = skeleton(ctx, MessageType4::Ack);
     r.ciaddr = ctx.q.ciaddr;
     add_options(ctx, &mut r, None);

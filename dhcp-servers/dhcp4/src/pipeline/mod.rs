@@ -157,6 +157,8 @@ pub enum Drop {
     AllocFailed,
     /// DHCP4_PACKET_DROP_0007: the lease store refused a change.
     Store(String),
+    /// DHCP4_PACKET_DROP_0010: classified into the special class DROP.
+    DropClass,
 }
 
 impl Drop {
@@ -169,6 +171,7 @@ impl Drop {
             Drop::Unsupported(_) => "DHCP4_PACKET_DROP_0006",
             Drop::ForeignServerId => "DHCP4_PACKET_DROP_0003",
             Drop::NoSubnet => "DHCP4_SUBNET_SELECTION_FAILED",
+            Drop::DropClass => "DHCP4_PACKET_DROP_0010",
             Drop::InitRebootUnknown => "DHCP4_NO_LEASE_INIT_REBOOT",
             Drop::AllocFailed => "DHCP4_PACKET_ALLOC_FAIL",
             Drop::NotRequest | Drop::Rfc(_) | Drop::Store(_) => "DHCP4_PACKET_DROP_0007",
@@ -194,6 +197,7 @@ impl Drop {
             }
             Drop::AllocFailed => "failed to allocate an IPv4 address".into(),
             Drop::Store(e) => format!("failed to process packet: {e}"),
+            Drop::DropClass => "dropped as member of the special class 'DROP'".into(),
         }
     }
 }
@@ -399,6 +403,10 @@ fn run(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
     builtin_classes(q, &mut ctx.classes);
     let env = ctx.env();
     crate::classify::evaluate_configured(ctx.cfg(), &env, &mut ctx.classes, false);
+    // Kea's special class: members are dropped.
+    if ctx.classes.contains("DROP") {
+        return Err(Drop::DropClass);
+    }
     match mt {
         MessageType4::Discover => handlers::discover(ctx),
         MessageType4::Request => handlers::request(ctx),

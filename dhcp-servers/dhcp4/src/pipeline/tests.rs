@@ -555,3 +555,33 @@ fn offer_lifetime_holds_the_address() {
     assert_eq!(st.leases.get(o1.yiaddr).unwrap().valid_lifetime, 7200);
     assert_eq!(st.stats.value("subnet[1].assigned-addresses"), Some(2));
 }
+
+#[test]
+fn additional_classes_and_drop_class() {
+    let st = state(
+        r#"{"Dhcp4": {
+        "client-classes": [
+            {"name": "DROP", "test": "option[60].text == 'evil'"},
+            {"name": "late", "only-if-required": true, "test": "option[60].exists",
+             "option-data": [{"name": "domain-name", "data": "late.example"}]},
+            {"name": "always", "only-if-required": true,
+             "option-data": [{"name": "ntp-servers", "data": "192.0.2.5"}]}
+        ],
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "require-client-classes": ["late"],
+                     "pools": [{"pool": "192.0.2.10 - 192.0.2.20", "require-client-classes": ["always"]}]}]
+    }}"#,
+    );
+    let mut q = query(MessageType4::Discover, 1);
+    q.options.set(code::VENDOR_CLASS_ID, b"good");
+    q.options.set(code::PARAMETER_REQUEST_LIST, &[15, 42]);
+    let (o, _) = reply(&st, &q);
+    assert_eq!(o.options.get(15), Some(&b"late.example"[..]));
+    assert_eq!(o.options.get(42), Some(&[192, 0, 2, 5][..]));
+    let mut plain = query(MessageType4::Discover, 2);
+    plain.options.set(code::PARAMETER_REQUEST_LIST, &[15, 42]);
+    let (o, _) = reply(&st, &plain);
+    assert!(o.options.get(15).is_none());
+    assert!(o.options.get(42).is_some());
+    q.options.set(code::VENDOR_CLASS_ID, b"evil");
+    assert!(matches!(run(&st, &q), Outcome::Drop(Drop::DropClass)));
+}
