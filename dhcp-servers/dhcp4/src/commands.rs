@@ -465,15 +465,11 @@ fn account(c: &Ctx, old: Option<&Lease4>, new: Option<&Lease4>) {
     let st = c.server.state();
     let counted = |l: &Lease4| l.state == LeaseState::DEFAULT || l.state == LeaseState::DECLINED;
     let adjust = |l: &Lease4, d: i64| {
-        if let Some(i) = st.subnet_index(l.subnet_id) {
-            let s = &st.subnet_stats[i];
-            if counted(l) {
-                s.c.assigned_addresses.add(d);
-            }
-            if l.state == LeaseState::DECLINED {
-                s.c.declined_addresses.add(d);
-                st.stats.global.declined_addresses.add(d);
-            }
+        if counted(l) {
+            st.count_assigned(l.subnet_id, l.address, d);
+        }
+        if l.state == LeaseState::DECLINED {
+            st.count_declined(l.subnet_id, l.address, d);
         }
     };
     if let Some(o) = old {

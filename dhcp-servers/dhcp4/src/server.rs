@@ -254,23 +254,9 @@ impl Server {
         let report = reclaimer.reclaim(st.leases.as_ref(), now, &mut |_| {
             dhcp_alloc::ReclaimAction::Reclaim
         });
-        let g = &st.stats.global;
         for rec in &report.reclaimed {
             let l = &rec.lease;
-            let sub = st.subnet_index(l.subnet_id).map(|i| &st.subnet_stats[i]);
-            if let Some(s) = sub {
-                s.c.assigned_addresses.add(-1);
-                s.c.reclaimed_leases.inc();
-                if rec.was_declined {
-                    s.c.declined_addresses.add(-1);
-                    s.c.reclaimed_declined_addresses.inc();
-                }
-            }
-            g.reclaimed_leases.inc();
-            if rec.was_declined {
-                g.declined_addresses.add(-1);
-                g.reclaimed_declined_addresses.inc();
-            }
+            st.count_reclaimed(l.subnet_id, l.address, rec.was_declined);
             st.note_freed(l.subnet_id, l.address);
         }
         if let Some((addr, e)) = report.errors.first() {

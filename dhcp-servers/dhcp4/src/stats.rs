@@ -184,13 +184,41 @@ stat_struct!(
     reclaimed_leases => "reclaimed-leases",
     v4_reservation_conflicts => "v4-reservation-conflicts",
     v4_lease_reuses => "v4-lease-reuses",
+    v4_allocation_fail => "v4-allocation-fail",
+    v4_allocation_fail_shared_network => "v4-allocation-fail-shared-network",
+    v4_allocation_fail_subnet => "v4-allocation-fail-subnet",
+    v4_allocation_fail_no_pools => "v4-allocation-fail-no-pools",
+    v4_allocation_fail_classes => "v4-allocation-fail-classes",
 });
 
-/// Statistics of one subnet with its id.
+stat_struct!(
+    /// Statistics of one pool (`subnet[id].pool[pid].<name>`, pid = index in the subnet).
+    PoolCounters {
+    total_addresses => "total-addresses",
+    assigned_addresses => "assigned-addresses",
+    cumulative_assigned_addresses => "cumulative-assigned-addresses",
+    declined_addresses => "declined-addresses",
+    reclaimed_declined_addresses => "reclaimed-declined-addresses",
+    reclaimed_leases => "reclaimed-leases",
+});
+
+/// Statistics of one subnet with its id and its pools.
 #[derive(Debug, Default)]
 pub struct SubnetStats {
     pub id: u32,
     pub c: SubnetCounters,
+    pub pools: Vec<PoolCounters>,
+}
+
+impl SubnetStats {
+    /// Counters for a subnet with `pools` pools.
+    pub fn new(id: u32, pools: usize) -> Self {
+        SubnetStats {
+            id,
+            c: SubnetCounters::default(),
+            pools: (0..pools).map(|_| PoolCounters::default()).collect(),
+        }
+    }
 }
 
 /// The statistics registry of one server.
@@ -210,6 +238,12 @@ fn parse_subnet_key(name: &str) -> Option<(u32, &str)> {
     Some((id.parse().ok()?, rest))
 }
 
+fn parse_pool_key(rest: &str) -> Option<(usize, &str)> {
+    let r = rest.strip_prefix("pool[")?;
+    let (pid, r) = r.split_once("].")?;
+    Some((pid.parse().ok()?, r))
+}
+
 impl Stats {
     /// New registry with all global statistics at zero.
     pub fn new() -> Arc<Self> {
@@ -222,12 +256,10 @@ impl Stats {
         let mut map = self.subnets.write().unwrap_or_else(|p| p.into_inner());
         let mut next = BTreeMap::new();
         for &id in ids {
-            let s = map.get(&id).cloned().unwrap_or_else(|| {
-                Arc::new(SubnetStats {
-                    id,
-                    c: SubnetCounters::default(),
-                })
-            });
+            let s = map
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| Arc::new(SubnetStats::new(id, 0)));
             next.insert(id, s);
         }
         *map = next.clone();
@@ -258,12 +290,22 @@ impl Stats {
             for (k, c) in s.c.entries() {
                 f(subnet_key(*id, k), c);
             }
+            for (pid, p) in s.pools.iter().enumerate() {
+                for (k, c) in p.entries() {
+                    f(format!("subnet[{id}].pool[{pid}].{k}"), c);
+                }
+            }
         }
     }
 
     fn with_named<R>(&self, name: &str, f: impl FnOnce(&Counter) -> R) -> Option<R> {
         if let Some((id, rest)) = parse_subnet_key(name) {
             let s = self.subnet(id)?;
+            if let Some((pid, key)) = parse_pool_key(rest) {
+                let p = s.pools.get(pid)?;
+                let c = p.entries().into_iter().find(|(k, _)| *k == key)?.1;
+                return Some(f(c));
+            }
             let c = s.c.entries().into_iter().find(|(k, _)| *k == rest)?.1;
             return Some(f(c));
         }

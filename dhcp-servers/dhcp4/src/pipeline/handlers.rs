@@ -138,10 +138,40 @@ fn choose_address(
 fn count_alloc_fail(ctx: &Ctx<'_>) {
     let g = &ctx.st.stats.global;
     g.v4_allocation_fail.inc();
-    match ctx.subnet() {
-        Some(s) if s.network.is_some() => g.v4_allocation_fail_shared_network.inc(),
-        Some(s) if s.pools.is_empty() => g.v4_allocation_fail_no_pools.inc(),
-        _ => g.v4_allocation_fail_subnet.inc(),
+    let sub = ctx.subnet.map(|i| &ctx.st.subnet_stats[i].c);
+    if let Some(c) = sub {
+        c.v4_allocation_fail.inc();
+    }
+    let Some(s) = ctx.subnet() else { return };
+    // Pools exist but none admits the client's classes.
+    let class_blocked = !s.pools.is_empty()
+        && s.pools
+            .iter()
+            .all(|p| !ctx.classes.allows(&p.client_classes));
+    let (global, local) = if s.pools.is_empty() {
+        (
+            &g.v4_allocation_fail_no_pools,
+            sub.map(|c| &c.v4_allocation_fail_no_pools),
+        )
+    } else if class_blocked {
+        (
+            &g.v4_allocation_fail_classes,
+            sub.map(|c| &c.v4_allocation_fail_classes),
+        )
+    } else if s.network.is_some() {
+        (
+            &g.v4_allocation_fail_shared_network,
+            sub.map(|c| &c.v4_allocation_fail_shared_network),
+        )
+    } else {
+        (
+            &g.v4_allocation_fail_subnet,
+            sub.map(|c| &c.v4_allocation_fail_subnet),
+        )
+    };
+    global.inc();
+    if let Some(l) = local {
+        l.inc();
     }
 }
 
@@ -255,7 +285,7 @@ pub(super) fn discover(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
                 .as_ref()
                 .is_some_and(|l| l.state == LeaseState::DEFAULT || l.state == LeaseState::DECLINED);
             if !counted {
-                ctx.st.subnet_stats[si].c.assigned_addresses.inc();
+                ctx.st.count_assigned(s.id, addr, 1);
             }
             ctx.st.note_taken(s.id, addr);
         }
@@ -360,7 +390,8 @@ pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
                     .update(nl)
                     .map_err(|e| Drop::Store(e.to_string()))?;
                 if l.subnet_id != s.id {
-                    move_assigned(ctx, l.subnet_id, si);
+                    ctx.st.count_assigned(l.subnet_id, addr, -1);
+                    ctx.st.count_assigned(s.id, addr, 1);
                 }
             }
         }
@@ -373,18 +404,13 @@ pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
                 .map_err(|e| Drop::Store(e.to_string()))?;
             let was_counted = l.state == LeaseState::DEFAULT || l.state == LeaseState::DECLINED;
             if l.state == LeaseState::DECLINED {
-                if let Some(old) = stats_of(ctx, l.subnet_id) {
-                    old.c.declined_addresses.add(-1);
-                }
-                g.declined_addresses.add(-1);
+                ctx.st.count_declined(l.subnet_id, addr, -1);
             }
             if was_counted {
-                move_assigned(ctx, l.subnet_id, si);
-            } else {
-                sstats.c.assigned_addresses.inc();
+                ctx.st.count_assigned(l.subnet_id, addr, -1);
             }
-            sstats.c.cumulative_assigned_addresses.inc();
-            g.cumulative_assigned_addresses.inc();
+            ctx.st.count_assigned(s.id, addr, 1);
+            ctx.st.count_cumulative(s.id, addr);
         }
         None => {
             let nl = new_lease(ctx, si, addr, valid);
@@ -392,9 +418,8 @@ pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
                 .leases
                 .add(nl)
                 .map_err(|e| Drop::Store(e.to_string()))?;
-            sstats.c.assigned_addresses.inc();
-            sstats.c.cumulative_assigned_addresses.inc();
-            g.cumulative_assigned_addresses.inc();
+            ctx.st.count_assigned(s.id, addr, 1);
+            ctx.st.count_cumulative(s.id, addr);
         }
     }
     ctx.st.note_taken(s.id, addr);
@@ -406,9 +431,8 @@ pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
     }
     if let Some((_, old)) = client_lease.as_ref().filter(|(_, l)| l.address != addr)
         && old.state == LeaseState::DEFAULT
-        && let Some(os) = stats_of(ctx, old.subnet_id)
     {
-        os.c.assigned_addresses.add(-1);
+        ctx.st.count_assigned(old.subnet_id, old.address, -1);
     }
     evaluate_additional(ctx, Some(addr));
     ctx.event = Some(LeaseEvent::Alloc(addr, granted));
@@ -419,23 +443,6 @@ pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
         addr,
         granted,
     )))
-}
-
-fn stats_of<'a>(ctx: &'a Ctx<'_>, subnet_id: u32) -> Option<&'a Arc<crate::stats::SubnetStats>> {
-    ctx.st
-        .cfg
-        .subnet_index(subnet_id)
-        .map(|i| &ctx.st.subnet_stats[i])
-}
-
-fn move_assigned(ctx: &Ctx<'_>, from_id: u32, to: usize) {
-    if ctx.st.cfg.subnets[to].id == from_id {
-        return;
-    }
-    if let Some(o) = stats_of(ctx, from_id) {
-        o.c.assigned_addresses.add(-1);
-    }
-    ctx.st.subnet_stats[to].c.assigned_addresses.inc();
 }
 
 fn match_cid_for(ctx: &Ctx<'_>, l: &Lease4) -> bool {
@@ -457,11 +464,9 @@ pub(super) fn release(ctx: &mut Ctx<'_>) -> Result<(), Drop> {
     {
         return Ok(()); // DHCP4_RELEASE_FAIL_WRONG_CLIENT
     }
-    if let Ok(Some(gone)) = ctx.st.leases.delete(addr)
-        && let Some(s) = stats_of(ctx, gone.subnet_id)
-    {
+    if let Ok(Some(gone)) = ctx.st.leases.delete(addr) {
         ctx.st.note_freed(gone.subnet_id, addr);
-        s.c.assigned_addresses.add(-1);
+        ctx.st.count_assigned(gone.subnet_id, addr, -1);
     }
     ctx.event = Some(LeaseEvent::Release(addr));
     Ok(())
@@ -493,10 +498,7 @@ pub(super) fn decline(ctx: &mut Ctx<'_>) -> Result<(), Drop> {
         .leases
         .update(d)
         .map_err(|e| Drop::Store(e.to_string()))?;
-    if let Some(s) = stats_of(ctx, l.subnet_id) {
-        s.c.declined_addresses.inc();
-    }
-    ctx.st.stats.global.declined_addresses.inc();
+    ctx.st.count_declined(l.subnet_id, addr, 1);
     ctx.event = Some(LeaseEvent::Decline(addr));
     Ok(())
 }

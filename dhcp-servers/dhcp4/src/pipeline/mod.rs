@@ -67,28 +67,28 @@ impl ServerState {
         let subnet_stats: Vec<Arc<SubnetStats>> = cfg
             .subnets
             .iter()
-            .map(|s| {
-                Arc::new(SubnetStats {
-                    id: s.id,
-                    c: Default::default(),
-                })
-            })
+            .map(|s| Arc::new(SubnetStats::new(s.id, s.pools.len())))
             .collect();
         let counts = leases.counts();
-        let (mut g_assigned, mut g_declined) = (0i64, 0i64);
+        let mut g_declined = 0i64;
         for (s, st) in cfg.subnets.iter().zip(&subnet_stats) {
             st.c.total_addresses.set(s.total_addresses() as i64);
+            for (p, pc) in s.pools.iter().zip(&st.pools) {
+                pc.total_addresses.set(p.size() as i64);
+            }
             let (mut a, mut d) = (0u64, 0u64);
             for c in counts.iter().filter(|c| c.subnet_id == s.id) {
                 a += c.counts.assigned();
                 d += c.counts.declined;
+                if let Some(pc) = st.pools.get(c.pool_id as usize) {
+                    pc.assigned_addresses.add(c.counts.assigned() as i64);
+                    pc.declined_addresses.add(c.counts.declined as i64);
+                }
             }
             st.c.assigned_addresses.set(a as i64);
             st.c.declined_addresses.set(d as i64);
-            g_assigned += a as i64;
             g_declined += d as i64;
         }
-        let _ = g_assigned;
         stats.global.declined_addresses.set(g_declined);
         let now = unix_now();
         let mut allocators = Vec::with_capacity(cfg.subnets.len());
@@ -115,6 +115,80 @@ impl ServerState {
     /// Index of the subnet with this id.
     pub fn subnet_index(&self, id: u32) -> Option<usize> {
         self.cfg.subnet_index(id)
+    }
+
+    /// Subnet and pool counters for a lease of `subnet_id` on `addr`.
+    fn counters(
+        &self,
+        subnet_id: u32,
+        addr: Ipv4Addr,
+    ) -> Option<(&SubnetStats, Option<&crate::stats::PoolCounters>)> {
+        let i = self.subnet_index(subnet_id)?;
+        let ss = &self.subnet_stats[i];
+        let pool = self.cfg.subnets[i]
+            .pools
+            .iter()
+            .position(|p| p.contains(addr));
+        Some((ss, pool.and_then(|p| ss.pools.get(p))))
+    }
+
+    /// assigned-addresses (subnet and pool) changes by `d`.
+    pub fn count_assigned(&self, subnet_id: u32, addr: Ipv4Addr, d: i64) {
+        if let Some((s, p)) = self.counters(subnet_id, addr) {
+            s.c.assigned_addresses.add(d);
+            if let Some(p) = p {
+                p.assigned_addresses.add(d);
+            }
+        }
+    }
+
+    /// A new assignment: cumulative-assigned-addresses (global, subnet, pool).
+    pub fn count_cumulative(&self, subnet_id: u32, addr: Ipv4Addr) {
+        self.stats.global.cumulative_assigned_addresses.inc();
+        if let Some((s, p)) = self.counters(subnet_id, addr) {
+            s.c.cumulative_assigned_addresses.inc();
+            if let Some(p) = p {
+                p.cumulative_assigned_addresses.inc();
+            }
+        }
+    }
+
+    /// declined-addresses (global, subnet, pool) changes by `d`.
+    pub fn count_declined(&self, subnet_id: u32, addr: Ipv4Addr, d: i64) {
+        self.stats.global.declined_addresses.add(d);
+        if let Some((s, p)) = self.counters(subnet_id, addr) {
+            s.c.declined_addresses.add(d);
+            if let Some(p) = p {
+                p.declined_addresses.add(d);
+            }
+        }
+    }
+
+    /// A lease was reclaimed: reclaimed-leases, and for a declined one the declined
+    /// counters move to reclaimed-declined-addresses; assigned-addresses drops.
+    pub fn count_reclaimed(&self, subnet_id: u32, addr: Ipv4Addr, was_declined: bool) {
+        let g = &self.stats.global;
+        g.reclaimed_leases.inc();
+        if was_declined {
+            g.reclaimed_declined_addresses.inc();
+            g.declined_addresses.add(-1);
+        }
+        if let Some((s, p)) = self.counters(subnet_id, addr) {
+            s.c.assigned_addresses.add(-1);
+            s.c.reclaimed_leases.inc();
+            if was_declined {
+                s.c.declined_addresses.add(-1);
+                s.c.reclaimed_declined_addresses.inc();
+            }
+            if let Some(p) = p {
+                p.assigned_addresses.add(-1);
+                p.reclaimed_leases.inc();
+                if was_declined {
+                    p.declined_addresses.add(-1);
+                    p.reclaimed_declined_addresses.inc();
+                }
+            }
+        }
     }
 
     /// Tells the subnet's allocator that `addr` is now leased (flq bookkeeping).

@@ -585,3 +585,58 @@ fn additional_classes_and_drop_class() {
     q.options.set(code::VENDOR_CLASS_ID, b"evil");
     assert!(matches!(run(&st, &q), Outcome::Drop(Drop::DropClass)));
 }
+
+#[test]
+fn pool_statistics_follow_leases() {
+    let st = state(
+        r#"{"Dhcp4": {"subnet4": [{"id": 3, "subnet": "192.0.2.0/24",
+            "pools": [{"pool": "192.0.2.10 - 192.0.2.10"}, {"pool": "192.0.2.20 - 192.0.2.29"}]}]}}"#,
+    );
+    assert_eq!(st.stats.value("subnet[3].pool[0].total-addresses"), Some(1));
+    assert_eq!(
+        st.stats.value("subnet[3].pool[1].total-addresses"),
+        Some(10)
+    );
+    let a = dora(&st, 1);
+    let b = dora(&st, 2);
+    assert_eq!(
+        (a, b),
+        (Ipv4Addr::new(192, 0, 2, 10), Ipv4Addr::new(192, 0, 2, 20))
+    );
+    assert_eq!(
+        st.stats.value("subnet[3].pool[0].assigned-addresses"),
+        Some(1)
+    );
+    assert_eq!(
+        st.stats
+            .value("subnet[3].pool[1].cumulative-assigned-addresses"),
+        Some(1)
+    );
+    let mut dec = query(MessageType4::Decline, 2);
+    dec.set_server_id(SRV);
+    dec.options.set(code::REQUESTED_ADDRESS, &b.octets());
+    assert!(matches!(run(&st, &dec), Outcome::Done));
+    assert_eq!(
+        st.stats.value("subnet[3].pool[1].declined-addresses"),
+        Some(1)
+    );
+    assert!(
+        st.stats
+            .get_all()
+            .get("subnet[3].pool[1].reclaimed-leases")
+            .is_some()
+    );
+    // Exhaust: both pools used (one address declined), the third client fails in the subnet.
+    for n in 3..=11 {
+        dora(&st, n);
+    }
+    assert!(matches!(
+        run(&st, &query(MessageType4::Discover, 12)),
+        Outcome::Drop(Drop::AllocFailed)
+    ));
+    assert_eq!(
+        st.stats.value("subnet[3].v4-allocation-fail-subnet"),
+        Some(1)
+    );
+    assert_eq!(st.stats.value("v4-allocation-fail-subnet"), Some(1));
+}
