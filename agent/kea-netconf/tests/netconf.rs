@@ -1,0 +1,108 @@
+//! NETCONF clients (Debian's ncclient) over real SSH against kea-netconf
+//! managing a real kea-dhcp6: RFC 6241 operations, state, confirmed
+//! commits, server rejections, drift.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Agent, AgentOptions, HOOKS_DIR, Kea, assert_script_ok, wait_for};
+use serde_json::json;
+
+fn hooks() -> serde_json::Value {
+    json!([
+        {"library": format!("{HOOKS_DIR}/libdhcp_lease_cmds.so")},
+        {"library": format!("{HOOKS_DIR}/libdhcp_stat_cmds.so")}
+    ])
+}
+
+#[test]
+fn ncclient_operations_against_kea_dhcp6() {
+    require_tools!(true);
+    let kea = Kea::start(json!({ "hooks-libraries": hooks() }));
+    let mut agent = Agent::configure(&kea.socket, &AgentOptions::default());
+    agent.start();
+    // The empty startup datastore was seeded from what the server runs.
+    let startup = agent.export("startup");
+    assert!(startup.contains("libdhcp_lease_cmds.so"), "{startup}");
+    let out = agent.python("operations.py", &kea, &[]);
+    assert_script_ok("operations.py", &out, &agent, &kea);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ALL OK"));
+}
+
+/// A `config-set` behind the agent's back, as an operator with a socket
+/// client would send it.
+fn change_behind_the_agents_back(kea: &Kea) {
+    let mut config = kea.config();
+    config["subnet6"] = json!([{"id": 77, "subnet": "2001:db8:77::/64"}]);
+    let answer = kea.command("config-set", Some(json!({ "Dhcp6": config })));
+    assert_eq!(answer["result"], 0, "{answer}");
+    assert_eq!(kea.subnets(), ["2001:db8:77::/64"]);
+}
+
+fn agent_with_subnet(kea: &Kea, policy: &'static str) -> Agent {
+    let options = AgentOptions {
+        drift_check_interval: 1,
+        drift_policy: policy,
+        ..AgentOptions::default()
+    };
+    let mut agent = Agent::configure(&kea.socket, &options);
+    agent.start();
+    let edit = format!(
+        "<config xmlns=\"{}\">{}<subnet6><id>1</id><subnet>2001:db8:1::/64</subnet></subnet6></config>",
+        common::NS6,
+        kea.required_xml()
+    );
+    let file = agent.dir.path().join("subnet.xml");
+    std::fs::write(&file, edit).expect("write edit");
+    let out = agent.sysrepocfg(&["-d", "running", &format!("--edit={}", file.display())]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(kea.subnets(), ["2001:db8:1::/64"]);
+    agent
+}
+
+#[test]
+fn drift_is_reported() {
+    require_tools!(false);
+    let kea = Kea::start(json!({}));
+    let agent = agent_with_subnet(&kea, "report");
+    // Let a drift check record the hash of the pushed config first.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        !agent.log().contains("NETCONF_CONFIG_DRIFT"),
+        "{}",
+        agent.log()
+    );
+    change_behind_the_agents_back(&kea);
+    assert!(
+        wait_for(Duration::from_secs(10), || agent
+            .log()
+            .contains("NETCONF_CONFIG_DRIFT")),
+        "no drift reported:\n{}",
+        agent.log()
+    );
+    // Reported, not undone.
+    assert_eq!(kea.subnets(), ["2001:db8:77::/64"]);
+    assert!(agent.export("running").contains("2001:db8:1::/64"));
+}
+
+#[test]
+fn drift_is_reconciled() {
+    require_tools!(false);
+    let kea = Kea::start(json!({}));
+    let agent = agent_with_subnet(&kea, "reconcile");
+    std::thread::sleep(Duration::from_millis(1500));
+    change_behind_the_agents_back(&kea);
+    assert!(
+        wait_for(Duration::from_secs(10), || kea.subnets()
+            == ["2001:db8:1::/64"]),
+        "running was not pushed back: server has {:?}\n{}",
+        kea.subnets(),
+        agent.log()
+    );
+    assert!(agent.log().contains("NETCONF_DRIFT_RECONCILED"));
+}
