@@ -538,29 +538,12 @@ fn lease_from_args(c: &Ctx, a: &Args) -> Result<Lease6, Answer> {
     if let Some(Value::String(hw)) = a.get("hw-address") {
         l.hw_address = Some(HwAddr::parse(1, hw).map_err(|e| Answer::error(e.to_string()))?);
     }
-    if let Some(Value::String(h)) = a.get("hostname") {
-        l.hostname = h.to_ascii_lowercase().into_boxed_str();
-    }
-    l.fqdn_fwd = a.get("fqdn-fwd").and_then(Value::as_bool).unwrap_or(false);
-    l.fqdn_rev = a.get("fqdn-rev").and_then(Value::as_bool).unwrap_or(false);
-    if (l.fqdn_fwd || l.fqdn_rev) && l.hostname.is_empty() {
-        return Err(Answer::error(
-            "No hostname specified and either forward or reverse fqdn was set to true.",
-        ));
-    }
-    if let Some(v) = a.get("state") {
-        let v = v
-            .as_u64()
-            .filter(|v| *v <= 4)
-            .ok_or_else(|| Answer::error("Invalid state value: must be 0, 1, 2, 3 or 4"))?;
-        l.state = LeaseState(v as u32);
-    }
-    if let Some(uc) = a.get("user-context") {
-        if !uc.is_object() {
-            return Err(Answer::error("Invalid user context: must be a map"));
-        }
-        l.user_context = Some(uc.to_string().into_boxed_str());
-    }
+    let extras = crate::shared::LeaseExtras::parse(a, 4)?;
+    l.hostname = extras.hostname.into_boxed_str();
+    l.fqdn_fwd = extras.fqdn_fwd;
+    l.fqdn_rev = extras.fqdn_rev;
+    l.state = extras.state.unwrap_or(LeaseState::DEFAULT);
+    l.user_context = extras.user_context.map(String::into_boxed_str);
     if let Some(s) = s {
         l.pool_id = match t {
             LeaseType::Pd => s.pd_pool_of(ip, prefix_len),

@@ -11,6 +11,7 @@
 //! - [`duid`]: the server DUID (`server-id`) and its `kea-dhcp6-serverid` file.
 //! - [`stats::Stats`]: ARM 10.14 statistics in atomics.
 //! - [`server::Server`], [`commands::register`]: the running daemon and its commands.
+//! - [`shared`]: protocol-independent daemon pieces meant for a shared server crate.
 
 pub mod commands;
 pub mod config;
@@ -20,5 +21,6 @@ pub mod load;
 pub mod options;
 pub mod pipeline;
 pub mod server;
+pub mod shared;
 pub mod socket;
 pub mod stats;

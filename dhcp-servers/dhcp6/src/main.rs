@@ -3,16 +3,16 @@
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use kea_command::{CommandRegistry, ControlServer};
 use kea_dhcp6::commands::{self, Ctx};
 use kea_dhcp6::load;
 use kea_dhcp6::pipeline::Ports;
 use kea_dhcp6::server::{self, Server, Settings};
+use kea_dhcp6::shared::{self, StopReason};
 use kea_dhcp6::stats::Stats;
 use kea_log::{kea_log, loggers, messages};
-use kea_process::{Daemon, Mode, PathPolicy, PidFile, SignalEvent, VersionInfo, signals};
+use kea_process::{Daemon, Mode, PathPolicy, PidFile, VersionInfo, signals};
 
 fn main() -> ExitCode {
     let info = VersionInfo {
@@ -138,7 +138,13 @@ fn run(cmd: &kea_process::CommandLine, policy: PathPolicy) -> ExitCode {
         };
         let reg = CommandRegistry::new();
         commands::register(&reg, &ctx);
-        match ControlServer::start(reg, &sockets, load::control_options(&server.settings.policy)).await {
+        match ControlServer::start(
+            reg,
+            &sockets,
+            load::control_options(&server.settings.policy),
+        )
+        .await
+        {
             Ok(c) => {
                 let _ = ctx.control.set(Arc::new(c));
             }
@@ -148,25 +154,34 @@ fn run(cmd: &kea_process::CommandLine, policy: PathPolicy) -> ExitCode {
             }
         }
         kea_log!(loggers::DHCP6, messages::DHCP6_CONFIG_COMPLETE, summary);
-        kea_log!(loggers::DHCP6, messages::DHCP6_STARTED, kea_process::KEA_VERSION);
-        let timers = tokio::spawn(reclaim_timers(server.clone()));
-        loop {
-            tokio::select! {
-                ev = sig.recv() => match ev {
-                    Ok(SignalEvent::Reload) => {
-                        let _ = commands::reload_from_file(&ctx).await;
-                    }
-                    Ok(SignalEvent::Shutdown(signo)) => {
-                        kea_log!(loggers::DHCP6, messages::DCTL_SHUTDOWN_SIGNAL_RECVD, kea_process::signals::signal_name(signo));
-                        break;
-                    }
-                    Err(e) => {
-                        kea_log!(loggers::DHCP6, messages::DHCP6_SERVER_FAILED, e);
-                        break;
-                    }
-                },
-                _ = ctx.shutdown.notified() => break,
-            }
+        kea_log!(
+            loggers::DHCP6,
+            messages::DHCP6_STARTED,
+            kea_process::KEA_VERSION
+        );
+        let (r, f, p) = (server.clone(), server.clone(), server.clone());
+        let timers = tokio::spawn(shared::expiry_timers(
+            move || {
+                let e = &p.state().cfg.expired;
+                (e.reclaim_timer_wait_time, e.flush_reclaimed_timer_wait_time)
+            },
+            move || {
+                let _ = r.reclaim(false, None);
+            },
+            move || f.flush_reclaimed(),
+        ));
+        match shared::serve_until_shutdown(sig, &ctx.shutdown, || async {
+            let _ = commands::reload_from_file(&ctx).await;
+        })
+        .await
+        {
+            StopReason::Signal(signo) => kea_log!(
+                loggers::DHCP6,
+                messages::DCTL_SHUTDOWN_SIGNAL_RECVD,
+                kea_process::signals::signal_name(signo)
+            ),
+            StopReason::Failed(e) => kea_log!(loggers::DHCP6, messages::DHCP6_SERVER_FAILED, e),
+            StopReason::Command => {}
         }
         timers.abort();
         if let Some(c) = ctx.control.get() {
@@ -178,27 +193,4 @@ fn run(cmd: &kea_process::CommandLine, policy: PathPolicy) -> ExitCode {
     let _ = packet_thread.join();
     kea_log!(loggers::DHCP6, messages::DHCP6_SHUTDOWN);
     code
-}
-
-/// Reclamation and flushing on the `expired-leases-processing` timers (1 s ticks).
-async fn reclaim_timers(server: Arc<Server>) {
-    let (mut since_reclaim, mut since_flush) = (0u64, 0u64);
-    loop {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        since_reclaim += 1;
-        since_flush += 1;
-        let e = server.state().cfg.expired.clone();
-        if e.reclaim_timer_wait_time > 0 && since_reclaim >= u64::from(e.reclaim_timer_wait_time) {
-            since_reclaim = 0;
-            let s = server.clone();
-            let _ = tokio::task::spawn_blocking(move || s.reclaim(false, None)).await;
-        }
-        if e.flush_reclaimed_timer_wait_time > 0
-            && since_flush >= u64::from(e.flush_reclaimed_timer_wait_time)
-        {
-            since_flush = 0;
-            let s = server.clone();
-            let _ = tokio::task::spawn_blocking(move || s.flush_reclaimed()).await;
-        }
-    }
 }

@@ -20,7 +20,7 @@ impl ServerDefs {
     /// Standard definitions plus the configured `option-def` entries.
     pub fn build(list: &[kea_config::OptionDef]) -> Result<Self, String> {
         let mut inner = OptionDefs::new(Universe::V6);
-        for d in &list[..] {
+        for d in list {
             let cfg = OptionDefConfig {
                 name: &d.name,
                 code: i64::from(d.code),

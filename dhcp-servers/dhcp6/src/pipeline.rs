@@ -999,7 +999,7 @@ fn assign_ia(
         let mut l =
             Lease6::new(lt, addr, len, c.duid, ia.iaid, s.id).with_lifetimes(pref, valid, c.now);
         l.pool_id = pool.unwrap_or(0) as u32;
-        l.hw_address = c.hw.clone();
+        l.hw_address = c.hw;
         if let Some((h, _)) = &c.host
             && let Some(name) = &h.hostname
         {

@@ -2,7 +2,6 @@
 //! lease reclamation, and transactional reconfiguration (start-up, SIGHUP, config-set,
 //! config-reload): a new generation is staged completely, then swapped in.
 
-use std::os::fd::{AsFd, OwnedFd};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -17,6 +16,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout};
 
 use crate::load::Prepared;
 use crate::pipeline::{self, Drop, Label, Outcome, Ports, ServerState, unix_now};
+use crate::shared::{GenerationSlot, Wakeup};
 use crate::socket::Endpoint;
 use crate::stats::{G, S, Stats};
 
@@ -56,9 +56,8 @@ pub struct Server {
     pub started: Instant,
     last_reload: Mutex<Instant>,
     store: Mutex<Option<OpenStore>>,
-    new_endpoints: Mutex<Option<Vec<Endpoint>>>,
-    wake_rx: OwnedFd,
-    wake_tx: OwnedFd,
+    new_endpoints: GenerationSlot<Vec<Endpoint>>,
+    wakeup: Wakeup,
     stop: AtomicBool,
     reclaimer: Mutex<dhcp_alloc::Reclaimer>,
     /// Serializes reconfigurations.
@@ -169,9 +168,7 @@ impl Server {
         stats: Arc<Stats>,
         disabled: Arc<AtomicBool>,
     ) -> std::io::Result<(Arc<Self>, Vec<Endpoint>)> {
-        let (wake_rx, wake_tx) =
-            nix::unistd::pipe2(nix::fcntl::OFlag::O_NONBLOCK | nix::fcntl::OFlag::O_CLOEXEC)
-                .map_err(std::io::Error::from)?;
+        let wakeup = Wakeup::new()?;
         let Staged {
             prepared,
             state,
@@ -191,9 +188,8 @@ impl Server {
             started: Instant::now(),
             last_reload: Mutex::new(Instant::now()),
             store: Mutex::new(Some(store)),
-            new_endpoints: Mutex::new(None),
-            wake_rx,
-            wake_tx,
+            new_endpoints: GenerationSlot::default(),
+            wakeup,
             stop: AtomicBool::new(false),
             reconfig: tokio::sync::Mutex::new(()),
         });
@@ -241,10 +237,8 @@ impl Server {
         if let Ok(mut s) = self.store.lock() {
             *s = Some(store);
         }
-        if let Ok(mut m) = self.new_endpoints.lock() {
-            *m = Some(endpoints);
-        }
-        self.wake();
+        self.new_endpoints.put(endpoints);
+        self.wakeup.wake();
         match &prepared.logging {
             Some(l) => {
                 if let Err(e) = kea_log::apply(l) {
@@ -258,45 +252,23 @@ impl Server {
         }
     }
 
-    fn wake(&self) {
-        let _ = nix::unistd::write(&self.wake_tx, &[1u8]);
-    }
-
     /// Asks the packet thread to end.
     pub fn request_stop(&self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.wake();
+        self.wakeup.wake();
     }
 
     /// One reclamation cycle; `unlimited` for `leases-reclaim`, `remove` overrides whether
     /// reclaimed leases are deleted. Returns how many leases were reclaimed.
     pub fn reclaim(&self, unlimited: bool, remove: Option<bool>) -> Result<usize, String> {
         let st = self.state();
-        let mut r = self
-            .reclaimer
-            .lock()
-            .map_err(|_| "reclaimer unavailable".to_string())?;
-        let mut cfg = *r.config();
-        if unlimited {
-            cfg.max_reclaim_leases = 0;
-            cfg.max_reclaim_time = 0;
-        }
-        if let Some(rm) = remove {
-            cfg.flush_reclaimed_timer_wait_time = if rm {
-                0
-            } else {
-                cfg.flush_reclaimed_timer_wait_time.max(1)
-            };
-        }
-        let mut one_shot = dhcp_alloc::Reclaimer::new(cfg);
-        let reclaimer = if unlimited || remove.is_some() {
-            &mut one_shot
-        } else {
-            &mut *r
-        };
-        let report = reclaimer.reclaim(st.leases.as_ref(), unix_now(), &mut |_| {
-            dhcp_alloc::ReclaimAction::Reclaim
-        });
+        let report = crate::shared::reclaim_once(
+            &self.reclaimer,
+            st.leases.as_ref(),
+            unix_now(),
+            unlimited,
+            remove,
+        )?;
         for rec in &report.reclaimed {
             let l = &rec.lease;
             // Before reclamation the lease counted as assigned (or declined).
@@ -346,16 +318,13 @@ impl Server {
     pub fn run_packet_loop(self: Arc<Self>, mut endpoints: Vec<Endpoint>) {
         let mut buf = vec![0u8; 65536];
         let mut out = Vec::with_capacity(1500);
-        let mut drain = [0u8; 64];
         let mut ready = Vec::new();
         while !self.stop.load(Ordering::SeqCst) {
-            if let Ok(mut m) = self.new_endpoints.lock()
-                && let Some(new) = m.take()
-            {
+            if let Some(new) = self.new_endpoints.take() {
                 endpoints = new;
             }
             let mut fds = Vec::with_capacity(1 + endpoints.len());
-            fds.push(PollFd::new(self.wake_rx.as_fd(), PollFlags::POLLIN));
+            fds.push(PollFd::new(self.wakeup.fd(), PollFlags::POLLIN));
             fds.extend(
                 endpoints
                     .iter()
@@ -377,7 +346,7 @@ impl Server {
             );
             drop(fds);
             if ready[0] {
-                while nix::unistd::read(&self.wake_rx, &mut drain).is_ok_and(|n| n > 0) {}
+                self.wakeup.drain();
             }
             for (e, r) in endpoints.iter().zip(&ready[1..]) {
                 if *r {
