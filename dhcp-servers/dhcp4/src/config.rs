@@ -390,10 +390,20 @@ pub struct Host {
 pub struct HostTable {
     by_id: HashMap<(IdentifierType, Vec<u8>), Arc<Host>>,
     by_addr: HashMap<Ipv4Addr, Arc<Host>>,
+    /// `ip-reservations-unique` (default true): one reservation per address.
+    unique_ips: bool,
     pub types_present: Vec<IdentifierType>,
 }
 
 impl HostTable {
+    /// An empty table; `unique_ips` is `ip-reservations-unique`.
+    pub fn new(unique_ips: bool) -> Self {
+        HostTable {
+            unique_ips,
+            ..Default::default()
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }
@@ -433,7 +443,7 @@ impl HostTable {
         }
         let h = Arc::new(h);
         if let Some(ip) = h.ip {
-            if self.by_addr.contains_key(&ip) {
+            if self.unique_ips && self.by_addr.contains_key(&ip) {
                 return Err(verr(
                     at,
                     format!(
@@ -441,7 +451,7 @@ impl HostTable {
                     ),
                 ));
             }
-            self.by_addr.insert(ip, h.clone());
+            self.by_addr.entry(ip).or_insert_with(|| h.clone());
         }
         if !self.types_present.contains(&h.id_type) {
             self.types_present.push(h.id_type);
@@ -705,6 +715,8 @@ pub struct ServerConfig {
     pub loggers: Option<Element>,
     /// Server identifiers configured anywhere (option 54), accepted in queries.
     pub configured_server_ids: Vec<Ipv4Addr>,
+    /// `ip-reservations-unique`.
+    pub ip_reservations_unique: bool,
     subnet_by_id: HashMap<u32, usize>,
     /// kea-config's validated model (config-get, hash), attached by the loader.
     pub model: Option<Arc<kea_config::Dhcp4Config>>,
@@ -837,7 +849,8 @@ impl ServerConfig {
         let global_partial = PartialParams::parse(m)?;
         let global_params = Params::resolve(&global_partial, dhcp4)?;
         let global_options = OptionSet::parse(list(m, "option-data")?, &option_defs)?;
-        let mut global_hosts = HostTable::default();
+        let ip_reservations_unique = opt_bool(m, "ip-reservations-unique")?.unwrap_or(true);
+        let mut global_hosts = HostTable::new(ip_reservations_unique);
         for r in list(m, "reservations")? {
             global_hosts.insert(parse_host(r, &option_defs)?, r)?;
         }
@@ -887,6 +900,7 @@ impl ServerConfig {
             control_sockets: Vec::new(),
             loggers: m.get("loggers").cloned(),
             configured_server_ids: Vec::new(),
+            ip_reservations_unique,
             subnet_by_id: HashMap::new(),
             model: None,
         };
@@ -1033,7 +1047,7 @@ impl ServerConfig {
         }
         let partial = PartialParams::parse(m)?.inherit(parent);
         let params = Params::resolve(&partial, e)?;
-        let mut hosts = HostTable::default();
+        let mut hosts = HostTable::new(self.ip_reservations_unique);
         for r in list(m, "reservations")? {
             let h = parse_host(r, &self.option_defs)?;
             if let Some(ip) = h.ip
@@ -1256,5 +1270,26 @@ mod tests {
         assert_eq!(parse_identifier("'abc'").unwrap(), b"abc".to_vec());
         assert!(parse_identifier("zz").is_err());
         assert!(parse_identifier("").is_err());
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn ip_reservations_unique_flag() {
+        let text = |unique: bool| {
+            format!(
+                r#"{{"Dhcp4": {{"ip-reservations-unique": {unique}, "subnet4": [{{"id": 1, "subnet": "192.0.2.0/24",
+                "reservations": [{{"hw-address": "aa:bb:cc:dd:ee:01", "ip-address": "192.0.2.5"}},
+                                 {{"hw-address": "aa:bb:cc:dd:ee:02", "ip-address": "192.0.2.5"}}]}}]}}}}"#
+            )
+        };
+        let parse =
+            |t: String| ServerConfig::from_element(&kea_config::parse_str(&t, "t").unwrap());
+        assert!(parse(text(true)).is_err());
+        let c = parse(text(false)).unwrap();
+        assert_eq!(c.subnets[0].hosts.len(), 2);
     }
 }

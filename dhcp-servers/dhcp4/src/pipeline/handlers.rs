@@ -303,7 +303,12 @@ pub(super) fn discover(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
 
 fn nak(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
     ctx.event = Some(LeaseEvent::Nak);
-    Ok(Some(skeleton(ctx, MessageType4::Nak)))
+    let mut r = skeleton(ctx, MessageType4::Nak);
+    // RFC 2131 §4.3.2: a relayed NAK carries the broadcast bit so the relay broadcasts it.
+    if ctx.q.is_relayed() {
+        r.flags |= dhcp_packet::v4::FLAG_BROADCAST;
+    }
+    Ok(Some(r))
 }
 
 pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
