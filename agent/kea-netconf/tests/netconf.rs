@@ -106,3 +106,17 @@ fn drift_is_reconciled() {
     );
     assert!(agent.log().contains("NETCONF_DRIFT_RECONCILED"));
 }
+
+/// Benchmark, not a test: `cargo test -p kea-netconf --test netconf --
+/// --ignored --nocapture commit_latency`. Prints edit-config-on-running to
+/// applied-on-the-server latency for a 1-subnet and a 1,000-subnet change.
+#[test]
+#[ignore]
+fn commit_latency() {
+    require_tools!(true);
+    let kea = Kea::start(json!({}));
+    let mut agent = Agent::configure(&kea.socket, &AgentOptions::default());
+    agent.start();
+    let out = agent.python("latency.py", &kea, &[]);
+    assert_script_ok("latency.py", &out, &agent, &kea);
+}
