@@ -1,21 +1,20 @@
 //! Control-channel commands of kea-dhcp6, with Kea's answer shapes and texts.
 
 use std::net::Ipv6Addr;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
 use dhcp_lease::{HwAddr, Lease6, LeaseState, LeaseType, hex_text, parse_hex};
 use kea_command::{Answer, CommandRegistry, ControlServer, Request};
 use kea_config::Element;
 use kea_log::{kea_log, loggers, messages};
-use kea_process::VersionInfo;
 use serde_json::{Map, Value, json};
 
+use crate::control::{BoxFuture, ManagedDaemon, StatisticsRegistry};
 use crate::load;
 use crate::server::Server;
 
 /// What the handlers share.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Ctx {
     pub server: Arc<Server>,
     /// Set once the control sockets are open (config-set reconfigures them).
@@ -37,145 +36,10 @@ fn on(reg: &CommandRegistry, ctx: &Ctx, name: &str, f: fn(&Ctx, &Request) -> Ans
     reg.register(name, move |req| f(&c, req));
 }
 
-/// Registers every command on `reg`.
+/// Registers every command on `reg`: the daemon-level ones of [`crate::control`] and
+/// the lease commands.
 pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
-    reg.register("build-report", |_| {
-        Answer::success_text(kea_process::cli::build_report_text(&VersionInfo::default()))
-    });
-    reg.register("version-get", |_| {
-        Answer::success_text(kea_process::KEA_VERSION).with_arguments(
-            json!({"extended": kea_process::cli::extended_version_text(&VersionInfo::default())}),
-        )
-    });
-    on(reg, ctx, "status-get", |c, _| {
-        let s = &c.server;
-        Answer::success_with(json!({
-            "pid": std::process::id(),
-            "uptime": s.started.elapsed().as_secs(),
-            "reload": s.since_reload(),
-            "multi-threading-enabled": false,
-            "sockets": {"status": "ready"},
-        }))
-    });
-    on(reg, ctx, "config-get", |c, _| {
-        let st = c.server.state();
-        let mut v = st.cfg.model_json();
-        if let Value::Object(m) = &mut v {
-            m.insert("hash".into(), Value::String(st.cfg.hash()));
-        }
-        Answer::success_with(v)
-    });
-    on(reg, ctx, "config-hash-get", |c, _| {
-        Answer::success_with(json!({"hash": c.server.state().cfg.hash()}))
-    });
-    on(reg, ctx, "config-test", |c, req| {
-        let Some(a) = req.arguments.as_ref() else {
-            return Answer::error("Missing mandatory 'arguments' parameter.");
-        };
-        match to_element(a).and_then(|e| load::prepare(&e, &c.server.settings.policy)) {
-            Ok(_) => Answer::success_text(
-                "Configuration seems sane. Control-socket, hook-libraries, and D2 configuration were sanity checked, but not applied.",
-            ),
-            Err(e) => Answer::error(e),
-        }
-    });
-    let c = ctx.clone();
-    reg.register_async("config-set", move |req| {
-        let c = c.clone();
-        async move {
-            let Some(a) = req.arguments.clone() else {
-                return Answer::error("Missing mandatory 'arguments' parameter.");
-            };
-            match to_element(&a) {
-                Ok(root) => match apply(&c, &root).await {
-                    Ok(()) => Answer::success_text("Configuration successful."),
-                    Err(e) => Answer::error(e),
-                },
-                Err(e) => Answer::error(e),
-            }
-        }
-    });
-    let c = ctx.clone();
-    reg.register_async("config-reload", move |_| {
-        let c = c.clone();
-        async move {
-            match reload_from_file(&c).await {
-                Ok(()) => Answer::success_text("Configuration successful."),
-                Err(e) => Answer::error(format!("Config reload failed: {e}")),
-            }
-        }
-    });
-    on(reg, ctx, "config-write", config_write);
-    let c = ctx.clone();
-    reg.register_async("shutdown", move |_| {
-        let c = c.clone();
-        async move {
-            kea_log!(loggers::DHCP6, messages::DHCP6_SHUTDOWN_REQUEST);
-            // Stop after this answer has left: the listener closes on shutdown.
-            tokio::spawn(async move {
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                c.shutdown.notify_one();
-            });
-            Answer::success_text("Shutting down.")
-        }
-    });
-    on(reg, ctx, "dhcp-disable", |c, req| {
-        let period = match req.arguments_map().and_then(|a| a.get("max-period")) {
-            None => None,
-            Some(v) => match v.as_u64() {
-                Some(p) if p > 0 => Some(p),
-                _ => return Answer::error("'max-period' must be positive integer"),
-            },
-        };
-        c.server.disabled.store(true, Ordering::SeqCst);
-        match period {
-            Some(p) => {
-                let srv = c.server.clone();
-                std::thread::spawn(move || {
-                    std::thread::sleep(std::time::Duration::from_secs(p));
-                    srv.disabled.store(false, Ordering::SeqCst);
-                });
-                Answer::success_text(format!("DHCPv6 service disabled for {p} seconds"))
-            }
-            None => Answer::success_text("DHCPv6 service disabled"),
-        }
-    });
-    on(reg, ctx, "dhcp-enable", |c, _| {
-        c.server.disabled.store(false, Ordering::SeqCst);
-        Answer::success_text("DHCP service successfully enabled")
-    });
-    on(reg, ctx, "statistic-get", |c, req| {
-        stat_named(req, |n| Answer::success_with(c.server.stats.get(n)))
-    });
-    on(reg, ctx, "statistic-get-all", |c, _| {
-        Answer::success_with(c.server.stats.get_all())
-    });
-    on(reg, ctx, "statistic-reset", |c, req| {
-        stat_named(req, |n| {
-            if c.server.stats.reset(n) {
-                Answer::success_text(format!("Statistic '{n}' reset."))
-            } else {
-                Answer::error(format!("No '{n}' statistic found"))
-            }
-        })
-    });
-    on(reg, ctx, "statistic-remove", |c, req| {
-        stat_named(req, |n| {
-            if c.server.stats.remove(n) {
-                Answer::success_text(format!("Statistic '{n}' removed."))
-            } else {
-                Answer::error(format!("No '{n}' statistic found"))
-            }
-        })
-    });
-    on(reg, ctx, "statistic-reset-all", |c, _| {
-        c.server.stats.reset_all();
-        Answer::success_text("All statistics reset to neutral values.")
-    });
-    on(reg, ctx, "statistic-remove-all", |c, _| {
-        c.server.stats.remove_all();
-        Answer::success_text("All statistics removed.")
-    });
+    crate::control::register(reg, &Arc::new(ctx.clone()));
     on(reg, ctx, "lease6-get", lease6_get);
     on(reg, ctx, "lease6-get-all", lease6_get_all);
     on(reg, ctx, "lease6-get-page", lease6_get_page);
@@ -197,18 +61,6 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
             Err(e) => Answer::error(e),
         }
     });
-}
-
-fn stat_named(req: &Request, f: impl FnOnce(&str) -> Answer) -> Answer {
-    match req.arguments_map().and_then(|a| a.get("name")) {
-        Some(Value::String(s)) => f(s),
-        Some(_) => Answer::error("'name' parameter expected to be a string."),
-        None => Answer::error("Missing mandatory 'name' parameter."),
-    }
-}
-
-fn to_element(v: &Value) -> Result<Element, String> {
-    Element::from_json(v, "<wire>").map_err(|e| e.command_text())
 }
 
 /// config-set: check, stage, switch control sockets, go live. Any failure leaves the
@@ -277,31 +129,6 @@ pub fn summary(p: &load::Prepared) -> String {
     }
     s.push_str("; DDNS: disabled");
     s
-}
-
-fn config_write(c: &Ctx, req: &Request) -> Answer {
-    let set = &c.server.settings;
-    let name = match req.arguments_map().and_then(|a| a.get("filename")) {
-        None => set.config_file.to_string_lossy().into_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(_) => return Answer::error("passed parameter 'filename' is not a string"),
-    };
-    let path = match set.policy.config_write_path(&set.config_file, &name) {
-        Ok(p) => p,
-        Err(e) => return Answer::error(e.to_string()),
-    };
-    let text = c.server.state().cfg.model.to_element().to_pretty_string();
-    match std::fs::write(&path, text.as_bytes()) {
-        Ok(()) => Answer::success_text(format!(
-            "Configuration written to {} successful",
-            path.display()
-        ))
-        .with_arguments(json!({"filename": path.to_string_lossy(), "size": text.len()})),
-        Err(e) => Answer::error(format!(
-            "Unable to open file {} for writing: {e}",
-            path.display()
-        )),
-    }
 }
 
 /// Kea's JSON for a v6 lease.
@@ -710,4 +537,81 @@ fn stat_lease6_get(c: &Ctx, req: &Request) -> Answer {
         Answer::success_text(text)
     }
     .with_arguments(body)
+}
+
+impl StatisticsRegistry for crate::stats::Stats {
+    fn get(&self, name: &str) -> Value {
+        crate::stats::Stats::get(self, name)
+    }
+    fn get_all(&self) -> Value {
+        crate::stats::Stats::get_all(self)
+    }
+    fn reset(&self, name: &str) -> bool {
+        crate::stats::Stats::reset(self, name)
+    }
+    fn remove(&self, name: &str) -> bool {
+        crate::stats::Stats::remove(self, name)
+    }
+    fn reset_all(&self) {
+        crate::stats::Stats::reset_all(self)
+    }
+    fn remove_all(&self) {
+        crate::stats::Stats::remove_all(self)
+    }
+}
+
+impl ManagedDaemon for Ctx {
+    fn service_name(&self) -> &'static str {
+        "DHCPv6"
+    }
+    fn uptime(&self) -> (u64, u64) {
+        (
+            self.server.started.elapsed().as_secs(),
+            self.server.since_reload(),
+        )
+    }
+    fn config_get(&self) -> Value {
+        let st = self.server.state();
+        let mut v = st.cfg.model_json();
+        if let Value::Object(m) = &mut v {
+            m.insert("hash".into(), Value::String(st.cfg.hash()));
+        }
+        v
+    }
+    fn config_hash(&self) -> String {
+        self.server.state().cfg.hash()
+    }
+    fn config_text(&self) -> String {
+        self.server
+            .state()
+            .cfg
+            .model
+            .to_element()
+            .to_pretty_string()
+    }
+    fn config_file(&self) -> std::path::PathBuf {
+        self.server.settings.config_file.clone()
+    }
+    fn policy(&self) -> kea_process::PathPolicy {
+        self.server.settings.policy
+    }
+    fn check(&self, root: &Element) -> Result<(), String> {
+        load::prepare(root, &self.server.settings.policy).map(|_| ())
+    }
+    fn apply(self: Arc<Self>, root: Element) -> BoxFuture<Result<(), String>> {
+        Box::pin(async move { apply(&self, &root).await })
+    }
+    fn reload(self: Arc<Self>) -> BoxFuture<Result<(), String>> {
+        Box::pin(async move { reload_from_file(&self).await })
+    }
+    fn disabled(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.server.disabled.clone()
+    }
+    fn statistics(&self) -> &dyn StatisticsRegistry {
+        self.server.stats.as_ref()
+    }
+    fn request_shutdown(&self) {
+        kea_log!(loggers::DHCP6, messages::DHCP6_SHUTDOWN_REQUEST);
+        self.shutdown.notify_one();
+    }
 }

@@ -11,10 +11,12 @@
 //! - [`duid`]: the server DUID (`server-id`) and its `kea-dhcp6-serverid` file.
 //! - [`stats::Stats`]: ARM 10.14 statistics in atomics.
 //! - [`server::Server`], [`commands::register`]: the running daemon and its commands.
+//! - [`control`]: daemon-level commands over the `ManagedDaemon` trait (shareable).
 //! - [`shared`]: protocol-independent daemon pieces meant for a shared server crate.
 
 pub mod commands;
 pub mod config;
+pub mod control;
 pub mod duid;
 pub mod iface;
 pub mod load;
