@@ -654,6 +654,54 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
             Answer::success_text(text)
         }
     });
+    for (cmd, key) in [
+        ("lease4-get-by-hw-address", "hw-address"),
+        ("lease4-get-by-client-id", "client-id"),
+        ("lease4-get-by-hostname", "hostname"),
+    ] {
+        let c = ctx.clone();
+        reg.register(cmd, move |req| {
+            let a = match need_args(req) {
+                Ok(a) => a,
+                Err(e) => return e,
+            };
+            let Some(v) = a.get(key) else {
+                return Answer::error(format!("'{key}' parameter not specified"));
+            };
+            let Some(text) = v.as_str() else {
+                return Answer::error(format!("'{key}' parameter must be a string"));
+            };
+            let st = c.server.state();
+            let leases = if key == "hostname" {
+                if text.is_empty() {
+                    return Answer::error("'hostname' parameter is empty");
+                }
+                st.leases.get_by_hostname(&text.to_ascii_lowercase())
+            } else {
+                let Some(bytes) = parse_hex(text) else {
+                    return Answer::error(format!("invalid {key} '{text}'"));
+                };
+                if key == "hw-address" {
+                    st.leases.get_by_hw_address(&bytes)
+                } else {
+                    st.leases.get_by_client_id(&bytes)
+                }
+            };
+            leases_answer(&leases, None)
+        });
+    }
+    let c = ctx.clone();
+    reg.register("server-tag-get", move |_| {
+        let st = c.server.state();
+        let tag = st
+            .cfg
+            .dhcp4_json()
+            .get("server-tag")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        Answer::success_with(json!({"server-tag": tag}))
+    });
     let c = ctx.clone();
     reg.register("stat-lease4-get", move |req| {
         let st = c.server.state();

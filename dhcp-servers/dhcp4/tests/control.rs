@@ -364,3 +364,36 @@ fn check_mode() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
+
+#[test]
+fn lease_lookups_by_identifier() {
+    let d = Daemon::start();
+    d.cmd("lease4-add", Some(json!({"ip-address": "192.0.2.160", "hw-address": "0a:0b:0c:0d:0e:0f", "client-id": "01:02:03", "hostname": "pc.example.org"})));
+    let by_hw = d.cmd(
+        "lease4-get-by-hw-address",
+        Some(json!({"hw-address": "0a:0b:0c:0d:0e:0f"})),
+    );
+    assert_eq!(by_hw["text"], "1 IPv4 lease(s) found.", "{by_hw}");
+    let by_cid = d.cmd(
+        "lease4-get-by-client-id",
+        Some(json!({"client-id": "01:02:03"})),
+    );
+    assert_eq!(
+        by_cid["arguments"]["leases"][0]["ip-address"],
+        "192.0.2.160"
+    );
+    let by_name = d.cmd(
+        "lease4-get-by-hostname",
+        Some(json!({"hostname": "PC.example.org"})),
+    );
+    assert_eq!(by_name["arguments"]["leases"][0]["client-id"], "01:02:03");
+    assert_eq!(
+        d.cmd("lease4-get-by-hostname", Some(json!({"hostname": "nope"})))["result"],
+        3
+    );
+    assert_eq!(
+        d.cmd("lease4-get-by-hw-address", Some(json!({})))["result"],
+        1
+    );
+    assert_eq!(d.cmd("server-tag-get", None)["arguments"]["server-tag"], "");
+}
