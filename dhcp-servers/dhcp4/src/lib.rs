@@ -1,12 +1,20 @@
-//! The kea-dhcp4 server as a library: sockets, framing, configuration, the packet pipeline.
+//! The kea-dhcp4 server as a library: sockets, framing, configuration, the packet pipeline,
+//! the daemon runtime and the control commands. The `kea-dhcp4` binary is a thin `main`.
 //!
-//! - [`frame`], [`bpf`], [`iface`], [`socket`]: packet I/O (UDP with IP_PKTINFO, raw
-//!   AF_PACKET with a BPF filter), [`socket::RecvMeta`] / [`socket::SendMeta`].
-//! - [`config::ServerConfig::from_element`]: the `Dhcp4` configuration compiled for the
-//!   packet path (inheritance resolved, options encoded, reservations indexed).
-//! - [`pipeline::process`]`(&ServerState, Pkt4, RecvMeta) -> Option<(Pkt4, SendMeta)>`: the
-//!   synchronous packet pipeline; [`pipeline::process_at`] gives the detailed outcome.
-//! - [`stats::Stats`]: live statistics in atomics.
+//! - Packet I/O: [`frame`] (Ethernet/IPv4/UDP with checksums), [`bpf`] (kernel filter for
+//!   UDP to the server port), [`iface`] (interface discovery, `eth0` / `eth0/addr` / `*`),
+//!   [`socket`] (UDP with IP_PKTINFO + SO_BINDTODEVICE, raw AF_PACKET; every datagram carries
+//!   a [`socket::RecvMeta`], every reply a [`socket::SendMeta`]).
+//! - Configuration: [`load::prepare`] checks a `{"Dhcp4": ...}` element completely
+//!   (kea-config's validator and model, then [`config::ServerConfig::from_element`], which
+//!   resolves inheritance, encodes [`options`] and indexes reservations); [`classify`] holds
+//!   the class expression language.
+//! - Pipeline: [`pipeline::process`]`(&ServerState, Pkt4, RecvMeta) -> Option<(Pkt4, SendMeta)>`
+//!   is synchronous and socket-free; [`pipeline::process_at`] returns the detailed
+//!   [`pipeline::Outcome`] (reply, done, or a [`pipeline::Drop`] reason with its Kea log ID).
+//! - Runtime: [`server::Server`] (configuration generations swapped atomically, packet loop
+//!   thread, reclamation) and [`commands::register`] (the control-channel commands).
+//! - [`stats::Stats`]: live statistics in atomics (global, subnet, pool).
 
 pub mod bpf;
 pub mod classify;
