@@ -92,19 +92,18 @@ impl OptionSet {
         self.items.is_empty()
     }
 
-    /// Parses an `option-data` list.
+    /// Parses an `option-data` list. Entries in other spaces are sub-options: they are
+    /// packed into the option of this scope whose definition encapsulates their space
+    /// (e.g. `vendor-encapsulated-options` (43) and `vendor-encapsulated-options-space`).
     pub fn parse(list: &[Element], defs: &OptionDefs) -> Result<Self, ConfigError> {
         let mut items: Vec<CfgOption> = Vec::new();
+        // (space, code, bytes) of sub-options, in configuration order.
+        let mut subs: Vec<(String, u8, Vec<u8>)> = Vec::new();
+        let mut encapsulating: Vec<(usize, String)> = Vec::new();
         for e in list {
             let m = get_map(e, "option-data entry")?;
             let name = opt_str(m, "name")?;
             let space = opt_str(m, "space")?.unwrap_or("dhcp4");
-            if space != "dhcp4" {
-                return Err(verr(
-                    e,
-                    format!("options in space '{space}' are not supported by this server yet"),
-                ));
-            }
             let code = match m.get("code") {
                 None => None,
                 Some(c) => {
@@ -180,6 +179,18 @@ impl OptionSet {
                     ));
                 }
             }
+            if space != "dhcp4" {
+                if subs.iter().any(|(sp, c, _)| sp == space && *c == code) {
+                    return Err(verr(
+                        e,
+                        format!(
+                            "option data for option code {code} in space '{space}' specified more than once in this scope"
+                        ),
+                    ));
+                }
+                subs.push((space.to_string(), code, bytes));
+                continue;
+            }
             if items.iter().any(|o| o.code == code) {
                 return Err(verr(
                     e,
@@ -188,12 +199,32 @@ impl OptionSet {
                     ),
                 ));
             }
+            if let Some(d) = def
+                && !d.encapsulate.is_empty()
+            {
+                encapsulating.push((items.len(), d.encapsulate.to_string()));
+            }
             items.push(CfgOption {
                 code,
                 data: bytes,
                 always_send: opt_bool(m, "always-send")?.unwrap_or(false),
                 never_send: opt_bool(m, "never-send")?.unwrap_or(false),
             });
+        }
+        for (idx, space) in encapsulating {
+            for (sp, c, v) in &subs {
+                if *sp == space {
+                    // Sub-option TLV; long values split as RFC 3396 would for top level.
+                    for chunk in v.chunks(255) {
+                        items[idx].data.push(*c);
+                        items[idx].data.push(chunk.len() as u8);
+                        items[idx].data.extend_from_slice(chunk);
+                    }
+                    if v.is_empty() {
+                        items[idx].data.extend_from_slice(&[*c, 0]);
+                    }
+                }
+            }
         }
         Ok(OptionSet { items })
     }
@@ -255,5 +286,40 @@ mod tests {
         let bad =
             kea_config::parse_str(r#"[{"name": "x", "code": 3, "type": "uint8"}]"#, "t").unwrap();
         assert!(OptionDefs::parse(bad.as_list().unwrap()).is_err());
+    }
+}
+
+#[cfg(test)]
+mod encapsulation_tests {
+    use super::*;
+
+    #[test]
+    fn vendor_encapsulated_sub_options() {
+        let d = kea_config::parse_str(
+            r#"[{"name": "pxe-server", "code": 1, "space": "vendor-encapsulated-options-space", "type": "ipv4-address"},
+                {"name": "pxe-name", "code": 2, "space": "vendor-encapsulated-options-space", "type": "string"}]"#,
+            "t",
+        )
+        .unwrap();
+        let defs = OptionDefs::parse(d.as_list().unwrap()).unwrap();
+        let o = kea_config::parse_str(
+            r#"[{"name": "vendor-encapsulated-options"},
+                {"name": "pxe-server", "space": "vendor-encapsulated-options-space", "data": "192.0.2.9"},
+                {"code": 2, "space": "vendor-encapsulated-options-space", "data": "boot"}]"#,
+            "t",
+        )
+        .unwrap();
+        let s = OptionSet::parse(o.as_list().unwrap(), &defs).unwrap();
+        assert_eq!(
+            s.get(43).unwrap().data,
+            vec![1, 4, 192, 0, 2, 9, 2, 4, b'b', b'o', b'o', b't']
+        );
+        assert!(s.items.iter().all(|o| o.code == 43));
+        let bad = kea_config::parse_str(
+            r#"[{"name": "nope", "space": "some-space", "data": "1"}]"#,
+            "t",
+        )
+        .unwrap();
+        assert!(OptionSet::parse(bad.as_list().unwrap(), &defs).is_err());
     }
 }
