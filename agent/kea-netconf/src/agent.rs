@@ -390,10 +390,13 @@ async fn handle_drift(
                 }
                 running.merge(&tree).map_err(|e| e.to_string())?;
                 let ds = Arc::clone(datastore);
-                tokio::task::spawn_blocking(move || ds.replace(0, Datastore::Running, running))
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .map_err(|e| e.to_string())
+                tokio::task::spawn_blocking(move || {
+                    let session = crate::binding::agent_session(&ds);
+                    ds.replace(session, Datastore::Running, running)
+                })
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())
             };
             if let Err(e) = adopted.await {
                 kea_log!(LOGGER, NETCONF_DRIFT_ACTION_FAILED, name, e);

@@ -173,7 +173,8 @@ impl AgentBackend {
     fn rollback_confirmed(datastore: &Arc<DatastoreManager>, pending: PendingConfirm, why: &str) {
         pending.timer.abort();
         kea_log!(LOGGER, NETCONF_CONFIRMED_COMMIT_ROLLBACK, why);
-        if let Err(e) = datastore.replace(0, Datastore::Running, pending.previous) {
+        let session = crate::binding::agent_session(datastore);
+        if let Err(e) = datastore.replace(session, Datastore::Running, pending.previous) {
             kea_log!(LOGGER, NETCONF_CONFIRMED_COMMIT_ROLLBACK_FAILED, e);
         }
     }

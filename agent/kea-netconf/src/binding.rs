@@ -45,6 +45,15 @@ pub struct ServerBinding {
     push_lock: tokio::sync::Mutex<()>,
 }
 
+/// The session id the agent's own writes to running use: the holder of
+/// running's lock when there is one. A rollback or revert the agent must
+/// make (a confirmed commit timing out, a server refusing a commit late,
+/// drift adoption) may not be blocked by a client's lock (RFC 6241 §8.4.1
+/// wants the rollback whatever the locks).
+pub fn agent_session(datastore: &DatastoreManager) -> u32 {
+    datastore.lock_owner(Datastore::Running).unwrap_or(0)
+}
+
 /// Kea's result code for an unknown command.
 const COMMAND_UNSUPPORTED: i64 = 2;
 
@@ -413,7 +422,8 @@ impl Coordinator {
         // The commit that failed still holds the datastore's commit lock:
         // revert from another thread once it is released.
         self.runtime.spawn_blocking(move || {
-            if let Err(e) = datastore.replace(0, Datastore::Running, previous) {
+            let session = agent_session(&datastore);
+            if let Err(e) = datastore.replace(session, Datastore::Running, previous) {
                 kea_log!(LOGGER, NETCONF_REVERT_FAILED, e);
             }
             drop(guard);

@@ -120,3 +120,50 @@ fn commit_latency() {
     let out = agent.python("latency.py", &kea, &[]);
     assert_script_ok("latency.py", &out, &agent, &kea);
 }
+
+/// validate-changes off: the server refuses in the apply phase (the ARM's
+/// fourth class of error) and the agent puts running back to the config the
+/// server still runs.
+#[test]
+fn late_refusal_reverts_running() {
+    require_tools!(false);
+    let kea = Kea::start(json!({}));
+    let options = AgentOptions {
+        validate_changes: false,
+        ..AgentOptions::default()
+    };
+    let mut agent = Agent::configure(&kea.socket, &options);
+    agent.start();
+    let edit = |body: &str| {
+        let file = agent.dir.path().join("edit.xml");
+        let xml = format!(
+            "<config xmlns=\"{}\">{}{body}</config>",
+            common::NS6,
+            kea.required_xml()
+        );
+        std::fs::write(&file, xml).expect("write edit");
+        agent.sysrepocfg(&["-d", "running", &format!("--edit={}", file.display())])
+    };
+    let out = edit("<subnet6><id>1</id><subnet>2001:db8:1::/64</subnet></subnet6>");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let running = agent.export("running");
+    let server = kea.config();
+    // Accepted by the datastore (no config-test), refused by config-set.
+    let _ = edit(
+        "<subnet6><id>2</id><subnet>2001:db8:2::/64</subnet><pool><start-address>2001:db8:9::1</start-address>\
+         <end-address>2001:db8:9::ff</end-address><prefix>2001:db8:9::/120</prefix></pool></subnet6>",
+    );
+    assert!(
+        wait_for(Duration::from_secs(10), || agent.export("running")
+            == running),
+        "running not reverted:\n{}\n{}",
+        agent.export("running"),
+        agent.log()
+    );
+    assert_eq!(kea.config(), server);
+    assert!(agent.log().contains("NETCONF_REVERT_STARTED"));
+}

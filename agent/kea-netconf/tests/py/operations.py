@@ -171,6 +171,15 @@ took = wait_until("rollback", lambda: "2001:db8:14::/64" not in subnets())
 assert "2001:db8:14::" not in m.get_config(source="running").data_xml
 print(f"   rolled back {took:.1f}s after the confirmed commit")
 
+step("a confirmed commit rolls back even with running locked")
+m.lock("running")
+m.edit_config(target="candidate", config=config(subnet(17, "2001:db8:17::/64")))
+m.commit(confirmed=True, timeout="1")
+assert "2001:db8:17::/64" in subnets()
+wait_until("rollback under lock", lambda: "2001:db8:17::/64" not in subnets())
+assert "2001:db8:17::" not in m.get_config(source="running").data_xml
+m.unlock("running")
+
 step("confirmed commit confirmed in time stays")
 m.edit_config(target="candidate", config=config(subnet(15, "2001:db8:15::/64")))
 m.commit(confirmed=True, timeout="3")
