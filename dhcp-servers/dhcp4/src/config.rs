@@ -717,6 +717,13 @@ pub struct ServerConfig {
     pub configured_server_ids: Vec<Ipv4Addr>,
     /// `ip-reservations-unique`.
     pub ip_reservations_unique: bool,
+    /// `compatibility.ignore-dhcp-server-identifier`: accept any server identifier.
+    pub ignore_server_id: bool,
+    /// `compatibility.ignore-rai-link-selection`: do not select subnets by RAI link-selection.
+    pub ignore_rai_link_selection: bool,
+    /// `compatibility.exclude-first-last-24`: never hand out x.x.x.0 / x.x.x.255 in /24 or
+    /// larger subnets.
+    pub exclude_first_last_24: bool,
     subnet_by_id: HashMap<u32, usize>,
     /// kea-config's validated model (config-get, hash), attached by the loader.
     pub model: Option<Arc<kea_config::Dhcp4Config>>,
@@ -901,9 +908,19 @@ impl ServerConfig {
             loggers: m.get("loggers").cloned(),
             configured_server_ids: Vec::new(),
             ip_reservations_unique,
+            ignore_server_id: false,
+            ignore_rai_link_selection: false,
+            exclude_first_last_24: false,
             subnet_by_id: HashMap::new(),
             model: None,
         };
+        if let Some(c) = m.get("compatibility") {
+            let cm = get_map(c, "compatibility")?;
+            cfg.ignore_server_id = opt_bool(cm, "ignore-dhcp-server-identifier")?.unwrap_or(false);
+            cfg.ignore_rai_link_selection =
+                opt_bool(cm, "ignore-rai-link-selection")?.unwrap_or(false);
+            cfg.exclude_first_last_24 = opt_bool(cm, "exclude-first-last-24")?.unwrap_or(false);
+        }
         if let Some(cs) = m.get("control-socket") {
             cfg.control_sockets.push(cs.clone());
         }

@@ -15,7 +15,7 @@ use crate::config::Subnet4;
 
 /// Subnet selection, reservation lookup and late classification.
 fn select_and_identify(ctx: &mut Ctx<'_>) -> Option<usize> {
-    let sel = Selector::from_query(ctx.q, ctx.meta);
+    let sel = Selector::from_query(ctx.q, ctx.meta, ctx.st.cfg.ignore_rai_link_selection);
     let si = select_subnet(&ctx.st.cfg, &sel, &ctx.classes);
     ctx.subnet = si;
     let host = find_host(ctx, ctx.subnet());
@@ -77,8 +77,14 @@ fn free_for_client(ctx: &Ctx<'_>, s: &Subnet4, addr: Ipv4Addr) -> Result<Option<
 }
 
 fn pool_allows(ctx: &Ctx<'_>, s: &Subnet4, addr: Ipv4Addr) -> bool {
-    s.pool_of(addr)
-        .is_some_and(|p| ctx.classes.allows(&p.client_classes))
+    !excluded_edge(ctx, s, addr)
+        && s.pool_of(addr)
+            .is_some_and(|p| ctx.classes.allows(&p.client_classes))
+}
+
+/// `compatibility.exclude-first-last-24`: x.x.x.0 and x.x.x.255 of /24-or-larger subnets.
+fn excluded_edge(ctx: &Ctx<'_>, s: &Subnet4, addr: Ipv4Addr) -> bool {
+    ctx.st.cfg.exclude_first_last_24 && s.prefix.len <= 24 && matches!(addr.octets()[3], 0 | 255)
 }
 
 /// The reserved address of the client, if it lies in one of `cands`.
@@ -126,7 +132,9 @@ fn choose_address(
     for &si in cands {
         let s = &cfg.subnets[si];
         let picked = ctx.st.allocators[si].pick(s, &ctx.classes, |a| {
-            !reserved_for_other(ctx, s, a) && free_for_client(ctx, s, a).is_ok()
+            !excluded_edge(ctx, s, a)
+                && !reserved_for_other(ctx, s, a)
+                && free_for_client(ctx, s, a).is_ok()
         });
         if let Some(a) = picked {
             return Some((si, a));

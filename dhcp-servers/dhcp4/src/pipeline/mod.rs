@@ -494,6 +494,9 @@ fn run(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
 /// Kea's acceptServerId: our interface addresses, configured server identifiers, or the
 /// relay's server-id-override.
 fn accept_server_id(ctx: &Ctx<'_>, id: Ipv4Addr) -> bool {
+    if ctx.cfg().ignore_server_id {
+        return true;
+    }
     if ctx.st.local_addrs.contains(&id) || ctx.meta.server_addr == id || ctx.meta.local_addr == id {
         return true;
     }

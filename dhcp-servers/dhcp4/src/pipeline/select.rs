@@ -31,11 +31,13 @@ pub struct Selector<'a> {
 }
 
 impl<'a> Selector<'a> {
-    pub fn from_query(q: &Pkt4, meta: &'a RecvMeta) -> Self {
+    /// `ignore_link_selection` is `compatibility.ignore-rai-link-selection`.
+    pub fn from_query(q: &Pkt4, meta: &'a RecvMeta, ignore_link_selection: bool) -> Self {
         let link_select = q
             .relay_agent_info()
             .and_then(Result::ok)
-            .and_then(|r| r.link_selection());
+            .and_then(|r| r.link_selection())
+            .filter(|_| !ignore_link_selection);
         Selector {
             option_select: link_select.or_else(|| q.subnet_selection()),
             giaddr: q.giaddr,

@@ -640,3 +640,25 @@ fn pool_statistics_follow_leases() {
     );
     assert_eq!(st.stats.value("v4-allocation-fail-subnet"), Some(1));
 }
+
+#[test]
+fn compatibility_flags() {
+    let st = state(
+        r#"{"Dhcp4": {"compatibility": {"exclude-first-last-24": true, "ignore-dhcp-server-identifier": true},
+            "subnet4": [{"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.0.255 - 10.0.1.1"}]}],
+            "shared-networks": []}}"#,
+    );
+    let mut d = query(MessageType4::Discover, 1);
+    d.giaddr = Ipv4Addr::new(10, 0, 0, 1);
+    let (o, _) = reply(&st, &d);
+    assert_eq!(
+        o.yiaddr,
+        Ipv4Addr::new(10, 0, 1, 1),
+        "x.x.0.255 and x.x.1.0 are skipped"
+    );
+    let mut r = query(MessageType4::Request, 1);
+    r.giaddr = d.giaddr;
+    r.set_server_id(Ipv4Addr::new(203, 0, 113, 1)); // foreign, but ignored
+    r.options.set(code::REQUESTED_ADDRESS, &o.yiaddr.octets());
+    assert_eq!(reply(&st, &r).0.message_type(), Some(MessageType4::Ack));
+}
