@@ -116,6 +116,7 @@ pub struct PartialParams {
     pub cache_max_age: Option<u32>,
     pub allocator: Option<String>,
     pub offer_lifetime: Option<u32>,
+    pub store_extended_info: Option<bool>,
 }
 
 impl PartialParams {
@@ -141,6 +142,7 @@ impl PartialParams {
             cache_max_age: opt_u32(m, "cache-max-age")?,
             allocator: opt_str(m, "allocator")?.map(str::to_string),
             offer_lifetime: opt_u32(m, "offer-lifetime")?,
+            store_extended_info: opt_bool(m, "store-extended-info")?,
         };
         for key in ["t1-percent", "t2-percent"] {
             let v = if key == "t1-percent" {
@@ -196,7 +198,8 @@ impl PartialParams {
             cache_threshold,
             cache_max_age,
             allocator,
-            offer_lifetime
+            offer_lifetime,
+            store_extended_info
         )
     }
 }
@@ -233,6 +236,8 @@ pub struct Params {
     pub cache_max_age: Option<u32>,
     pub allocator: AllocatorKind,
     pub offer_lifetime: u32,
+    /// Keep the relay agent information in the lease's user context.
+    pub store_extended_info: bool,
 }
 
 impl Params {
@@ -286,6 +291,7 @@ impl Params {
                 _ => AllocatorKind::Iterative,
             },
             offer_lifetime: p.offer_lifetime.unwrap_or(0),
+            store_extended_info: p.store_extended_info.unwrap_or(false),
         })
     }
 }

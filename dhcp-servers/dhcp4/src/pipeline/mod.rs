@@ -619,8 +619,30 @@ pub(crate) fn new_lease(ctx: &Ctx<'_>, si: usize, addr: Ipv4Addr, valid: u32) ->
         l.hostname = h.to_ascii_lowercase().into_boxed_str();
     }
     l.pool_id = s.pools.iter().position(|p| p.contains(addr)).unwrap_or(0) as u32;
+    if s.params.store_extended_info {
+        l.user_context = extended_info(ctx.q);
+    }
     l.state = LeaseState::DEFAULT;
     l
+}
+
+/// Kea's extended lease information: the relay agent options of the query, as
+/// `{"ISC": {"relay-agent-info": {"sub-options": HEX, "remote-id": HEX, "relay-id": HEX}}}`.
+fn extended_info(q: &Pkt4) -> Option<Box<str>> {
+    let raw = q.options.get(dhcp_packet::v4::code::RELAY_AGENT_INFO)?;
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
+    let mut rai = serde_json::Map::new();
+    rai.insert("sub-options".into(), serde_json::Value::String(hex(raw)));
+    if let Some(Ok(sub)) = q.relay_agent_info() {
+        if let Some(r) = sub.remote_id() {
+            rai.insert("remote-id".into(), serde_json::Value::String(hex(r)));
+        }
+        if let Some(r) = sub.relay_id() {
+            rai.insert("relay-id".into(), serde_json::Value::String(hex(r)));
+        }
+    }
+    let v = serde_json::json!({"ISC": {"relay-agent-info": rai}});
+    Some(v.to_string().into_boxed_str())
 }
 
 mod handlers;

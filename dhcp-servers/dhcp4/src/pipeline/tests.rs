@@ -662,3 +662,36 @@ fn compatibility_flags() {
     r.options.set(code::REQUESTED_ADDRESS, &o.yiaddr.octets());
     assert_eq!(reply(&st, &r).0.message_type(), Some(MessageType4::Ack));
 }
+
+#[test]
+fn extended_info_is_stored() {
+    let st = state(
+        r#"{"Dhcp4": {"store-extended-info": true, "subnet4": [{"id": 1, "subnet": "10.0.0.0/24",
+            "pools": [{"pool": "10.0.0.10 - 10.0.0.20"}]}]}}"#,
+    );
+    let mut d = query(MessageType4::Discover, 1);
+    d.giaddr = Ipv4Addr::new(10, 0, 0, 1);
+    d.options
+        .set(code::RELAY_AGENT_INFO, &[1, 2, 0xab, 0xcd, 2, 1, 0x07]);
+    let (o, _) = reply(&st, &d);
+    let mut r = query(MessageType4::Request, 1);
+    r.giaddr = d.giaddr;
+    r.options
+        .set(code::RELAY_AGENT_INFO, &[1, 2, 0xab, 0xcd, 2, 1, 0x07]);
+    r.set_server_id(SRV);
+    r.options.set(code::REQUESTED_ADDRESS, &o.yiaddr.octets());
+    assert_eq!(reply(&st, &r).0.message_type(), Some(MessageType4::Ack));
+    let uc = st
+        .leases
+        .get(o.yiaddr)
+        .unwrap()
+        .user_context
+        .clone()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&uc).unwrap();
+    assert_eq!(
+        v["ISC"]["relay-agent-info"]["sub-options"],
+        "0102ABCD020107"
+    );
+    assert_eq!(v["ISC"]["relay-agent-info"]["remote-id"], "07");
+}
