@@ -38,6 +38,12 @@ pub struct Agent {
     pub netconf_addr: SocketAddr,
     server_task: tokio::task::JoinHandle<()>,
     drift_task: Option<tokio::task::JoinHandle<()>>,
+    runtime: Handle,
+    /// Models the coordinator is subscribed to (the datastore has no
+    /// unsubscribe: a model no longer managed has no binding to push to).
+    subscribed: std::sync::Mutex<Vec<String>>,
+    /// The config the NETCONF server and drift watch were started with.
+    started_with: AgentConfig,
 }
 
 /// The process-wide YANG context.
@@ -98,6 +104,35 @@ fn make_bindings(
 /// True when `tree` holds config data of `module`.
 fn has_module_data(tree: &DataTree<'static>, module: &str) -> bool {
     tree.reference().is_some() && tree.find_path(&format!("/{module}:config")).is_ok()
+}
+
+/// Subscribes the coordinator to the models of `bindings` not subscribed
+/// yet and makes each bound server the state provider of its model.
+fn attach(
+    datastore: &Arc<DatastoreManager>,
+    coordinator: &Arc<Coordinator>,
+    bindings: &[Arc<ServerBinding>],
+    subscribed: &mut Vec<String>,
+    runtime: &Handle,
+) {
+    for binding in bindings {
+        if binding.settings.subscribe_changes && !subscribed.iter().any(|m| m == binding.model()) {
+            kea_log!(
+                LOGGER,
+                NETCONF_SUBSCRIBE_CONFIG,
+                binding.name(),
+                binding.model()
+            );
+            datastore.subscribe(binding.model(), SUBSCRIPTION_PRIORITY, coordinator.clone());
+            subscribed.push(binding.model().to_string());
+        }
+        if binding.translator.is_some() {
+            datastore.set_operational_provider(
+                binding.model(),
+                Arc::new(ServerState::new(Arc::clone(binding), runtime.clone())),
+            );
+        }
+    }
 }
 
 /// Starts the agent: boot-update, subscriptions, state providers, NETCONF.
@@ -197,24 +232,13 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
     let coordinator = Coordinator::new(bindings.clone(), runtime.clone());
     coordinator.set_datastore(&datastore);
     let mut subscribed: Vec<String> = Vec::new();
-    for binding in &bindings {
-        if binding.settings.subscribe_changes && !subscribed.iter().any(|m| m == binding.model()) {
-            kea_log!(
-                LOGGER,
-                NETCONF_SUBSCRIBE_CONFIG,
-                binding.name(),
-                binding.model()
-            );
-            datastore.subscribe(binding.model(), SUBSCRIPTION_PRIORITY, coordinator.clone());
-            subscribed.push(binding.model().to_string());
-        }
-        if binding.translator.is_some() {
-            datastore.set_operational_provider(
-                binding.model(),
-                Arc::new(ServerState::new(Arc::clone(binding), runtime.clone())),
-            );
-        }
-    }
+    attach(
+        &datastore,
+        &coordinator,
+        &bindings,
+        &mut subscribed,
+        &runtime,
+    );
 
     // 6. The NETCONF server.
     let ns = &config.netconf_server;
@@ -275,15 +299,35 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
         netconf_addr,
         server_task,
         drift_task,
+        runtime,
+        subscribed: std::sync::Mutex::new(subscribed),
+        started_with: config.clone(),
     })
 }
 
 impl Agent {
-    /// Applies a reloaded agent config: loggers and managed servers.
+    /// Applies a reloaded agent config: managed servers (bindings,
+    /// subscriptions, state providers). Changes to `netconf-server` or the
+    /// drift settings need a restart; they are logged, not ignored.
     pub fn reconfigure(&self, config: &AgentConfig) -> Result<()> {
         let context = context()?;
         check_models(context, config)?;
         let bindings = make_bindings(context, config)?;
+        let old = &self.started_with;
+        if config.netconf_server != old.netconf_server
+            || config.drift_interval != old.drift_interval
+            || config.drift_policy != old.drift_policy
+        {
+            kea_log!(LOGGER, NETCONF_RESTART_NEEDED);
+        }
+        let mut subscribed = self.subscribed.lock().unwrap_or_else(|p| p.into_inner());
+        attach(
+            &self.datastore,
+            &self.coordinator,
+            &bindings,
+            &mut subscribed,
+            &self.runtime,
+        );
         self.coordinator.set_bindings(bindings);
         Ok(())
     }

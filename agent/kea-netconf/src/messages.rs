@@ -88,3 +88,8 @@ pub const NETCONF_REVERT_FAILED: Message = Message::new(
     Level::Error,
     "restoring the previous running configuration failed: %1",
 );
+pub const NETCONF_RESTART_NEEDED: Message = Message::new(
+    "NETCONF_RESTART_NEEDED",
+    Level::Warn,
+    "netconf-server or drift settings changed: they take effect when kea-netconf restarts",
+);

@@ -80,10 +80,19 @@ fn sighup_reloads_and_sigterm_exits_cleanly() {
         "{}",
         agent.log()
     );
-    // SIGHUP with a good file: reloaded; still serving.
-    std::fs::write(&agent.config_file, good).expect("write");
+    // SIGHUP with a good file whose listener changed: reloaded, and told
+    // that the listener changes at the next restart; still serving.
+    let mut changed: serde_json::Value = serde_json::from_str(&good).expect("JSON");
+    changed["Netconf"]["netconf-server"]["port"] = serde_json::json!(common::free_port());
+    std::fs::write(&agent.config_file, changed.to_string()).expect("write");
     common::signal(agent.child(), libc::SIGHUP);
-    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        wait_for(Duration::from_secs(10), || agent
+            .log()
+            .contains("NETCONF_RESTART_NEEDED")),
+        "{}",
+        agent.log()
+    );
     assert!(agent.child().try_wait().expect("try_wait").is_none());
     assert!(std::os::unix::net::UnixStream::connect(&socket).is_ok());
     assert!(agent.export("running").is_empty());

@@ -108,6 +108,14 @@ data = m.get_config(source="running", filter=(
     "xpath", ({"k": NS}, "/k:config/k:subnet6[k:id='10']/k:subnet"))).data_xml
 assert "2001:db8:10::/64" in data and "hook-library" not in data, data
 
+step("get-schema and with-defaults")
+schema = m.get_schema("kea-dhcp6-server").data
+assert "module kea-dhcp6-server" in schema, schema[:200]
+data = m.get_config(source="running", filter=(
+    "xpath", ({"k": NS}, "/k:config/k:subnet6[k:id='10']")), with_defaults="report-all").data_xml
+# The Kea models declare no defaults: report-all returns what is set.
+assert "2001:db8:10::/64" in data, data
+
 step("lock: a second session is denied")
 m.lock("candidate")
 expect_error("second lock", lambda: m2.lock("candidate"), "lock-denied")
