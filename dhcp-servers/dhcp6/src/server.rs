@@ -314,7 +314,8 @@ impl Server {
         }
     }
 
-    /// The packet loop; runs on its own thread until [`Server::request_stop`].
+    /// The packet loop; runs on its own thread until [`Server::request_stop`]. One socket
+    /// is read blocking (recv, send: two system calls per query); several are polled.
     pub fn run_packet_loop(self: Arc<Self>, mut endpoints: Vec<Endpoint>) {
         let mut buf = vec![0u8; 65536];
         let mut out = Vec::with_capacity(1500);
@@ -323,6 +324,15 @@ impl Server {
             if let Some(new) = self.new_endpoints.take() {
                 endpoints = new;
             }
+            if let [only] = endpoints.as_slice() {
+                // Bounded: at most 4096 queries before stop / new sockets are checked.
+                for _ in 0..4096 {
+                    if !self.serve_one(only, true, &mut buf, &mut out) {
+                        break;
+                    }
+                }
+                continue;
+            }
             let mut fds = Vec::with_capacity(1 + endpoints.len());
             fds.push(PollFd::new(self.wakeup.fd(), PollFlags::POLLIN));
             fds.extend(
@@ -330,7 +340,7 @@ impl Server {
                     .iter()
                     .map(|e| PollFd::new(e.fd(), PollFlags::POLLIN)),
             );
-            match nix::poll::poll(&mut fds, PollTimeout::from(1000u16)) {
+            match nix::poll::poll(&mut fds, PollTimeout::from(250u16)) {
                 Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
                 Ok(_) => {}
                 Err(e) => {
@@ -350,22 +360,35 @@ impl Server {
             }
             for (e, r) in endpoints.iter().zip(&ready[1..]) {
                 if *r {
-                    self.serve(e, &mut buf, &mut out);
+                    // One query per readiness: poll again rather than read until EAGAIN.
+                    self.serve_one(e, false, &mut buf, &mut out);
                 }
             }
         }
     }
 
-    /// Handles a bounded batch of queued queries on one socket.
-    fn serve(&self, e: &Endpoint, buf: &mut [u8], out: &mut Vec<u8>) {
-        for _ in 0..256 {
-            let (len, meta) = match e.recv(buf) {
+    /// Receives and answers one query; false when there was none (timeout, error) or the
+    /// loop should look at stop / new sockets.
+    fn serve_one(&self, e: &Endpoint, wait: bool, buf: &mut [u8], out: &mut Vec<u8>) -> bool {
+        if self.stop.load(Ordering::Relaxed) || self.new_endpoints.pending() {
+            return false;
+        }
+        {
+            let (len, meta) = match e.recv(buf, wait) {
                 Ok(x) => x,
-                Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => return,
-                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        std::io::ErrorKind::WouldBlock
+                            | std::io::ErrorKind::TimedOut
+                            | std::io::ErrorKind::Interrupted
+                    ) =>
+                {
+                    return false;
+                }
                 Err(err) => {
                     kea_log!(loggers::DHCP6, messages::DHCP6_PACKET_RECEIVE_FAIL, err);
-                    return;
+                    return false;
                 }
             };
             let st = self.state.load();
@@ -385,7 +408,7 @@ impl Server {
                         err,
                         format!("{len} bytes")
                     );
-                    continue;
+                    return true;
                 }
             };
             match pipeline::process(&st, &q, &meta, unix_now()) {
@@ -393,7 +416,7 @@ impl Server {
                     out.clear();
                     if let Err(err) = reply.encode(out) {
                         kea_log!(loggers::PACKETS, messages::DHCP6_PACK_FAIL, Label(&q), err);
-                        continue;
+                        return true;
                     }
                     if let Err(err) = e.send(out, &send) {
                         kea_log!(
@@ -407,6 +430,7 @@ impl Server {
                 Outcome::Drop(d) => log_drop(&q, &meta.iface, &d),
             }
         }
+        true
     }
 }
 

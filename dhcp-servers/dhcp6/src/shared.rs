@@ -72,6 +72,11 @@ impl<T> GenerationSlot<T> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(v);
     }
 
+    /// True when a value is waiting.
+    pub fn pending(&self) -> bool {
+        self.0.lock().map(|g| g.is_some()).unwrap_or(false)
+    }
+
     /// The waiting value, if any.
     pub fn take(&self) -> Option<T> {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
