@@ -117,6 +117,10 @@ pub struct PartialParams {
     pub allocator: Option<String>,
     pub offer_lifetime: Option<u32>,
     pub store_extended_info: Option<bool>,
+    pub ddns_qualifying_suffix: Option<String>,
+    pub ddns_generated_prefix: Option<String>,
+    pub ddns_replace_client_name: Option<String>,
+    pub hostname_char_set: Option<String>,
 }
 
 impl PartialParams {
@@ -143,7 +147,32 @@ impl PartialParams {
             allocator: opt_str(m, "allocator")?.map(str::to_string),
             offer_lifetime: opt_u32(m, "offer-lifetime")?,
             store_extended_info: opt_bool(m, "store-extended-info")?,
+            ddns_qualifying_suffix: opt_str(m, "ddns-qualifying-suffix")?.map(str::to_string),
+            ddns_generated_prefix: opt_str(m, "ddns-generated-prefix")?.map(str::to_string),
+            ddns_replace_client_name: opt_str(m, "ddns-replace-client-name")?.map(str::to_string),
+            hostname_char_set: opt_str(m, "hostname-char-set")?.map(str::to_string),
         };
+        if let Some(r) = &p.ddns_replace_client_name
+            && ReplaceClientName::parse(r).is_none()
+            && let Some(e) = m.get("ddns-replace-client-name")
+        {
+            return Err(verr(
+                e,
+                format!("invalid ddns-replace-client-name value '{r}'"),
+            ));
+        }
+        if let Some(cs) = &p.hostname_char_set
+            && !cs.is_empty()
+            && cs != DEFAULT_CHAR_SET
+            && let Some(e) = m.get("hostname-char-set")
+        {
+            return Err(verr(
+                e,
+                format!(
+                    "hostname-char-set '{cs}' is not supported (only the default {DEFAULT_CHAR_SET})"
+                ),
+            ));
+        }
         for key in ["t1-percent", "t2-percent"] {
             let v = if key == "t1-percent" {
                 p.t1_percent
@@ -199,7 +228,11 @@ impl PartialParams {
             cache_max_age,
             allocator,
             offer_lifetime,
-            store_extended_info
+            store_extended_info,
+            ddns_qualifying_suffix,
+            ddns_generated_prefix,
+            ddns_replace_client_name,
+            hostname_char_set
         )
     }
 }
@@ -238,6 +271,33 @@ pub struct Params {
     pub offer_lifetime: u32,
     /// Keep the relay agent information in the lease's user context.
     pub store_extended_info: bool,
+    pub ddns_qualifying_suffix: String,
+    pub ddns_generated_prefix: String,
+    pub ddns_replace_client_name: ReplaceClientName,
+}
+
+/// Kea's default `hostname-char-set`.
+pub const DEFAULT_CHAR_SET: &str = "[^A-Za-z0-9.-]";
+
+/// `ddns-replace-client-name`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplaceClientName {
+    Never,
+    Always,
+    WhenPresent,
+    WhenNotPresent,
+}
+
+impl ReplaceClientName {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "never" => ReplaceClientName::Never,
+            "always" => ReplaceClientName::Always,
+            "when-present" => ReplaceClientName::WhenPresent,
+            "when-not-present" => ReplaceClientName::WhenNotPresent,
+            _ => return None,
+        })
+    }
 }
 
 impl Params {
@@ -292,6 +352,16 @@ impl Params {
             },
             offer_lifetime: p.offer_lifetime.unwrap_or(0),
             store_extended_info: p.store_extended_info.unwrap_or(false),
+            ddns_qualifying_suffix: p.ddns_qualifying_suffix.clone().unwrap_or_default(),
+            ddns_generated_prefix: p
+                .ddns_generated_prefix
+                .clone()
+                .unwrap_or_else(|| "myhost".into()),
+            ddns_replace_client_name: p
+                .ddns_replace_client_name
+                .as_deref()
+                .and_then(ReplaceClientName::parse)
+                .unwrap_or(ReplaceClientName::Never),
         })
     }
 }

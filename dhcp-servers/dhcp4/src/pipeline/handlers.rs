@@ -251,6 +251,14 @@ fn offer_or_ack(ctx: &Ctx<'_>, mt: MessageType4, si: usize, addr: Ipv4Addr, vali
     r.yiaddr = addr;
     add_lifetimes(&mut r, &s.params, valid);
     add_options(ctx, &mut r, Some(addr));
+    if let Some(n) = super::names::client_names(ctx, s, addr) {
+        if let Some(v) = n.opt12 {
+            r.options.set(dhcp_packet::v4::code::HOST_NAME, &v);
+        }
+        if let Some(v) = n.opt81 {
+            r.options.set(dhcp_packet::v4::code::CLIENT_FQDN, &v);
+        }
+    }
     r
 }
 
@@ -381,6 +389,7 @@ pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
     let sstats = &ctx.st.subnet_stats[si];
     let g = &ctx.st.stats.global;
     let valid = valid_lifetime(ctx, s);
+    ctx.hostname = super::names::client_names(ctx, s, addr).map(|n| n.lease_hostname);
     let existing = ctx.st.leases.get(addr);
     let mine = existing.as_ref().is_some_and(|l| {
         l.state == LeaseState::DEFAULT

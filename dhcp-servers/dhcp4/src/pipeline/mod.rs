@@ -8,6 +8,7 @@
 
 pub mod alloc;
 pub mod dest;
+mod names;
 pub mod reply;
 pub mod select;
 
@@ -309,6 +310,8 @@ pub(crate) struct Ctx<'a> {
     pub subnet: Option<usize>,
     pub host: Option<Arc<Host>>,
     pub event: Option<LeaseEvent>,
+    /// Host name for the lease (from [`names`]).
+    pub hostname: Option<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -387,6 +390,7 @@ pub fn process_at(
         subnet: None,
         host: None,
         event: None,
+        hostname: None,
     };
     let out = match run(&mut ctx) {
         Ok(Some(reply)) => {
@@ -615,7 +619,9 @@ pub(crate) fn new_lease(ctx: &Ctx<'_>, si: usize, addr: Ipv4Addr, valid: u32) ->
     if s.params.match_client_id {
         l.client_id = ctx.client_id().map(|c| c.to_vec().into_boxed_slice());
     }
-    if let Some(h) = ctx.host.as_ref().and_then(|h| h.hostname.as_deref()) {
+    if let Some(h) = &ctx.hostname {
+        l.hostname = h.to_ascii_lowercase().into_boxed_str();
+    } else if let Some(h) = ctx.host.as_ref().and_then(|h| h.hostname.as_deref()) {
         l.hostname = h.to_ascii_lowercase().into_boxed_str();
     }
     l.pool_id = s.pools.iter().position(|p| p.contains(addr)).unwrap_or(0) as u32;

@@ -160,16 +160,6 @@ pub(crate) fn add_options(ctx: &Ctx<'_>, r: &mut Pkt4, addr: Option<Ipv4Addr>) {
     {
         r.options.set(code::SUBNET_MASK, &o);
     }
-    // Host name from the reservation when the client sent or asked for one.
-    if let Some(h) = ctx.host.as_ref().and_then(|h| h.hostname.as_deref())
-        && (ctx.q.hostname().is_some()
-            || ctx
-                .q
-                .parameter_request_list()
-                .is_some_and(|p| p.contains(&code::HOST_NAME)))
-    {
-        r.options.set(code::HOST_NAME, h.as_bytes());
-    }
     fixed_fields(ctx, r);
 }
 

@@ -695,3 +695,65 @@ fn extended_info_is_stored() {
     );
     assert_eq!(v["ISC"]["relay-agent-info"]["remote-id"], "07");
 }
+
+#[test]
+fn client_names_like_kea_without_ddns() {
+    let st = state(
+        r#"{"Dhcp4": {"subnet4": [{"id": 1, "subnet": "10.0.0.0/24", "pools": [{"pool": "10.0.0.12 - 10.0.0.20"}],
+            "reservations": [{"hw-address": "0a:00:00:00:00:07", "hostname": "Fixed"}]},
+            {"id": 2, "subnet": "10.0.1.0/24", "ddns-qualifying-suffix": "example.org", "ddns-replace-client-name": "when-not-present",
+             "pools": [{"pool": "10.0.1.10 - 10.0.1.20"}]}]}}"#,
+    );
+    let relayed = |n: u8, g: [u8; 4]| {
+        let mut d = query(MessageType4::Discover, n);
+        d.giaddr = Ipv4Addr::from(g);
+        d
+    };
+    // Hostname echoed (sanitized, lower-case) and stored.
+    let mut d = relayed(1, [10, 0, 0, 1]);
+    d.options.set(code::HOST_NAME, b"My_Host");
+    let (o, _) = reply(&st, &d);
+    assert_eq!(o.options.get(code::HOST_NAME), Some(&b"myhost"[..]));
+    let mut r = relayed(1, [10, 0, 0, 1]);
+    r.set_message_type(MessageType4::Request);
+    r.options.set(code::HOST_NAME, b"My_Host");
+    r.set_server_id(SRV);
+    r.options.set(code::REQUESTED_ADDRESS, &o.yiaddr.octets());
+    assert_eq!(
+        reply(&st, &r).0.options.get(code::HOST_NAME),
+        Some(&b"myhost"[..])
+    );
+    assert_eq!(&*st.leases.get(o.yiaddr).unwrap().hostname, "myhost");
+    // Empty FQDN with S: generated name, N and O set, E kept.
+    let mut d = relayed(2, [10, 0, 0, 1]);
+    d.options.set(code::CLIENT_FQDN, &[0x05, 0, 0]);
+    let (o, _) = reply(&st, &d);
+    let f = dhcp_packet::ClientFqdn::decode(o.options.get(code::CLIENT_FQDN).unwrap()).unwrap();
+    assert_eq!(f.flags, 0x08 | 0x02 | 0x04);
+    assert_eq!(
+        f.name,
+        format!("myhost-{}", o.yiaddr.to_string().replace('.', "-"))
+    );
+    // Reservation hostname wins.
+    let mut d = relayed(7, [10, 0, 0, 1]);
+    d.options.set(code::HOST_NAME, b"whatever");
+    assert_eq!(
+        reply(&st, &d).0.options.get(code::HOST_NAME),
+        Some(&b"fixed"[..])
+    );
+    // Partial name qualified with the suffix; generated when absent but asked for.
+    let mut d = relayed(3, [10, 0, 1, 1]);
+    d.options.set(code::HOST_NAME, b"pc");
+    assert_eq!(
+        reply(&st, &d).0.options.get(code::HOST_NAME),
+        Some(&b"pc.example.org"[..])
+    );
+    let mut d = relayed(4, [10, 0, 1, 1]);
+    d.options.set(code::PARAMETER_REQUEST_LIST, &[12]);
+    let (o, _) = reply(&st, &d);
+    let want = format!(
+        "myhost-{}.example.org",
+        o.yiaddr.to_string().replace('.', "-")
+    );
+    assert_eq!(o.options.get(code::HOST_NAME), Some(want.as_bytes()));
+}
