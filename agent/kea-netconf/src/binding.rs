@@ -444,3 +444,21 @@ impl Drop for RevertGuard {
         self.0.store(false, Ordering::SeqCst);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn digest_follows_content_not_key_order() {
+        let a = json!({"Dhcp6": {"subnet6": [], "valid-lifetime": 4000}});
+        let b: Value =
+            serde_json::from_str(r#"{"Dhcp6": {"valid-lifetime": 4000, "subnet6": []}}"#)
+                .expect("JSON");
+        let c = json!({"Dhcp6": {"subnet6": [], "valid-lifetime": 4001}});
+        assert_eq!(config_digest(&a), config_digest(&b));
+        assert_ne!(config_digest(&a), config_digest(&c));
+        assert_eq!(config_digest(&a).len(), 64);
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use kea_command::{Answer, ControlClient};
+use kea_command::{Answer, ControlClient, Request};
 use serde_json::{Value, json};
 
 use crate::config::ControlSocket;
@@ -21,7 +21,13 @@ pub struct ServerControl {
 
 #[derive(Debug)]
 enum Channel {
-    Client(Box<ControlClient>),
+    /// A unix or HTTP client; `service` is set for HTTP, where a Control
+    /// Agent needs `"service": ["dhcp4"]` to route the command (a DHCP
+    /// server's own HTTP socket ignores it).
+    Client {
+        client: Box<ControlClient>,
+        service: Option<Value>,
+    },
     Stdout,
 }
 
@@ -37,9 +43,10 @@ pub enum CommandError {
 impl ServerControl {
     pub fn new(server: &str, socket: &ControlSocket) -> Result<Self, String> {
         let channel = match socket {
-            ControlSocket::Unix(path) => Channel::Client(Box::new(
-                ControlClient::unix(path).with_timeout(COMMAND_TIMEOUT),
-            )),
+            ControlSocket::Unix(path) => Channel::Client {
+                client: Box::new(ControlClient::unix(path).with_timeout(COMMAND_TIMEOUT)),
+                service: None,
+            },
             ControlSocket::Http {
                 url,
                 user,
@@ -51,7 +58,10 @@ impl ServerControl {
                 if let (Some(user), Some(password)) = (user, password) {
                     client = client.with_basic_auth(user, password);
                 }
-                Channel::Client(Box::new(client))
+                Channel::Client {
+                    client: Box::new(client),
+                    service: Some(json!([server])),
+                }
             }
             ControlSocket::Stdout => Channel::Stdout,
         };
@@ -67,7 +77,7 @@ impl ServerControl {
 
     /// Whether commands really reach a server (not `stdout`).
     pub fn is_connected(&self) -> bool {
-        matches!(self.channel, Channel::Client(_))
+        matches!(self.channel, Channel::Client { .. })
     }
 
     /// Sends `command`; any answer is returned, errors included.
@@ -77,10 +87,14 @@ impl ServerControl {
         arguments: Option<Value>,
     ) -> Result<Answer, CommandError> {
         match &self.channel {
-            Channel::Client(client) => client
-                .command(command, arguments)
-                .await
-                .map_err(|e| CommandError::Transport(format!("{}: {e}", self.server))),
+            Channel::Client { client, service } => {
+                let mut request = Request::new(command, arguments);
+                request.service = service.clone();
+                client
+                    .send(&request)
+                    .await
+                    .map_err(|e| CommandError::Transport(format!("{}: {e}", self.server)))
+            }
             Channel::Stdout => {
                 let mut request = json!({ "command": command });
                 if let Some(arguments) = arguments {
@@ -107,5 +121,57 @@ impl ServerControl {
             });
         }
         Ok(answer.arguments)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Over HTTP the managed server's name goes in `service` (a Control
+    /// Agent routes on it); over unix there is none.
+    #[tokio::test]
+    async fn http_requests_name_the_service() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let seen = tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let (mut stream, _) = listener.accept().await.expect("accept");
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            loop {
+                let n = stream.read(&mut chunk).await.expect("read");
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some((_, body)) = text.split_once("\r\n\r\n")
+                    && serde_json::from_str::<Value>(body).is_ok()
+                {
+                    let reply = r#"[{"result": 0, "text": "ok"}]"#;
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                        reply.len()
+                    );
+                    stream.write_all(head.as_bytes()).await.expect("write");
+                    stream.write_all(reply.as_bytes()).await.expect("write");
+                    return serde_json::from_str::<Value>(body).expect("JSON body");
+                }
+                if n == 0 {
+                    panic!("connection closed before a full request");
+                }
+            }
+        });
+        let socket = ControlSocket::Http {
+            url: format!("http://{addr}/"),
+            user: None,
+            password: None,
+        };
+        let control = ServerControl::new("dhcp6", &socket).expect("client");
+        let answer = control.call("config-get", None).await;
+        assert_eq!(answer, Ok(None));
+        let body = seen.await.expect("server task");
+        assert_eq!(body["command"], "config-get");
+        assert_eq!(body["service"], json!(["dhcp6"]));
     }
 }

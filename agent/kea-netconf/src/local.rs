@@ -236,3 +236,67 @@ pub async fn serve(
         }
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SUBNET: &str = r#"<config xmlns="urn:ietf:params:xml:ns:yang:kea-dhcp6-server">
+        <subnet6><id>1</id><subnet>2001:db8::/64</subnet></subnet6></config>"#;
+
+    fn datastore() -> DatastoreManager {
+        DatastoreManager::in_memory(crate::agent::context().expect("YANG context"))
+    }
+
+    fn request(op: &str, datastore: &str, data: &str) -> Value {
+        json!({"op": op, "datastore": datastore, "module": "kea-dhcp6-server",
+               "format": "xml", "data": data})
+    }
+
+    #[test]
+    fn import_then_export_one_module() {
+        let ds = datastore();
+        // Validation adds implicit containers of other modules to the
+        // parsed tree; they are not data "of another module".
+        let answer = handle(&ds, &request("import", "startup", SUBNET));
+        assert_eq!(answer["ok"], true, "{answer}");
+        let answer = handle(&ds, &request("export", "startup", ""));
+        let data = answer["data"].as_str().unwrap_or_default();
+        assert!(data.contains("2001:db8::/64"), "{answer}");
+        // Importing an empty document clears the module.
+        let answer = handle(&ds, &request("import", "startup", ""));
+        assert_eq!(answer["ok"], true, "{answer}");
+        let answer = handle(&ds, &request("export", "startup", ""));
+        assert_eq!(answer["data"], "", "{answer}");
+    }
+
+    #[test]
+    fn bad_requests_change_nothing() {
+        let ds = datastore();
+        assert_eq!(
+            handle(&ds, &request("import", "running", SUBNET))["ok"],
+            true
+        );
+        let other = SUBNET.replace("kea-dhcp6-server", "kea-dhcp4-server");
+        for (req, needle) in [
+            (request("import", "running", &other), "kea-dhcp4-server"),
+            (request("import", "running", "<config"), ""),
+            (request("edit", "running", "<subnet4/>"), ""),
+            (request("import", "nowhere", SUBNET), "nowhere"),
+            (request("frobnicate", "running", SUBNET), "frobnicate"),
+            (json!({"datastore": "running"}), "op"),
+        ] {
+            let answer = handle(&ds, &req);
+            assert_eq!(answer["ok"], false, "{req}: {answer}");
+            let error = answer["error"].as_str().unwrap_or_default();
+            assert!(error.contains(needle), "{req}: {error}");
+        }
+        let answer = handle(&ds, &request("export", "running", ""));
+        assert!(
+            answer["data"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("2001:db8::/64")
+        );
+    }
+}

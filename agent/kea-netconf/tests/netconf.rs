@@ -167,3 +167,30 @@ fn late_refusal_reverts_running() {
     assert_eq!(kea.config(), server);
     assert!(agent.log().contains("NETCONF_REVERT_STARTED"));
 }
+
+#[test]
+fn drift_is_adopted() {
+    require_tools!(false);
+    let kea = Kea::start(json!({}));
+    let agent = agent_with_subnet(&kea, "adopt");
+    std::thread::sleep(Duration::from_millis(1500));
+    change_behind_the_agents_back(&kea);
+    assert!(
+        wait_for(Duration::from_secs(10), || agent
+            .export("running")
+            .contains("2001:db8:77::/64")),
+        "the server's config was not taken into running:\n{}\n{}",
+        agent.export("running"),
+        agent.log()
+    );
+    assert!(!agent.export("running").contains("2001:db8:1::/64"));
+    // Adopting is not a change to push back: the server keeps its config.
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(kea.subnets(), ["2001:db8:77::/64"]);
+    assert_eq!(
+        agent.log().matches("NETCONF_CONFIG_DRIFT").count(),
+        1,
+        "{}",
+        agent.log()
+    );
+}
