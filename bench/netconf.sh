@@ -26,10 +26,10 @@ done
 if [ $BUILD = 1 ]; then
     (cd "$ROOT" && cargo build --release -p kea-dhcp4 -p kea-netconf -p kea-loadgen) >&2
 fi
-DHCP4="$TARGET/release/kea-dhcp4"
-NETCONF="$TARGET/release/kea-netconf"
-SYSREPOCFG="$TARGET/release/sysrepocfg"
-LOADGEN="$TARGET/release/kea-loadgen"
+DHCP4=${DHCP4:-$TARGET/release/kea-dhcp4}
+NETCONF=${NETCONF:-$TARGET/release/kea-netconf}
+SYSREPOCFG=${SYSREPOCFG:-$TARGET/release/sysrepocfg}
+LOADGEN=${LOADGEN:-$TARGET/release/kea-loadgen}
 for b in "$DHCP4" "$NETCONF" "$SYSREPOCFG" "$LOADGEN"; do
     [ -x "$b" ] || { echo "missing $b (cargo build --release -p kea-dhcp4 -p kea-netconf -p kea-loadgen)" >&2; exit 2; }
 done
@@ -54,6 +54,8 @@ trap 'exit 130' INT TERM
 log() { echo "[$(date +%T)] $*" >&2; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 SOCK="$TMP/kea4.sock"
+# Kea 3.0's path restrictions: let both daemons keep their files in the temp dir.
+export KEA_PIDFILE_DIR=$TMP KEA_LOG_FILE_DIR=$TMP KEA_DHCP_DATA_DIR=$TMP KEA_CONTROL_SOCKET_DIR=$TMP KEA_LOCKFILE_DIR=none
 DS="$TMP/datastore"; mkdir -p "$DS"
 PORT=$(( 20000 + RANDOM % 20000 ))
 ctrl() { "$LOADGEN" ctrl --socket "$SOCK" --command "$1" ${2:+--arguments "$2"}; }
@@ -70,23 +72,37 @@ cat > "$TMP/kea-dhcp4.json" <<EOF
   "loggers": [{"name": "kea-dhcp4", "severity": "WARN", "output-options": [{"output": "$TMP/kea-dhcp4.log"}]}]
 }}
 EOF
-KEA_PIDFILE_DIR=$TMP "$DHCP4" -c "$TMP/kea-dhcp4.json" > "$TMP/dhcp4.out" 2>&1 &
+"$DHCP4" -c "$TMP/kea-dhcp4.json" > "$TMP/dhcp4.out" 2>&1 &
 PIDS+=("$!")
-"$LOADGEN" wait-ready --socket "$SOCK" --limit-s 20 > /dev/null
+"$LOADGEN" wait-ready --socket "$SOCK" --limit-s 20 > /dev/null ||
+    { echo "kea-dhcp4 did not start:" >&2; tail -5 "$TMP/dhcp4.out" >&2; exit 1; }
 
 # ------------------------------------------------------------------ kea-netconf
+# The startup datastore gets the server's whole config first (what the server runs), so that
+# the boot update pushes the same config and the edits below add to it instead of replacing it.
+cat > "$TMP/base.xml" <<EOF
+<config xmlns="urn:ietf:params:xml:ns:yang:kea-dhcp4-server">
+  <subnet4><id>1</id><subnet>192.0.2.0/24</subnet><pool><start-address>192.0.2.10</start-address><end-address>192.0.2.200</end-address></pool></subnet4>
+  <valid-lifetime>4000</valid-lifetime>
+  <lease-database><database-type>memfile</database-type><persist>false</persist></lease-database>
+  <control-socket><socket-type>unix</socket-type><socket-name>$SOCK</socket-name></control-socket>
+  <logger><name>kea-dhcp4</name><output-option><output>$TMP/kea-dhcp4.log</output></output-option><severity>WARN</severity></logger>
+</config>
+EOF
+"$SYSREPOCFG" -d startup -f xml -m kea-dhcp4-server --import="$TMP/base.xml" --datastore-dir "$DS" > "$TMP/import.out" 2>&1 ||
+    { echo "could not seed the startup datastore: $(cat "$TMP/import.out")" >&2; exit 1; }
 ssh-keygen -q -t ed25519 -N '' -f "$TMP/client_key"
 cat > "$TMP/kea-netconf.json" <<EOF
 {"Netconf": {
-  "boot-update": false, "subscribe-changes": true, "validate-changes": true,
+  "boot-update": true, "subscribe-changes": true, "validate-changes": true,
   "managed-servers": {"dhcp4": {"model": "kea-dhcp4-server",
       "control-socket": {"socket-type": "unix", "socket-name": "$SOCK"}}},
   "netconf-server": {"address": "127.0.0.1", "port": $PORT, "datastore-directory": "$DS",
       "users": [{"name": "bench", "authorized-key": "$(cut -d' ' -f1-2 "$TMP/client_key.pub")"}]},
-  "loggers": [{"name": "kea-netconf", "severity": "WARN", "output-options": [{"output": "$TMP/kea-netconf.log"}]}]
+  "loggers": [{"name": "kea-netconf", "severity": "INFO", "output-options": [{"output": "$TMP/kea-netconf.log"}]}]
 }}
 EOF
-KEA_PIDFILE_DIR=$TMP KEA_CONTROL_SOCKET_DIR=$TMP "$NETCONF" -c "$TMP/kea-netconf.json" > "$TMP/netconf.out" 2>&1 &
+"$NETCONF" -c "$TMP/kea-netconf.json" > "$TMP/netconf.out" 2>&1 &
 PIDS+=("$!")
 for _ in $(seq 1 100); do [ -S "$DS/kea-netconf.sock" ] && break; sleep 0.1; done
 [ -S "$DS/kea-netconf.sock" ] || { echo "kea-netconf did not start:" >&2; tail -20 "$TMP/netconf.out" >&2; exit 1; }
@@ -110,7 +126,8 @@ edit_and_wait() { # label xml expected-subnet-count
     "$SYSREPOCFG" -d running --edit="$xml" --datastore-dir "$DS" > "$TMP/edit.out" 2>&1 ||
         { log "$label: sysrepocfg failed: $(head -c 300 "$TMP/edit.out")"; return 1; }
     t1=$(now_ms)
-    for _ in $(seq 1 3000); do # at most ~5 minutes
+    for _ in $(seq 1 600); do # at most ~1 minute
+        [ -S "$SOCK" ] || { log "$label: the server's control socket is gone"; break; }
         n=$(subnet_count 2>/dev/null || echo 0)
         [ "$n" = "$want" ] && break
         sleep 0.1

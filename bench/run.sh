@@ -173,7 +173,8 @@ start_server() {
     PIDS+=("$SERVER_PID")
     for i in $(seq 1 1200); do # at most ~2 minutes (1,000,000-lease start-up)
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            echo "exited at start-up: $(tail -c 300 "$dir/stdout.log" | tr '\n' ' ')" > "$dir/why"; SERVER_PID=""; return 1
+            local rc=0; wait "$SERVER_PID" 2>/dev/null || rc=$?
+        echo "exited at start-up with status $rc: $(tail -c 300 "$dir/stdout.log" | tr '\n' ' ')" > "$dir/why"; SERVER_PID=""; return 1
         fi
         if [ "$(ctrl "$dir/ctrl.sock" status-get | jq -r '.result // empty' 2>/dev/null)" = 0 ]; then
             STARTUP_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -203,7 +204,10 @@ measure_load() {
     local s0 g0 b0 a0 t0 s1 g1 b1 a1 t1
     s0=$(cpu_ticks "$SERVER_PID"); g0=$(cpu_ticks "$gen"); b0=$(sys_busy); a0=$(stat_get "$dir/ctrl.sock" $ack); t0=$(date +%s%N)
     sleep "$(echo "$DUR / 2" | bc -l)"
+    local gen_alive=1; kill -0 "$gen" 2>/dev/null || gen_alive=0
     s1=$(cpu_ticks "$SERVER_PID"); g1=$(cpu_ticks "$gen"); b1=$(sys_busy); a1=$(stat_get "$dir/ctrl.sock" $ack); t1=$(date +%s%N)
+    # A starved shell can wake after the generator ended: its CPU is then unknown.
+    if [ $gen_alive = 0 ] || [ "$g1" = 0 ]; then g1=$g0; GEN_OK=0; else GEN_OK=1; fi
     local i
     for ((i = 0; i < (DUR + 20) * 10; i++)); do kill -0 "$gen" 2>/dev/null || break; sleep 0.1; done
     stop_pid "$gen"
@@ -211,7 +215,9 @@ measure_load() {
     local ds=$((s1 - s0)) dg=$((g1 - g0)) db=$((b1 - b0))
     SRV_PCT=$(echo "100 * $ds / $HZ / $secs" | bc -l)
     GEN_PCT=$(echo "100 * $dg / $HZ / $secs" | bc -l)
+    [ $GEN_OK = 1 ] || GEN_PCT=-1
     OTHER_PCT=$(echo "o = 100 * ($db - $ds - $dg) / $HZ / $secs; if (o < 0) o = 0; o" | bc -l)
+    [ $GEN_OK = 1 ] || OTHER_PCT=-1
     # Exchanges completed in the window: the server's own counter, else the offered rate.
     local n
     if [ -n "$a0" ] && [ -n "$a1" ] && [ $((a1 - a0)) -gt 0 ]; then n=$((a1 - a0))
