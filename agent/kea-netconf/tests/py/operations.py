@@ -195,6 +195,30 @@ m.commit()
 time.sleep(4)
 assert "2001:db8:15::/64" in subnets(), subnets()
 
-m.close_session()
+step("cancel-commit of a persistent confirmed commit")
+m.edit_config(target="candidate", config=config(subnet(18, "2001:db8:18::/64")))
+m.commit(confirmed=True, timeout="60", persist="kn-token")
+assert "2001:db8:18::/64" in subnets()
+m2.cancel_commit(persist_id="kn-token")
+assert "2001:db8:18::/64" not in subnets(), subnets()
+assert "2001:db8:18::" not in m.get_config(source="running").data_xml
+
+step("test-option test-only changes nothing")
+m.edit_config(target="running", test_option="test-only",
+              config=config(subnet(19, "2001:db8:19::/64")))
+assert "2001:db8:19::" not in m.get_config(source="running").data_xml
+assert "2001:db8:19::/64" not in subnets()
+
+step("delete-config startup")
+m.delete_config(target="startup")
+assert "2001:db8:" not in m.get_config(source="startup").data_xml
+
+step("a closed session's locks are released")
+m2.lock("running")
+expect_error("lock held by another session", lambda: m.lock("running"), "lock-denied")
 m2.close_session()
+m.lock("running")
+m.unlock("running")
+
+m.close_session()
 print("ALL OK")
