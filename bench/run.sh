@@ -427,8 +427,7 @@ wants v6-loadgen && { PERSIST=false lg_scenario v6-loadgen-na-direct 6 - v6 --mo
 # ------------------------------------------------------------------------- report
 END_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$ROOT/bench/results"
-out="$ROOT/bench/results/$(date +%Y-%m-%d).md"
-[ -e "$out" ] && out="$ROOT/bench/results/$(date +%Y-%m-%d-%H%M%S).md"
+out="$ROOT/bench/results/$(date +%Y-%m-%d-%H%M)-$MODE.md"
 {
     echo "# Benchmark $(date -u '+%Y-%m-%d %H:%M UTC') ($MODE)"
     echo
