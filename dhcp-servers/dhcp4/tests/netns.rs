@@ -377,3 +377,134 @@ fn malformed_packets_are_dropped() {
     assert!(log.contains("DHCP4_PACKET_DROP_0007"), "{log}");
     assert_eq!(kea.command("status-get", None)["result"], 0);
 }
+
+/// Query set for the differential test: (label, packet bytes).
+fn probe_queries() -> Vec<(&'static str, Vec<u8>)> {
+    let relay = Ipv4Addr::new(192, 0, 2, 2);
+    let sid = Ipv4Addr::new(192, 0, 2, 1);
+    let base = |t: MessageType4, mac: u8, xid: u32| {
+        let mut q = Pkt4::new(1, xid);
+        q.set_hwaddr(1, &[2, 0, 0, 0, 0, mac]).expect("hwaddr");
+        q.set_message_type(t);
+        q.giaddr = relay;
+        q.hops = 1;
+        q.options
+            .set(code::PARAMETER_REQUEST_LIST, &[1, 3, 6, 15, 42, 66]);
+        q
+    };
+    let mut out = Vec::new();
+    let mut d = base(MessageType4::Discover, 1, 1);
+    d.options.set(code::CLIENT_ID, &[1, 2, 0, 0, 0, 0, 1]);
+    out.push(("discover", d.to_bytes()));
+    let mut r = base(MessageType4::Request, 1, 2);
+    r.options.set(code::CLIENT_ID, &[1, 2, 0, 0, 0, 0, 1]);
+    r.options.set(code::REQUESTED_ADDRESS, &[10, 0, 0, 10]);
+    r.set_server_id(sid);
+    out.push(("request", r.to_bytes()));
+    let mut renew = base(MessageType4::Request, 1, 3);
+    renew.options.set(code::CLIENT_ID, &[1, 2, 0, 0, 0, 0, 1]);
+    renew.ciaddr = Ipv4Addr::new(10, 0, 0, 10);
+    out.push(("renew", renew.to_bytes()));
+    let mut wrong = base(MessageType4::Request, 1, 4);
+    wrong.options.set(code::CLIENT_ID, &[1, 2, 0, 0, 0, 0, 1]);
+    wrong.options.set(code::REQUESTED_ADDRESS, &[10, 0, 0, 19]);
+    wrong.set_server_id(sid);
+    out.push(("request-wrong-address", wrong.to_bytes()));
+    let mut res = base(MessageType4::Discover, 0x77, 5);
+    res.options.set(code::HOST_NAME, b"abc");
+    out.push(("reserved", res.to_bytes()));
+    let mut rai = base(MessageType4::Discover, 9, 6);
+    rai.flags = dhcp_packet::v4::FLAG_BROADCAST;
+    rai.options
+        .set(code::RELAY_AGENT_INFO, &[1, 4, b'c', b'i', b'd', b'1']);
+    rai.options.set(code::CLIENT_FQDN, &[0x05, 0, 0]);
+    out.push(("rai-fqdn", rai.to_bytes()));
+    let mut reb = base(MessageType4::Request, 5, 7);
+    reb.options.set(code::REQUESTED_ADDRESS, &[10, 0, 0, 15]);
+    out.push(("init-reboot-unknown", reb.to_bytes()));
+    out
+}
+
+fn probe_config() -> Value {
+    json!({
+        "interfaces-config": {"interfaces": ["srv0"], "dhcp-socket-type": "udp"},
+        "lease-database": {"type": "memfile", "persist": false},
+        "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
+        "option-data": [{"name": "domain-name-servers", "data": "192.0.2.53, 192.0.2.54"},
+                        {"name": "ntp-servers", "data": "192.0.2.123", "always-send": true}],
+        "subnet4": [{"id": 1, "subnet": "10.0.0.0/24", "pools": [{"pool": "10.0.0.10 - 10.0.0.20"}],
+                     "relay": {"ip-addresses": ["192.0.2.2"]},
+                     "next-server": "10.0.0.5", "boot-file-name": "pxelinux.0",
+                     "option-data": [{"name": "domain-name", "data": "example.com"},
+                                     {"name": "routers", "data": "10.0.0.1"}],
+                     "reservations": [{"hw-address": "02:00:00:00:00:77", "ip-address": "10.0.0.200", "hostname": "res"}]}]
+    })
+}
+
+/// Sends the probe queries from the client namespace; returns each reply's bytes.
+fn run_probes(tb: &Testbed) -> Vec<(String, Option<Vec<u8>>)> {
+    let queries = probe_queries();
+    in_netns(&tb.client_ns(), move || {
+        let Ok(s) = UdpSocket::bind(SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 2), 67)) else {
+            return Vec::new();
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_millis(1500)));
+        let to = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 67);
+        let mut out = Vec::new();
+        let mut buf = [0u8; 1500];
+        for (label, q) in queries {
+            let _ = s.send_to(&q, to);
+            let got = s.recv_from(&mut buf).ok().map(|(n, _)| buf[..n].to_vec());
+            out.push((label.to_string(), got));
+        }
+        out
+    })
+}
+
+/// Differential test against Debian's Kea 2.2 (when installed): the same queries get
+/// byte-identical replies.
+#[test]
+fn replies_match_kea_2_2() {
+    let kea22 = Path::new("/usr/sbin/kea-dhcp4");
+    if skip("replies_match_kea_2_2") || !kea22.exists() {
+        return;
+    }
+    let tb = Testbed::up("d4dif").expect("testbed");
+    let ours = {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = dir.path().join("c.json");
+        std::fs::write(&cfg, json!({"Dhcp4": probe_config()}).to_string()).expect("config");
+        let mut cmd = tb.in_server(BIN);
+        cmd.args(["-X", "-c"])
+            .arg(&cfg)
+            .env("KEA_PIDFILE_DIR", dir.path());
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        let _g = ChildGuard::spawn("kea-dhcp4", &mut cmd).expect("ours");
+        std::thread::sleep(Duration::from_millis(800));
+        run_probes(&tb)
+    };
+    let theirs = {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = dir.path().join("c.json");
+        std::fs::write(&cfg, json!({"Dhcp4": probe_config()}).to_string()).expect("config");
+        let mut cmd = tb.in_server(kea22.to_str().unwrap_or_default());
+        cmd.arg("-c")
+            .arg(&cfg)
+            .env("KEA_PIDFILE_DIR", dir.path())
+            .env("KEA_LOCKFILE_DIR", dir.path());
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        let _g = ChildGuard::spawn("kea-dhcp4 2.2", &mut cmd).expect("kea 2.2");
+        std::thread::sleep(Duration::from_millis(1500));
+        run_probes(&tb)
+    };
+    assert_eq!(ours.len(), probe_queries().len());
+    let answered = ours.iter().filter(|(_, r)| r.is_some()).count();
+    assert_eq!(
+        answered,
+        ours.len() - 1,
+        "all but the unknown INIT-REBOOT are answered: {ours:?}"
+    );
+    for ((label, a), (_, b)) in ours.iter().zip(theirs.iter()) {
+        assert_eq!(a, b, "{label}: ours {a:02x?}\nkea 2.2 {b:02x?}");
+    }
+}

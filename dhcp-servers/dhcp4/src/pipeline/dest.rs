@@ -56,7 +56,14 @@ pub fn reply_destination(
         dst_mac: None,
     };
     let is_nak = reply.message_type() == Some(MessageType4::Nak);
-    if query.is_relayed() {
+    let relayed_inform_with_ciaddr = query.is_relayed()
+        && query.message_type() == Some(MessageType4::Inform)
+        && !query.ciaddr.is_unspecified();
+    if relayed_inform_with_ciaddr {
+        // RFC 2131 §4.3.5 (and Kea): a relayed DHCPINFORM is answered at ciaddr.
+        out.dst_addr = query.ciaddr;
+        out.dst_mac = meta.remote_mac;
+    } else if query.is_relayed() {
         let relay_port = query
             .relay_agent_info()
             .and_then(Result::ok)
@@ -182,6 +189,22 @@ mod tests {
             .set(dhcp_packet::v4::code::RELAY_AGENT_INFO, &[19, 0]);
         let d = reply_destination(&q, &reply(MessageType4::Ack), &m, Ports::default(), true);
         assert_eq!(d.dst_port, 1234);
+    }
+
+    #[test]
+    fn relayed_inform_goes_to_ciaddr() {
+        let mut q = query();
+        q.set_message_type(MessageType4::Inform);
+        q.giaddr = Ipv4Addr::new(10, 0, 0, 1);
+        q.ciaddr = Ipv4Addr::new(10, 0, 0, 99);
+        let d = reply_destination(
+            &q,
+            &reply(MessageType4::Ack),
+            &meta(),
+            Ports::default(),
+            true,
+        );
+        assert_eq!((d.dst_addr, d.dst_port), (q.ciaddr, 68));
     }
 
     #[test]

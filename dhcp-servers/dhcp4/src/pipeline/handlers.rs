@@ -249,6 +249,10 @@ fn offer_or_ack(ctx: &Ctx<'_>, mt: MessageType4, si: usize, addr: Ipv4Addr, vali
     let s = &ctx.st.cfg.subnets[si];
     let mut r = skeleton(ctx, mt);
     r.yiaddr = addr;
+    // RFC 2131 table 3: a DHCPACK carries the request's ciaddr.
+    if mt == MessageType4::Ack {
+        r.ciaddr = ctx.q.ciaddr;
+    }
     add_lifetimes(&mut r, &s.params, valid);
     add_options(ctx, &mut r, Some(addr));
     if let Some(n) = super::names::client_names(ctx, s, addr) {
