@@ -89,15 +89,28 @@ impl ServerState {
     }
 }
 
+/// Whether a `<get>` selecting `xpath` can reach the `state` subtree: a
+/// filter on the config container alone does not, and needs no round trip
+/// to the server (nor a live server).
+fn wants_state(xpath: Option<&str>) -> bool {
+    match xpath {
+        None => true,
+        Some(xpath) => xpath.contains("state") || !xpath.contains(":config"),
+    }
+}
+
 impl OperationalProvider for ServerState {
     fn state(
         &self,
         _module: &str,
-        _xpath: Option<&str>,
+        xpath: Option<&str>,
     ) -> Result<Option<DataTree<'static>>, String> {
         let Some(translator) = self.binding.translator.as_ref() else {
             return Ok(None);
         };
+        if !wants_state(xpath) {
+            return Ok(None);
+        }
         if !self.binding.control.is_connected() {
             return Ok(None);
         }
@@ -123,5 +136,21 @@ impl OperationalProvider for ServerState {
             .state_to_yang(&inputs)
             .map(Some)
             .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wants_state;
+
+    #[test]
+    fn config_filters_skip_the_server() {
+        assert!(wants_state(None));
+        assert!(wants_state(Some("/kea-dhcp6-server:state")));
+        assert!(wants_state(Some("/kea-dhcp6-server:*")));
+        assert!(wants_state(Some(
+            "/kea-dhcp6-server:config | /kea-dhcp6-server:state/leases"
+        )));
+        assert!(!wants_state(Some("/kea-dhcp6-server:config/subnet6")));
     }
 }

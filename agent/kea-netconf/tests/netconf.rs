@@ -194,3 +194,21 @@ fn drift_is_adopted() {
         agent.log()
     );
 }
+
+#[test]
+fn server_down_fails_state_and_commits_with_the_reason() {
+    require_tools!(true);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let absent = dir.path().join("absent.sock");
+    let mut agent = Agent::configure(&absent, &AgentOptions::default());
+    agent.start();
+    let out = agent.python_with("server_down.py", &absent, "", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}\n{}", common::tail(&agent.log(), 12));
+    assert!(
+        out.status.success() && stdout.contains("ALL OK"),
+        "{stdout}\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        agent.log()
+    );
+}

@@ -441,6 +441,17 @@ impl Agent {
     /// Runs a Python NETCONF client script (from tests/py) against the
     /// agent; `KN_*` variables tell it where everything is.
     pub fn python(&self, script: &str, kea: &Kea, extra: &[(&str, String)]) -> Output {
+        self.python_with(script, &kea.socket, &kea.required_xml(), extra)
+    }
+
+    /// [`python`](Self::python) without a running server.
+    pub fn python_with(
+        &self,
+        script: &str,
+        kea_socket: &Path,
+        required_xml: &str,
+        extra: &[(&str, String)],
+    ) -> Output {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/py")
             .join(script);
@@ -449,8 +460,8 @@ impl Agent {
             .env("KN_PORT", self.port.to_string())
             .env("KN_USER", USER)
             .env("KN_PASSWORD", PASSWORD)
-            .env("KN_KEA_SOCKET", &kea.socket)
-            .env("KN_REQUIRED_XML", kea.required_xml())
+            .env("KN_KEA_SOCKET", kea_socket)
+            .env("KN_REQUIRED_XML", required_xml)
             .env("KN_HOOKS_DIR", HOOKS_DIR);
         for (k, v) in extra {
             cmd.env(k, v);
