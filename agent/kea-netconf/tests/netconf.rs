@@ -212,3 +212,82 @@ fn server_down_fails_state_and_commits_with_the_reason() {
         agent.log()
     );
 }
+
+/// A second, unrelated client: OpenSSH's `ssh -s netconf` with public-key
+/// authentication, speaking base:1.0 (end-of-message framing) by hand.
+#[test]
+fn openssh_client_with_public_key_and_base_1_0() {
+    require_tools!(false);
+    if !std::path::Path::new("/usr/bin/ssh").exists() {
+        eprintln!("SKIPPED: /usr/bin/ssh not found");
+        return;
+    }
+    let keys = tempfile::tempdir().expect("tempdir");
+    let key = keys.path().join("id_ed25519");
+    let out = common::run_bounded(
+        std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(&key),
+        Duration::from_secs(30),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let kea = Kea::start(json!({}));
+    let options = AgentOptions {
+        authorized_key: Some(("operator".into(), public.trim().to_string())),
+        ..AgentOptions::default()
+    };
+    let mut agent = Agent::configure(&kea.socket, &options);
+    agent.start();
+    const EOM: &str = "]]>]]>";
+    let base = "urn:ietf:params:xml:ns:netconf:base:1.0";
+    let input = format!(
+        "<hello xmlns=\"{base}\"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>{EOM}\
+         <rpc message-id=\"1\" xmlns=\"{base}\"><edit-config><target><running/></target><config>\
+         <config xmlns=\"{ns}\">{required}<subnet6><id>5</id><subnet>2001:db8:5::/64</subnet></subnet6></config>\
+         </config></edit-config></rpc>{EOM}\
+         <rpc message-id=\"2\" xmlns=\"{base}\"><get-config><source><running/></source></get-config></rpc>{EOM}\
+         <rpc message-id=\"3\" xmlns=\"{base}\"><close-session/></rpc>{EOM}",
+        ns = common::NS6,
+        required = kea.required_xml()
+    );
+    let input_file = keys.path().join("input.xml");
+    std::fs::write(&input_file, input).expect("write input");
+    let out = common::run_bounded(
+        std::process::Command::new("/usr/bin/ssh")
+            .args([
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "IdentitiesOnly=yes",
+                "-i",
+            ])
+            .arg(&key)
+            .args([
+                "-p",
+                &agent.port.to_string(),
+                "-s",
+                "operator@127.0.0.1",
+                "netconf",
+            ])
+            .stdin(std::fs::File::open(&input_file).expect("input")),
+        Duration::from_secs(60),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.matches("<ok/>").count() >= 2,
+        "{stdout}\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        agent.log()
+    );
+    assert!(stdout.contains("2001:db8:5::/64"), "{stdout}");
+    assert_eq!(kea.subnets(), ["2001:db8:5::/64"]);
+}

@@ -316,6 +316,8 @@ pub struct AgentOptions {
     pub drift_check_interval: u64,
     pub drift_policy: &'static str,
     pub validate_changes: bool,
+    /// An extra user logging in with this OpenSSH public key line.
+    pub authorized_key: Option<(String, String)>,
 }
 
 impl Default for AgentOptions {
@@ -324,6 +326,7 @@ impl Default for AgentOptions {
             drift_check_interval: 0,
             drift_policy: "report",
             validate_changes: true,
+            authorized_key: None,
         }
     }
 }
@@ -343,7 +346,7 @@ impl Agent {
         let dir = tempfile::tempdir().expect("tempdir");
         let port = free_port();
         let datastore = dir.path().join("datastore");
-        let config = json!({"Netconf": {
+        let mut config = json!({"Netconf": {
             "managed-servers": {"dhcp6": {
                 "validate-changes": options.validate_changes,
                 "control-socket": {"socket-type": "unix", "socket-name": kea_socket}}},
@@ -357,6 +360,11 @@ impl Agent {
                 "drift-policy": options.drift_policy},
             "loggers": [{"name": "kea-netconf", "output-options": [{"output": "stderr"}],
                          "severity": "DEBUG", "debuglevel": 99}]}});
+        if let Some((name, key)) = &options.authorized_key
+            && let Some(users) = config["Netconf"]["netconf-server"]["users"].as_array_mut()
+        {
+            users.push(json!({"name": name, "authorized-key": key}));
+        }
         let config_file = dir.path().join("netconf.json");
         std::fs::write(&config_file, config.to_string()).expect("write netconf.json");
         Agent {
