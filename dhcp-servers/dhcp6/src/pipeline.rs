@@ -835,8 +835,9 @@ fn assign_ia(
         put_status(scratch, fail_code, text::NO_SUBNET);
         return ia_value(ia.iaid, 0, 0, scratch);
     };
-    let cands: Vec<usize> = st.cfg.candidates(sel).collect();
-    let in_cands = |id: u32| st.subnet_index(id).filter(|i| cands.contains(i));
+    // The selected subnet, then the rest of its shared network (no allocation).
+    let cands = || st.cfg.candidates(sel);
+    let in_cands = |id: u32| st.subnet_index(id).filter(|i| cands().any(|j| j == *i));
 
     // 1. The IA's current lease (prefer one the client names).
     let mut chosen: Option<(usize, Ipv6Addr, u8)> = None;
@@ -871,9 +872,7 @@ fn assign_ia(
             h.addresses.iter().map(|a| (*a, 128)).collect()
         };
         for (a, len) in reserved {
-            if let Some(&i) = cands
-                .iter()
-                .find(|&&i| st.cfg.subnets[i].prefix.contains(&a) || pd)
+            if let Some(i) = cands().find(|&i| st.cfg.subnets[i].prefix.contains(&a) || pd)
                 && is_free(st, c, i, lt, a, len, ia.iaid)
             {
                 chosen = Some((i, a, len));
@@ -894,7 +893,7 @@ fn assign_ia(
                     s.pool_of(a).is_some()
                 }
             };
-            if let Some(&i) = cands.iter().find(|&&i| fits(&st.cfg.subnets[i]))
+            if let Some(i) = cands().find(|&i| fits(&st.cfg.subnets[i]))
                 && is_free(st, c, i, lt, a, len, ia.iaid)
             {
                 chosen = Some((i, a, len));
@@ -904,7 +903,7 @@ fn assign_ia(
     }
     // 4. The allocator, subnet by subnet.
     if chosen.is_none() {
-        for &i in &cands {
+        for i in cands() {
             let s = &st.cfg.subnets[i];
             let allowed = |p: usize| {
                 let classes = if pd {
@@ -947,7 +946,7 @@ fn assign_ia(
     let Some((si, addr, len)) = chosen else {
         st.stats.g(G::AllocationFail).add(1);
         st.stats
-            .g(if cands.len() > 1 {
+            .g(if cands().nth(1).is_some() {
                 G::AllocationFailSharedNetwork
             } else {
                 G::AllocationFailSubnet
@@ -1006,9 +1005,12 @@ fn assign_ia(
             l.hostname = name.to_ascii_lowercase().into_boxed_str();
         }
         let old = st.leases.get(addr);
+        // Statistics only look at address, type, subnet and state: a DUID-less shadow
+        // stands in for the lease moved into the store.
+        let shadow = Lease6::new(lt, addr, len, &[], ia.iaid, s.id);
         let res = match &old {
-            Some(_) => st.leases.update(l.clone()),
-            None => st.leases.add(l.clone()),
+            Some(_) => st.leases.update(l),
+            None => st.leases.add(l),
         };
         if let Err(e) = res {
             kea_log!(
@@ -1022,7 +1024,7 @@ fn assign_ia(
             put_status(scratch, fail_code, fail_text);
             return ia_value(ia.iaid, 0, 0, scratch);
         }
-        st.account(old.as_deref(), Some(&l));
+        st.account(old.as_deref(), Some(&shadow));
         let fresh = old
             .as_ref()
             .is_none_or(|o| !counted(o) || o.duid.as_ref() != c.duid || o.iaid != ia.iaid);
