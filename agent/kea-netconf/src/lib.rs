@@ -1,16 +1,29 @@
 //! kea-netconf: the NETCONF agent of ARM 22.1, with the datastore and the
-//! NETCONF server built in.
+//! NETCONF server built in (no sysrepo, no netopeer2).
 //!
-//! - [`config`]: the `Netconf` object and the `netconf-server` extension.
-//! - [`control`]: commands to a managed server (unix, HTTP(S), stdout).
-//! - [`binding`]: servers bound to their model and the change subscriber
-//!   that tests (`config-test`) and applies (`config-set`) commits.
-//! - [`state`]: live leases, statistics and hosts for `<get>`.
+//! - [`config`]: the `Netconf` object and the `netconf-server` extension
+//!   (`address`, `port`, `users`, `host-key-file`, `datastore-directory`,
+//!   `drift-check-interval`, `drift-policy`): [`config::AgentConfig::load`].
+//! - [`control`]: commands to a managed server (unix, HTTP(S) with
+//!   `service`, stdout): [`control::ServerControl`].
+//! - [`binding`]: servers bound to their model ([`binding::ServerBinding`])
+//!   and the change subscriber ([`binding::Coordinator`]) that tests
+//!   (`config-test`) and applies (`config-set`) commits, reverting running
+//!   when a server refuses late.
+//! - [`state`]: live leases and lease statistics for `<get>`.
 //! - [`backend`]: RFC 6241 operations on the datastore for the NETCONF
-//!   server.
-//! - [`agent`]: start-up (boot-update, seeding, subscriptions), drift watch.
-//! - [`local`]: the local socket `sysrepocfg` talks to.
-//! - [`messages`]: log messages of the agent's additions.
+//!   server, confirmed commits included ([`backend::AgentBackend`]).
+//! - [`agent`]: start-up (boot-update, seeding an empty startup from the
+//!   servers, subscriptions) and the drift watch: [`agent::start`] returns
+//!   an [`agent::Agent`]; [`agent::Agent::reconfigure`] on SIGHUP.
+//! - [`local`]: the local socket `sysrepocfg` talks to ([`local::serve`],
+//!   [`local::handle`] for offline use).
+//! - [`notify`]: notification content; [`messages`]: log messages of the
+//!   agent's additions to Kea's.
+//!
+//! End-to-end tests (tests/) run the real binaries against a real
+//! kea-dhcp6 (`KEA_DHCP6_BIN`, else ours in the target dir, else
+//! `/usr/sbin/kea-dhcp6`) with ncclient and OpenSSH as clients.
 
 pub mod agent;
 pub mod backend;
