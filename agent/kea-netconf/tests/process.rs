@@ -106,3 +106,22 @@ fn sighup_reloads_and_sigterm_exits_cleanly() {
     assert!(!pid_file.exists(), "PID file left behind");
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
 }
+
+/// ISC's walk-through agent config (read from ../shared) passes `-t` as is.
+#[test]
+fn check_mode_accepts_the_walk_through_netconf_json() {
+    let file = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/reference/kea-examples/netconf/kea-dhcp6-operations/netconf.json"
+    ));
+    let Ok(text) = std::fs::read_to_string(file) else {
+        eprintln!("SKIPPED: {} is absent", file.display());
+        return;
+    };
+    let out = check(&text);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
