@@ -242,8 +242,8 @@ pub enum Drop {
     UnknownType(u8),
     /// DHCP6_PACKET_DROP_UNICAST
     Unicast,
-    /// DHCP6_PACKET_DROP_SERVERID_MISMATCH
-    ServerIdMismatch(String),
+    /// DHCP6_PACKET_DROP_SERVERID_MISMATCH (theirs, ours)
+    ServerIdMismatch(String, String),
     /// DHCP6_REQUIRED_OPTIONS_CHECK_FAIL
     Rfc(&'static str),
     /// DHCP6_PACKET_PROCESS_FAIL
@@ -464,7 +464,10 @@ fn process_inner(st: &ServerState, q: &Pkt6, meta: &RecvMeta, now: i64) -> Outco
     if let Some(s) = sid
         && s != &*st.server_duid
     {
-        return Outcome::Drop(Drop::ServerIdMismatch(dhcp_lease::hex_text(s)));
+        return Outcome::Drop(Drop::ServerIdMismatch(
+            dhcp_lease::hex_text(s),
+            dhcp_lease::hex_text(&st.server_duid),
+        ));
     }
     let duid = duid.unwrap_or(&[]);
     if !duid.is_empty() && dhcp_packet::Duid::decode(duid).is_err() {
@@ -1325,14 +1328,24 @@ fn decline(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
                         ok = false;
                     }
                 }
-                Some(_) => {
+                Some(l) if l.duid.as_ref() == c.duid && l.lease_type == LeaseType::Na => {
+                    kea_log!(
+                        loggers::LEASES,
+                        messages::DHCP6_DECLINE_FAIL_IAID_MISMATCH,
+                        Label(c.q),
+                        a.addr,
+                        ia.iaid,
+                        l.iaid
+                    );
+                    ok = false;
+                }
+                Some(l) => {
                     kea_log!(
                         loggers::LEASES,
                         messages::DHCP6_DECLINE_FAIL_DUID_MISMATCH,
-                        a.addr,
                         Label(c.q),
-                        "-",
-                        "-"
+                        a.addr,
+                        dhcp_lease::hex_text(&l.duid)
                     );
                     ok = false;
                 }

@@ -333,7 +333,7 @@ fn identifier_rules_and_unicast_drop() {
         .push(code::SERVERID, &[0, 3, 0, 1, 9, 9, 9, 9, 9, 9]);
     assert!(matches!(
         process(&st, &q, &meta(), 0),
-        Outcome::Drop(Drop::ServerIdMismatch(_))
+        Outcome::Drop(Drop::ServerIdMismatch(_, _))
     ));
     let q = query(MessageType6::ADVERTISE, &duid(1), true);
     assert!(matches!(

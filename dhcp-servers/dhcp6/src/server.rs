@@ -454,12 +454,12 @@ fn log_drop(q: &Pkt6, iface: &str, d: &Drop) {
             Label(q),
             q.msg_type.kea_name()
         ),
-        Drop::ServerIdMismatch(theirs) => kea_log!(
+        Drop::ServerIdMismatch(theirs, ours) => kea_log!(
             loggers::PACKETS,
             messages::DHCP6_PACKET_DROP_SERVERID_MISMATCH,
             Label(q),
             theirs,
-            "ours"
+            ours
         ),
         Drop::Rfc(why) => kea_log!(
             loggers::PACKETS,
