@@ -574,3 +574,25 @@ impl NetconfBackend for AgentBackend {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NS6: &str = "urn:ietf:params:xml:ns:yang:kea-dhcp6-server";
+
+    #[test]
+    fn xpath_prefixes_become_module_names() {
+        let ctx = crate::agent::context().expect("YANG context");
+        let ns = vec![("k".to_string(), NS6.to_string())];
+        let out = prefixes_to_modules(ctx, "/k:config/k:subnet6[k:subnet='a:b::/64']", &ns)
+            .map_err(|e| format!("{:?}", e.0))
+            .expect("rewritten");
+        assert_eq!(
+            out,
+            "/kea-dhcp6-server:config/kea-dhcp6-server:subnet6[kea-dhcp6-server:subnet='a:b::/64']"
+        );
+        let err = prefixes_to_modules(ctx, "/x:config", &ns).expect_err("unbound prefix");
+        assert_eq!(err.0[0].tag, ErrorTag::UnknownNamespace);
+    }
+}
