@@ -1,6 +1,9 @@
-//! Operational state served on `<get>`: live leases, lease statistics and
-//! host reservations, fetched from the servers over their control sockets
-//! when a client asks.
+//! Operational state served on `<get>`: live leases (`lease*-get-page`)
+//! and lease statistics (`stat-lease*-get`), fetched from the servers over
+//! their control sockets when a client asks. A server without the lease or
+//! statistics commands (no hook library loaded) contributes no leases or
+//! statistics. Hosts are the reservations of the server's `config-get`;
+//! those of a host database backend are not served.
 
 use std::sync::Arc;
 
