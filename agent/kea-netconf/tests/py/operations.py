@@ -144,7 +144,13 @@ step("copy-config running to startup")
 m.copy_config(source="running", target="startup")
 assert "2001:db8:11::/64" in m.get_config(source="startup").data_xml
 
-step("get: leases and lease statistics from the server")
+step("get: leases, lease statistics and hosts from the server")
+host = ("<host><identifier-type>duid</identifier-type><identifier>01:02:03:04</identifier>"
+        "<ip-addresses>2001:db8:10::99</ip-addresses></host>")
+m.edit_config(target="running", config=config(subnet(10, "2001:db8:10::/64", host)))
+reservations = [s.get("reservations", []) for s in kea("config-get")["arguments"]["Dhcp6"]["subnet6"]
+                if s["id"] == 10][0]
+assert reservations and reservations[0]["duid"] == "01:02:03:04", reservations
 answer = kea("lease6-add", {"subnet-id": 10, "ip-address": "2001:db8:10::5",
                             "duid": "1a:1b:1c:1d:1e:1f:20:21:22:23:24", "iaid": 1234})
 assert answer["result"] == 0, answer
@@ -152,6 +158,7 @@ state = m.get(filter=("subtree", f'<state xmlns="{NS}"/>')).data_xml
 assert "<ip-address>2001:db8:10::5</ip-address>" in state, state
 assert "<iaid>1234</iaid>" in state, state
 assert "<subnet-id>10</subnet-id>" in state and "<assigned-nas>1</assigned-nas>" in state, state
+assert "<identifier>01:02:03:04</identifier>" in state, state
 
 step("notifications: netconf-config-change after a commit")
 m2.create_subscription()
