@@ -423,6 +423,20 @@ impl ServerConfig {
                 hosts,
             });
         }
+        // Class membership comes only from the built-in classes and from reservations:
+        // test expressions would need the evaluator kea-dhcp4 has for v4 packets only.
+        for c in &model.client_classes {
+            if c.test.as_deref().is_some_and(|t| !t.trim().is_empty())
+                || c.template_test
+                    .as_deref()
+                    .is_some_and(|t| !t.trim().is_empty())
+            {
+                return Err(format!(
+                    "client class '{}': test expressions are not supported by this DHCPv6 server yet (classes can be assigned by host reservations)",
+                    c.name
+                ));
+            }
+        }
         let global_hosts = HostTable::build(&model.reservations, &defs, "global reservations")?;
         let mac_sources = MacSource::parse_list(&model.mac_sources)?;
         Ok(ServerConfig {
@@ -534,6 +548,16 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("reserved"), "{e}");
+    }
+
+    #[test]
+    fn class_tests_are_rejected_not_ignored() {
+        let e = compile(
+            r#"{"Dhcp6": {"client-classes": [{"name": "voip", "test": "option[16].exists"}]}}"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("voip"), "{e}");
+        assert!(compile(r#"{"Dhcp6": {"client-classes": [{"name": "gold"}]}}"#).is_ok());
     }
 
     #[test]

@@ -601,6 +601,16 @@ fn destination(st: &ServerState, q: &Pkt6, meta: &RecvMeta, listen: Option<&List
 /// prefixes. Without either (direct queries, relays on the server's link) the receiving
 /// interface decides, then the source address.
 pub fn select_subnet(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<usize> {
+    select_among(cfg, q, meta).filter(|&i| class_allowed(&cfg.subnets[i].classes))
+}
+
+/// Before host lookup a client is only in ALL: a subnet restricted to other classes is
+/// not selected.
+fn class_allowed(classes: &[String]) -> bool {
+    classes.is_empty() || classes.iter().any(|c| c == "ALL")
+}
+
+fn select_among(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<usize> {
     let subs = &cfg.subnets;
     if !q.relays.is_empty() {
         if let Some(id) = q.relays.iter().rev().find_map(|r| r.interface_id()) {
@@ -839,7 +849,12 @@ fn assign_ia(
         return ia_value(ia.iaid, 0, 0, scratch);
     };
     // The selected subnet, then the rest of its shared network (no allocation).
-    let cands = || st.cfg.candidates(sel);
+    let cands = || {
+        st.cfg.candidates(sel).filter(|&i| {
+            let cl = &st.cfg.subnets[i].classes;
+            cl.is_empty() || host_in_classes(c, cl)
+        })
+    };
     let in_cands = |id: u32| st.subnet_index(id).filter(|i| cands().any(|j| j == *i));
 
     // 1. The IA's current lease (prefer one the client names).
