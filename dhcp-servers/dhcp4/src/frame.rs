@@ -283,6 +283,35 @@ mod tests {
     }
 
     #[test]
+    fn random_and_mutated_frames_never_panic() {
+        let mut seed: u64 = 0x1234_5678_9abc_def1;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut good = Vec::new();
+        build_frame(&mut good, &addrs(), &[7u8; 300]).unwrap();
+        for i in 0..20_000 {
+            let mut f = if i % 2 == 0 {
+                good.clone()
+            } else {
+                (0..(next() % 400) as usize).map(|_| next() as u8).collect()
+            };
+            if !f.is_empty() {
+                for _ in 0..(next() % 4) {
+                    let p = (next() as usize) % f.len();
+                    f[p] = next() as u8;
+                }
+                let cut = (next() as usize) % (f.len() + 1);
+                f.truncate(cut.max(f.len() / 2));
+            }
+            let _ = parse_frame(&f);
+        }
+    }
+
+    #[test]
     fn known_ip_checksum() {
         // Classic example header from RFC 1071 discussions.
         let hdr = [

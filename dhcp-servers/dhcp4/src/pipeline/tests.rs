@@ -757,3 +757,46 @@ fn client_names_like_kea_without_ddns() {
     );
     assert_eq!(o.options.get(code::HOST_NAME), Some(want.as_bytes()));
 }
+
+/// Mutated queries of every kind never panic the pipeline (bounded: 20,000 cases).
+#[test]
+fn mutated_queries_never_panic() {
+    let st = state(BASIC);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let kinds = [
+        MessageType4::Discover,
+        MessageType4::Request,
+        MessageType4::Release,
+        MessageType4::Decline,
+        MessageType4::Inform,
+    ];
+    let mut decoded = 0;
+    for i in 0..20_000u32 {
+        let mut q = query(kinds[(i % 5) as usize], (i % 7) as u8);
+        q.options
+            .set(code::REQUESTED_ADDRESS, &[192, 0, 2, 10 + (i % 5) as u8]);
+        if i % 3 == 0 {
+            q.set_server_id(SRV);
+        }
+        q.options
+            .set(code::RELAY_AGENT_INFO, &[1, 2, 3, 4, 5, 4, 192, 0, 2, 9]);
+        q.options
+            .set(code::CLIENT_FQDN, &[5, 0, 0, 3, b'a', b'b', b'c', 0]);
+        let mut bytes = q.to_bytes();
+        for _ in 0..(next() % 6) {
+            let pos = (next() as usize) % bytes.len();
+            bytes[pos] = next() as u8;
+        }
+        if let Ok(p) = Pkt4::decode(&bytes) {
+            decoded += 1;
+            let _ = process_at(&st, &p, &meta(), NOW + i64::from(i));
+        }
+    }
+    assert!(decoded > 10_000, "most mutations still decode ({decoded})");
+}
