@@ -66,8 +66,11 @@ pub fn prepare(root: &Element, policy: &PathPolicy) -> Result<Prepared, String> 
     let elem = model.as_element().clone();
     let logging = match elem.get("loggers") {
         Some(l) => Some(
-            kea_log::parse_loggers(&l.to_json(), &policy.log_file_policy())
-                .map_err(|e| format!("invalid loggers: {e}"))?,
+            kea_log::parse_loggers(
+                &with_default_severity(l.to_json()),
+                &policy.log_file_policy(),
+            )
+            .map_err(|e| format!("invalid loggers: {e}"))?,
         ),
         None => None,
     };
@@ -84,6 +87,16 @@ pub fn prepare(root: &Element, policy: &PathPolicy) -> Result<Prepared, String> 
         server_id_file,
         warnings: loaded.warnings,
     })
+}
+
+/// Kea's default logger severity (INFO) where an entry names none.
+fn with_default_severity(mut loggers: serde_json::Value) -> serde_json::Value {
+    if let Some(list) = loggers.as_array_mut() {
+        for l in list.iter_mut().filter_map(|l| l.as_object_mut()) {
+            l.entry("severity").or_insert_with(|| "INFO".into());
+        }
+    }
+    loggers
 }
 
 /// Reads and checks a configuration file.

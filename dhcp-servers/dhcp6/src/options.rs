@@ -84,11 +84,11 @@ impl OptionSet {
         self.items.is_empty()
     }
 
-    /// Encodes an `option-data` list of one scope.
+    /// Encodes an `option-data` list of one scope. Options of other spaces are carried
+    /// inside the options of this scope that encapsulate their space (e.g. `s46-rule`
+    /// inside `s46-cont-mape`); `vendor-<enterprise>` options go into option 17.
     pub fn compile(list: &[kea_config::OptionData], defs: &ServerDefs) -> Result<Self, String> {
-        let mut items: Vec<CfgOption> = Vec::new();
-        // (enterprise, sub-options bytes, always-send) for option 17.
-        let mut vendors: Vec<(u32, Vec<u8>, bool)> = Vec::new();
+        let mut entries: Vec<Encoded<'_>> = Vec::with_capacity(list.len());
         for o in list {
             let space = o.space.as_str();
             let def = match (&o.name, o.code) {
@@ -119,50 +119,56 @@ impl OptionSet {
                     ));
                 }
             }
-            if space == "dhcp6" {
-                if code == code::VENDOR_OPTS {
-                    // "vendor-opts" with data = enterprise: the container for vendor-N options.
-                    let ent = bytes
-                        .get(..4)
-                        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-                        .ok_or("vendor-opts needs an enterprise number")?;
-                    match vendors.iter_mut().find(|v| v.0 == ent) {
-                        Some(v) => v.2 |= o.always_send,
-                        None => vendors.push((ent, bytes[4..].to_vec(), o.always_send)),
-                    }
-                    continue;
+            if entries.iter().any(|e| e.space == space && e.code == code) {
+                return Err(format!(
+                    "option data for option code {code} specified more than once in this scope"
+                ));
+            }
+            entries.push(Encoded {
+                space,
+                code,
+                bytes,
+                encapsulate: def.map_or("", |d| &d.encapsulate),
+                data: o,
+            });
+        }
+        let mut items: Vec<CfgOption> = Vec::new();
+        // (enterprise, sub-options, always-send) for option 17.
+        let mut vendors: Vec<(u32, Vec<u8>, bool)> = Vec::new();
+        for e in &entries {
+            if e.space == "dhcp6" && e.code == code::VENDOR_OPTS {
+                // "vendor-opts" with data = enterprise: the container for vendor-N options.
+                let ent = e
+                    .bytes
+                    .get(..4)
+                    .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+                    .ok_or("vendor-opts needs an enterprise number")?;
+                if !vendors.iter().any(|v| v.0 == ent) {
+                    let mut subs = e.bytes[4..].to_vec();
+                    subs.extend(encapsulated(&entries, &format!("vendor-{ent}"), 0)?);
+                    vendors.push((ent, subs, e.data.always_send));
                 }
-                if items.iter().any(|x| x.code == code) {
-                    return Err(format!(
-                        "option data for option code {code} specified more than once in this scope"
-                    ));
+            } else if e.space == "dhcp6" {
+                let mut data = e.bytes.clone();
+                if !e.encapsulate.is_empty() {
+                    data.extend(encapsulated(&entries, e.encapsulate, 0)?);
                 }
                 items.push(CfgOption {
-                    code,
-                    data: bytes,
-                    always_send: o.always_send,
-                    never_send: o.never_send,
-                    classes: o.client_classes.clone(),
+                    code: e.code,
+                    data,
+                    always_send: e.data.always_send,
+                    never_send: e.data.never_send,
+                    classes: e.data.client_classes.clone(),
                 });
-            } else if let Some(ent) = vendor_enterprise(space) {
-                let len = u16::try_from(bytes.len())
-                    .map_err(|_| format!("option {space}.{code} is longer than 65535 bytes"))?;
-                let idx = match vendors.iter().position(|v| v.0 == ent) {
-                    Some(i) => i,
-                    None => {
-                        vendors.push((ent, Vec::new(), false));
-                        vendors.len() - 1
-                    }
-                };
-                let v = &mut vendors[idx];
-                v.1.extend_from_slice(&code.to_be_bytes());
-                v.1.extend_from_slice(&len.to_be_bytes());
-                v.1.extend_from_slice(&bytes);
-                v.2 |= o.always_send;
-            } else {
-                return Err(format!(
-                    "option '{code}' in space '{space}': only the dhcp6 and vendor-<enterprise> spaces can be sent by this server"
-                ));
+            } else if let Some(ent) = vendor_enterprise(e.space)
+                && !vendors.iter().any(|v| v.0 == ent)
+            {
+                // Vendor options without an explicit vendor-opts entry.
+                let subs = encapsulated(&entries, e.space, 0)?;
+                let always = entries
+                    .iter()
+                    .any(|x| x.space == e.space && x.data.always_send);
+                vendors.push((ent, subs, always));
             }
         }
         for (ent, subs, always) in vendors {
@@ -178,6 +184,39 @@ impl OptionSet {
         }
         Ok(OptionSet { items })
     }
+}
+
+/// One encoded `option-data` entry before assembly.
+struct Encoded<'a> {
+    space: &'a str,
+    code: u16,
+    bytes: Vec<u8>,
+    /// Space of the sub-options this option carries ("" when none).
+    encapsulate: &'a str,
+    data: &'a kea_config::OptionData,
+}
+
+/// The options of `space` in this scope, each with its own encapsulated sub-options, as
+/// option headers and values (DHCPv6 sub-options share the top-level format).
+fn encapsulated(entries: &[Encoded<'_>], space: &str, depth: u8) -> Result<Vec<u8>, String> {
+    if depth > 8 {
+        return Err(format!(
+            "option space '{space}': encapsulation nested too deeply"
+        ));
+    }
+    let mut out = Vec::new();
+    for e in entries.iter().filter(|e| e.space == space) {
+        let mut value = e.bytes.clone();
+        if !e.encapsulate.is_empty() {
+            value.extend(encapsulated(entries, e.encapsulate, depth + 1)?);
+        }
+        let len = u16::try_from(value.len())
+            .map_err(|_| format!("option {space}.{} is longer than 65535 bytes", e.code))?;
+        out.extend_from_slice(&e.code.to_be_bytes());
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&value);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -207,6 +246,26 @@ mod tests {
         assert_eq!(dns.data.len(), 32);
         let v = set.get(17).unwrap();
         assert_eq!(v.data, vec![0, 0, 0x11, 0x8b, 0, 200, 0, 2, 0x0a, 0x0b]);
+    }
+
+    #[test]
+    fn encapsulated_spaces_go_inside_their_container() {
+        let defs = ServerDefs::default();
+        let set = OptionSet::compile(
+            &[
+                opt(r#"{"name": "s46-cont-mape"}"#),
+                opt(r#"{"space": "s46-cont-mape-options", "name": "s46-br", "data": "2001:db8::1"}"#),
+            ],
+            &defs,
+        )
+        .unwrap();
+        let c = set.get(94).unwrap();
+        assert_eq!(
+            &c.data[..4],
+            &[0, 90, 0, 16],
+            "s46-br (90) inside s46-cont-mape (94)"
+        );
+        assert_eq!(c.data.len(), 20);
     }
 
     #[test]
