@@ -397,3 +397,72 @@ fn lease_lookups_by_identifier() {
     );
     assert_eq!(d.cmd("server-tag-get", None)["arguments"]["server-tag"], "");
 }
+
+/// Expired leases are reclaimed by the expired-leases-processing timer (and counted).
+#[test]
+fn reclamation_timer_reclaims_expired_leases() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = config(dir.path(), 4000);
+    cfg["Dhcp4"]["expired-leases-processing"] = json!({"reclaim-timer-wait-time": 1, "flush-reclaimed-timer-wait-time": 0, "hold-reclaimed-time": 0});
+    let file = dir.path().join("kea-dhcp4.json");
+    std::fs::write(&file, cfg.to_string()).unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["-X", "-c"])
+        .arg(&file)
+        .env("KEA_PIDFILE_DIR", dir.path());
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    let _guard = ChildGuard::spawn("kea-dhcp4", &mut cmd).expect("spawn");
+    let sock = dir.path().join("kea4.sock");
+    assert!(wait_until(Duration::from_secs(10), || command(
+        &sock,
+        "status-get",
+        None
+    )["result"]
+        == 0));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let add = command(
+        &sock,
+        "lease4-add",
+        Some(
+            json!({"ip-address": "192.0.2.170", "hw-address": "0a:0b:0c:0d:0e:01", "valid-lft": 10, "expire": now - 5}),
+        ),
+    );
+    assert_eq!(add["result"], 0, "{add}");
+    assert_eq!(
+        command(
+            &sock,
+            "statistic-get",
+            Some(json!({"name": "subnet[1].assigned-addresses"}))
+        )["arguments"]["subnet[1].assigned-addresses"][0][0],
+        1
+    );
+    let reclaimed = wait_until(Duration::from_secs(10), || {
+        command(
+            &sock,
+            "statistic-get",
+            Some(json!({"name": "reclaimed-leases"})),
+        )["arguments"]["reclaimed-leases"][0][0]
+            == 1
+    });
+    assert!(reclaimed, "lease not reclaimed");
+    assert_eq!(
+        command(
+            &sock,
+            "statistic-get",
+            Some(json!({"name": "subnet[1].assigned-addresses"}))
+        )["arguments"]["subnet[1].assigned-addresses"][0][0],
+        0
+    );
+    // flush-reclaimed-timer-wait-time 0 means reclaimed leases are removed.
+    assert_eq!(
+        command(
+            &sock,
+            "lease4-get",
+            Some(json!({"ip-address": "192.0.2.170"}))
+        )["result"],
+        3
+    );
+}
