@@ -374,6 +374,16 @@ async fn watch_drift(
                 coordinator.notify(crate::notify::server_status(&name, true));
             }
             match binding.expected_hash() {
+                // Never pushed to (it was down at boot-update, or the agent
+                // was reloaded): what it runs is unknown to the agent, so
+                // under `reconcile` it gets running now; otherwise its
+                // config becomes the reference.
+                None if policy == DriftPolicy::Reconcile
+                    && has_module_data(&datastore.running(), binding.model()) =>
+                {
+                    drop(exclusive);
+                    handle_drift(&binding, &datastore, policy, &coordinator, (&hash, "none")).await;
+                }
                 None => binding.set_expected_hash(Some(hash)),
                 Some(expected) if expected != hash => {
                     drop(exclusive);

@@ -194,15 +194,24 @@ impl Kea {
     /// Starts the server with `Dhcp6` = `extra` merged over the minimal boot
     /// config of the walk-through (the control socket only).
     pub fn start(extra: Value) -> Kea {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let socket = dir.path().join("kea6.sock");
-        let bin = kea_dhcp6_bin();
-        let version = Command::new(&bin)
+        Self::start_in(tempfile::tempdir().expect("tempdir"), extra)
+    }
+
+    /// Whether the managed binary is Kea 2.x (needs `data-directory`).
+    pub fn is_kea_2() -> bool {
+        Command::new(kea_dhcp6_bin())
             .arg("-v")
             .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_default();
-        let needs_data_directory = version.starts_with("2.");
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().starts_with("2."))
+            .unwrap_or(false)
+    }
+
+    /// [`start`](Self::start) in a given directory (its control socket is
+    /// `kea6.sock` there), for tests that need the path beforehand.
+    pub fn start_in(dir: tempfile::TempDir, extra: Value) -> Kea {
+        let socket = dir.path().join("kea6.sock");
+        let bin = kea_dhcp6_bin();
+        let needs_data_directory = Self::is_kea_2();
         let mut dhcp6 = json!({
             "control-socket": {"socket-type": "unix", "socket-name": socket},
             "lease-database": {"type": "memfile", "persist": false},
