@@ -22,6 +22,8 @@ pub struct Ctx {
     pub control: Arc<OnceLock<Arc<ControlServer>>>,
     /// Signals the main task to shut down.
     pub shutdown: Arc<tokio::sync::Notify>,
+    /// `shutdown` command's `exit-value`.
+    pub exit_value: Arc<std::sync::atomic::AtomicI32>,
 }
 
 fn args(req: &Request) -> Option<&Map<String, Value>> {
@@ -106,7 +108,14 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
     let c = ctx.clone();
     reg.register("config-write", move |req| config_write(&c, req));
     let c = ctx.clone();
-    reg.register("shutdown", move |_| {
+    reg.register("shutdown", move |req| {
+        match args(req).and_then(|a| a.get("exit-value")) {
+            None => {}
+            Some(v) => match v.as_i64().and_then(|x| i32::try_from(x).ok()) {
+                Some(x) => c.exit_value.store(x, Ordering::SeqCst),
+                None => return Answer::error("parameter 'exit-value' is not an integer"),
+            },
+        }
         kea_log!(loggers::DHCP4, messages::DHCP4_SHUTDOWN_REQUEST);
         c.shutdown.notify_one();
         Answer::success_text("Shutting down.")

@@ -136,6 +136,7 @@ fn run(cmd: &kea_process::CommandLine, policy: PathPolicy) -> ExitCode {
             server: server.clone(),
             control: Arc::new(OnceLock::new()),
             shutdown: Arc::new(tokio::sync::Notify::new()),
+            exit_value: Arc::new(std::sync::atomic::AtomicI32::new(0)),
         };
         let reg = CommandRegistry::new();
         commands::register(&reg, &ctx);
@@ -177,7 +178,10 @@ fn run(cmd: &kea_process::CommandLine, policy: PathPolicy) -> ExitCode {
         if let Some(c) = ctx.control.get() {
             c.stop().await;
         }
-        ExitCode::SUCCESS
+        match ctx.exit_value.load(std::sync::atomic::Ordering::SeqCst) {
+            0 => ExitCode::SUCCESS,
+            v => ExitCode::from(v.clamp(1, 255) as u8),
+        }
     });
     server.request_stop();
     let _ = packet_thread.join();

@@ -335,11 +335,11 @@ fn lease_and_statistics_commands() {
     );
     assert_eq!(d.cmd("no-such-command", None)["result"], 2);
 
-    let sh = d.cmd("shutdown", None);
+    let sh = d.cmd("shutdown", Some(json!({"exit-value": 3})));
     assert_eq!(sh["text"], "Shutting down.");
     let mut g = d.guard;
     let status = g.wait_timeout(Duration::from_secs(10)).unwrap();
-    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    assert_eq!(status.and_then(|s| s.code()), Some(3), "{status:?}");
 }
 
 #[test]
