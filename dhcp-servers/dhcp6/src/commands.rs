@@ -66,24 +66,22 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
 /// config-set: check, stage, switch control sockets, go live. Any failure leaves the
 /// running configuration untouched.
 pub async fn apply(c: &Ctx, root: &Element) -> Result<(), String> {
-    let _guard = c.server.reconfig.lock().await;
     let server = c.server.clone();
     let root = root.clone();
-    let staged = tokio::task::spawn_blocking(move || {
-        let prepared = load::prepare(&root, &server.settings.policy)?;
-        server.stage(prepared)
-    })
+    let stage = move || server.stage(load::prepare(&root, &server.settings.policy)?);
+    let commit = |staged: crate::server::Staged| {
+        let text = summary(&staged.prepared);
+        c.server.commit(staged);
+        kea_log!(loggers::DHCP6, messages::DHCP6_CONFIG_COMPLETE, text);
+    };
+    crate::shared::reconfigure(
+        &c.server.reconfig,
+        c.control.get().map(Arc::as_ref),
+        stage,
+        |s| &s.prepared.sockets,
+        commit,
+    )
     .await
-    .map_err(|e| e.to_string())??;
-    if let Some(ctl) = c.control.get() {
-        ctl.reconfigure(&staged.prepared.sockets)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    let text = summary(&staged.prepared);
-    c.server.commit(staged);
-    kea_log!(loggers::DHCP6, messages::DHCP6_CONFIG_COMPLETE, text);
-    Ok(())
 }
 
 /// SIGHUP / config-reload: the configuration file again.

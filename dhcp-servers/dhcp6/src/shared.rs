@@ -186,6 +186,35 @@ where
     }
 }
 
+/// A transactional reconfiguration (config-set, config-reload, SIGHUP): one at a time,
+/// `stage` (blocking: parse, open sockets and stores) off the async thread, then the control
+/// sockets, then `commit`. Any error leaves the running configuration in service.
+pub async fn reconfigure<S, St, So, C>(
+    lock: &tokio::sync::Mutex<()>,
+    control: Option<&kea_command::ControlServer>,
+    stage: St,
+    sockets: So,
+    commit: C,
+) -> Result<(), String>
+where
+    S: Send + 'static,
+    St: FnOnce() -> Result<S, String> + Send + 'static,
+    So: FnOnce(&S) -> &[kea_command::SocketConfig],
+    C: FnOnce(S),
+{
+    let _one_at_a_time = lock.lock().await;
+    let staged = tokio::task::spawn_blocking(stage)
+        .await
+        .map_err(|e| format!("reconfiguration task failed: {e}"))??;
+    if let Some(ctl) = control {
+        ctl.reconfigure(sockets(&staged))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    commit(staged);
+    Ok(())
+}
+
 /// Lease command arguments common to `lease4-*` and `lease6-*`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LeaseExtras {
