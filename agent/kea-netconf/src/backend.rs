@@ -82,9 +82,23 @@ fn rpc_errors(errors: Vec<DatastoreError>) -> RpcErrors {
     RpcErrors(errors.iter().map(rpc_error).collect())
 }
 
+/// The element libyang's parser did not find in the schema, from its
+/// message `Node "subnet4" not found as a child of "config" node.`.
+fn unknown_element(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("Node \"")?;
+    let (name, tail) = rest.split_once('"')?;
+    tail.starts_with(" not found as a child").then_some(name)
+}
+
+/// A parse or validation failure of client data: `unknown-element` (RFC
+/// 6241 appendix A) for an element the schema lacks, else `invalid-value`.
 fn yang_error(e: kea_yang::YangError) -> RpcErrors {
-    let mut error =
-        RpcError::new(ErrorType::Application, ErrorTag::InvalidValue).with_message(e.message);
+    let mut error = match unknown_element(&e.message) {
+        Some(name) => RpcError::new(ErrorType::Application, ErrorTag::UnknownElement)
+            .with_info(netconf_proto::ErrorInfo::BadElement(name.to_string())),
+        None => RpcError::new(ErrorType::Application, ErrorTag::InvalidValue),
+    }
+    .with_message(e.message);
     if let Some(path) = e.path {
         error = error.with_path(path, Vec::new());
     }
@@ -580,6 +594,16 @@ mod tests {
     use super::*;
 
     const NS6: &str = "urn:ietf:params:xml:ns:yang:kea-dhcp6-server";
+
+    #[test]
+    fn unknown_elements_are_named() {
+        let ctx = crate::agent::context().expect("YANG context");
+        let bad = format!("<config xmlns=\"{NS6}\"><subnet4><id>1</id></subnet4></config>");
+        let e = kea_yang::parse_edit(ctx, &bad, DataFormat::XML).expect_err("subnet4 in dhcp6");
+        let errors = yang_error(e);
+        assert_eq!(errors.0[0].tag, ErrorTag::UnknownElement, "{:?}", errors.0);
+        assert_eq!(unknown_element("Invalid value \"x\""), None);
+    }
 
     #[test]
     fn xpath_prefixes_become_module_names() {

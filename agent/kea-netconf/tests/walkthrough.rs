@@ -198,3 +198,36 @@ fn walk_through_22_1_10_with_sysrepocfg() {
     assert_eq!(kea.subnets(), ["2001:db8::/64"]);
     assert_eq!(pools(&kea.config()["subnet6"][0]), ["2001:db8::1:0/112"]);
 }
+
+/// The same walk-through with ncclient: each file is an edit-config on
+/// running with default-operation replace.
+#[test]
+fn walk_through_22_1_10_with_ncclient() {
+    require_tools!(true);
+    if !examples_dir().join("startup.xml").exists() {
+        eprintln!("SKIPPED: {} is absent", examples_dir().display());
+        return;
+    }
+    let kea = Kea::start(json!({}));
+    let mut agent = Agent::configure(&kea.socket, &AgentOptions::default());
+    agent.start();
+    let files = tempfile::tempdir().expect("tempdir");
+    for name in [
+        "startup.xml",
+        "twopools.xml",
+        "twosubnets.xml",
+        "logging.xml",
+        "BAD-schema.xml",
+        "BAD-translator.xml",
+        "BAD-config.xml",
+    ] {
+        adapted(name, &kea, files.path());
+    }
+    let out = agent.python(
+        "walkthrough.py",
+        &kea,
+        &[("KN_FILES_DIR", files.path().display().to_string())],
+    );
+    common::assert_script_ok("walkthrough.py", &out, &agent, &kea);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ALL OK"));
+}
