@@ -438,10 +438,36 @@ fn control_channel_commands() {
     assert_eq!(s.stat("pkt6-advertise-sent"), 0, "{text}");
     assert!(s.stat("pkt6-receive-drop") >= 1);
     assert_eq!(s.command("dhcp-enable", None)["result"], 0);
-    assert_eq!(
-        s.command("leases-reclaim", Some(json!({"remove": true})))["result"],
-        0
+    // An expired lease is reclaimed on request: statistics follow.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let add = s.command(
+        "lease6-add",
+        Some(
+            json!({"ip-address": "2001:db8:1::6000", "duid": "01:02:03:04:05:07",
+                     "iaid": 8, "valid-lft": 100, "expire": now - 10}),
+        ),
     );
+    assert_eq!(add["result"], 0, "{add}");
+    assert_eq!(s.stat("subnet[1].assigned-nas"), 1);
+    let r = s.command("leases-reclaim", Some(json!({"remove": true})));
+    assert_eq!(r["result"], 0, "{r}");
+    assert_eq!(s.stat("subnet[1].assigned-nas"), 0);
+    assert_eq!(s.stat("reclaimed-leases"), 1);
+    let gone = s.command(
+        "lease6-get",
+        Some(json!({"ip-address": "2001:db8:1::6000"})),
+    );
+    assert_eq!(gone["result"], 3, "{gone}");
+    assert_eq!(s.command("config-reload", None)["result"], 0);
+    let w = s.command(
+        "config-write",
+        Some(json!({"filename": s.path("written.json")})),
+    );
+    assert_eq!(w["result"], 0, "{w}");
+    assert!(s.read("written.json").contains("\"Dhcp6\""));
     assert_eq!(s.command("statistic-reset-all", None)["result"], 0);
     assert_eq!(s.stat("pkt6-received"), 0);
     assert_eq!(s.command("shutdown", None)["result"], 0);
