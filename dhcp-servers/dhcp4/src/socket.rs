@@ -128,6 +128,31 @@ impl std::fmt::Debug for Endpoint {
     }
 }
 
+/// Receive buffer asked for on service sockets: deep enough to ride out a few hundred
+/// milliseconds of a busy packet thread at tens of thousands of queries per second.
+pub const RECV_BUFFER: usize = 4 << 20;
+
+/// Enlarges the receive buffer (SO_RCVBUFFORCE when privileged, else SO_RCVBUF, which the
+/// kernel caps at net.core.rmem_max). Failure only means a smaller buffer.
+fn grow_recv_buffer(fd: BorrowedFd<'_>) {
+    let size = RECV_BUFFER as libc::c_int;
+    for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
+        // SAFETY: size is a valid c_int of the length given.
+        let rc = unsafe {
+            libc::setsockopt(
+                fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                opt,
+                (&size as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if rc == 0 {
+            return;
+        }
+    }
+}
+
 /// Longest a blocking receive waits before the loop checks for stop/reconfiguration.
 pub const WAIT_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -208,15 +233,21 @@ impl Endpoint {
     /// Opens the socket(s) for `listen`.
     pub fn open(listen: Listen, ty: SocketType, server_port: u16) -> io::Result<Self> {
         let kind = match ty {
-            SocketType::Udp => Kind::Udp(udp_socket(&listen, server_port, true)?),
+            SocketType::Udp => {
+                let u = udp_socket(&listen, server_port, true)?;
+                grow_recv_buffer(u.as_fd());
+                Kind::Udp(u)
+            }
             SocketType::Raw => {
                 let drain = udp_socket(&listen, server_port, false)?;
                 // The UDP socket only exists so the kernel does not answer ICMP port
                 // unreachable; the packet socket sees the same datagrams, so the kernel drops
                 // them here before queueing.
                 crate::bpf::attach(drain.as_fd(), &crate::bpf::drop_all())?;
+                let packet = packet_socket(&listen, server_port)?;
+                grow_recv_buffer(packet.as_fd());
                 Kind::Raw {
-                    packet: packet_socket(&listen, server_port)?,
+                    packet,
                     _drain: drain,
                 }
             }
