@@ -286,10 +286,13 @@ perf_scenario() {
         [ -n "${PREFILL:-}" ] && "$LOADGEN" gen-leases4 --count "$PREFILL" --first 198.18.0.1 --out "$dir/leases4.csv"
         if ! start_server "$impl" "$fam" "$dir"; then unavailable "$name" "$impl" "$dir"; continue; fi
         perf_point "$name@$FIXED" "$impl" "$fam" "$dir" "$FIXED" "$@"
+        local fixed_rate=$LAST_RATE fixed_drops=$LAST_DROPS
         if [ "${LADDER_ON:-0}" = 1 ]; then
             local best=0 clean=0 rate
             for rate in $LADDER; do
-                [ "$rate" = "$FIXED" ] && { r=$LAST_RATE d=$LAST_DROPS; } || { perf_point "$name@$rate" "$impl" "$fam" "$dir" "$rate" "$@"; r=$LAST_RATE d=$LAST_DROPS; }
+                local r d
+                if [ "$rate" = "$FIXED" ]; then r=$fixed_rate d=$fixed_drops
+                else perf_point "$name@$rate" "$impl" "$fam" "$dir" "$rate" "$@"; r=$LAST_RATE d=$LAST_DROPS; fi
                 [ "$(echo "$r > $best" | bc)" = 1 ] && best=$r
                 [ "$(echo "$d < 1" | bc)" = 1 ] && clean=$rate
                 [ "$(echo "$d > 10" | bc)" = 1 ] && break
@@ -427,7 +430,7 @@ wants v6-loadgen && { PERSIST=false lg_scenario v6-loadgen-na-direct 6 - v6 --mo
 # ------------------------------------------------------------------------- report
 END_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$ROOT/bench/results"
-out="$ROOT/bench/results/$(date +%Y-%m-%d-%H%M)-$MODE.md"
+out="$ROOT/bench/results/$(date +%Y-%m-%d-%H%M%S)-$MODE.md"
 {
     echo "# Benchmark $(date -u '+%Y-%m-%d %H:%M UTC') ($MODE)"
     echo
