@@ -426,6 +426,15 @@ fn probe_queries() -> Vec<(&'static str, Vec<u8>)> {
         .set(code::RELAY_AGENT_INFO, &[1, 4, b'c', b'i', b'd', b'1']);
     rai.options.set(code::CLIENT_FQDN, &[0x05, 0, 0]);
     out.push(("rai-fqdn", rai.to_bytes()));
+    let mut hint = base(MessageType4::Discover, 11, 8);
+    hint.options.set(code::LEASE_TIME, &999u32.to_be_bytes());
+    hint.options
+        .set(code::PARAMETER_REQUEST_LIST, &[1, 3, 58, 59, 12, 200, 42]);
+    hint.options.set(code::HOST_NAME, b"Laptop.Local");
+    out.push(("lease-time-hint", hint.to_bytes()));
+    let mut second = base(MessageType4::Discover, 12, 9);
+    second.options.set(code::REQUESTED_ADDRESS, &[10, 0, 0, 10]);
+    out.push(("hint-taken", second.to_bytes()));
     let mut reb = base(MessageType4::Request, 5, 7);
     reb.options.set(code::REQUESTED_ADDRESS, &[10, 0, 0, 15]);
     out.push(("init-reboot-unknown", reb.to_bytes()));
