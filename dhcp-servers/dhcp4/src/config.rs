@@ -740,6 +740,8 @@ pub struct LeaseDbConfig {
     pub persist: bool,
     pub name: Option<PathBuf>,
     pub lfc_interval: u32,
+    /// Rows that may fail to load before the lease file is rejected (0 = no limit).
+    pub max_row_errors: u32,
 }
 
 /// `expired-leases-processing`.
@@ -871,6 +873,7 @@ impl ServerConfig {
             persist: true,
             name: None,
             lfc_interval: 3600,
+            max_row_errors: 0,
         };
         if let Some(ld) = m.get("lease-database") {
             let lm = get_map(ld, "lease-database")?;
@@ -892,6 +895,9 @@ impl ServerConfig {
             lease_db.name = opt_str(lm, "name")?.map(PathBuf::from);
             if let Some(l) = opt_u32(lm, "lfc-interval")? {
                 lease_db.lfc_interval = l;
+            }
+            if let Some(l) = opt_u32(lm, "max-row-errors")? {
+                lease_db.max_row_errors = l;
             }
         }
         let mut expired = ExpiredConfig::default();
@@ -928,6 +934,14 @@ impl ServerConfig {
                     .ok_or_else(|| verr(i, format!("invalid host identifier type '{s}'")))?;
                 host_identifiers.push(t);
             }
+        }
+        if let Some(p) = m.get("dhcp4o6-port")
+            && p.as_int().unwrap_or(0) != 0
+        {
+            return Err(verr(
+                p,
+                "DHCPv4-over-DHCPv6 (dhcp4o6-port) is not supported by this server",
+            ));
         }
         let global_partial = PartialParams::parse(m)?;
         let global_params = Params::resolve(&global_partial, dhcp4)?;
@@ -1057,6 +1071,16 @@ impl ServerConfig {
         network: Option<usize>,
     ) -> Result<usize, ConfigError> {
         let m = get_map(e, "subnet4 entry")?;
+        for key in ["4o6-subnet", "4o6-interface", "4o6-interface-id"] {
+            if let Some(v) = m.get(key)
+                && v.as_str().is_ok_and(|t| !t.is_empty())
+            {
+                return Err(verr(
+                    v,
+                    format!("'{key}': DHCPv4-over-DHCPv6 is not supported by this server"),
+                ));
+            }
+        }
         let prefix_s = opt_str(m, "subnet")?.ok_or_else(|| {
             verr(
                 e,
@@ -1236,6 +1260,12 @@ fn parse_class(
     let name = opt_str(m, "name")?
         .ok_or_else(|| verr(e, "missing parameter 'name'"))?
         .to_string();
+    if let Some(t) = m.get("template-test") {
+        return Err(verr(
+            t,
+            format!("template class '{name}' (template-test) is not supported by this server"),
+        ));
+    }
     let test = match opt_str(m, "test")? {
         Some(t) if !t.trim().is_empty() => {
             Some(crate::classify::Expr::parse(t).map_err(|msg| {

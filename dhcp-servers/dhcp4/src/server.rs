@@ -593,6 +593,7 @@ fn stage_with(
                 );
                 let mut mc = MemfileConfig::persistent(f.clone());
                 mc.lfc_interval = key.lfc_interval;
+                mc.max_row_errors = cfg.lease_db.max_row_errors;
                 let (m, _report) = Memfile4::open(mc)
                     .map_err(|e| format!("failed to open the lease database: {e}"))?;
                 Arc::new(m)
