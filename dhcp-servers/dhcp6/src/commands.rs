@@ -230,19 +230,7 @@ fn lease6_get(c: &Ctx, req: &Request) -> Answer {
 }
 
 fn leases_answer(leases: &[Arc<Lease6>], count: bool) -> Answer {
-    let list: Vec<Value> = leases.iter().map(|l| lease_json(l)).collect();
-    let n = list.len();
-    let mut body = json!({"leases": list});
-    if count {
-        body["count"] = json!(n);
-    }
-    let text = format!("{n} IPv6 lease(s) found.");
-    if n == 0 {
-        Answer::empty(text)
-    } else {
-        Answer::success_text(text)
-    }
-    .with_arguments(body)
+    crate::shared::leases_answer(leases, count, "IPv6", lease_json)
 }
 
 fn lease6_get_all(c: &Ctx, req: &Request) -> Answer {
@@ -453,31 +441,13 @@ fn lease6_wipe(c: &Ctx, req: &Request) -> Answer {
         .and_then(|a| a.get("subnet-id"))
         .and_then(Value::as_u64)
         .unwrap_or(0) as u32;
-    let ids: Vec<u32> = if sid == 0 {
-        st.cfg.subnets.iter().map(|s| s.id).collect()
-    } else {
-        vec![sid]
+    let ids: Vec<u32> = match sid {
+        0 => st.cfg.subnets.iter().map(|s| s.id).collect(),
+        id => vec![id],
     };
-    let mut total = 0u64;
-    for id in &ids {
-        let before = st.leases.get_by_subnet(*id);
-        match st.leases.wipe(Some(*id)) {
-            Ok(n) => {
-                total += n;
-                for l in &before {
-                    st.account(Some(l), None);
-                }
-            }
-            Err(e) => return Answer::error(e.to_string()),
-        }
-    }
-    let list = ids.iter().map(u32::to_string).collect::<Vec<_>>().join(" ");
-    let text = format!("Deleted {total} IPv6 lease(s) from subnet(s) {list}");
-    if total == 0 {
-        Answer::empty(text)
-    } else {
-        Answer::success_text(text)
-    }
+    crate::shared::wipe_answer(st.leases.as_ref(), &ids, "IPv6", |l| {
+        st.account(Some(l), None)
+    })
 }
 
 fn stat_lease6_get(c: &Ctx, req: &Request) -> Answer {

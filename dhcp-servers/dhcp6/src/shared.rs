@@ -215,6 +215,57 @@ where
     Ok(())
 }
 
+/// `lease4-wipe` / `lease6-wipe`: deletes the leases of `subnets`, reporting each removed
+/// lease to `removed` (statistics), with Kea's answer text (`family` = "IPv4"/"IPv6").
+pub fn wipe_answer<S: LeaseStore + ?Sized>(
+    store: &S,
+    subnets: &[u32],
+    family: &str,
+    mut removed: impl FnMut(&S::Lease),
+) -> Answer {
+    let mut total = 0u64;
+    for &id in subnets {
+        let before = store.get_by_subnet(id);
+        match store.wipe(Some(id)) {
+            Ok(n) => {
+                total += n;
+                before.iter().for_each(|l| removed(l));
+            }
+            Err(e) => return Answer::error(e.to_string()),
+        }
+    }
+    let list: Vec<String> = subnets.iter().map(u32::to_string).collect();
+    let text = format!(
+        "Deleted {total} {family} lease(s) from subnet(s) {}",
+        list.join(" ")
+    );
+    match total {
+        0 => Answer::empty(text),
+        _ => Answer::success_text(text),
+    }
+}
+
+/// A list of leases as Kea answers `lease*-get-all` / `-get-page` (`count` for pages).
+pub fn leases_answer<L>(
+    leases: &[std::sync::Arc<L>],
+    with_count: bool,
+    family: &str,
+    to_json: impl Fn(&L) -> Value,
+) -> Answer {
+    let list: Vec<Value> = leases.iter().map(|l| to_json(l)).collect();
+    let n = list.len();
+    let mut body = serde_json::json!({ "leases": list });
+    if with_count {
+        body["count"] = serde_json::json!(n);
+    }
+    let text = format!("{n} {family} lease(s) found.");
+    match n {
+        0 => Answer::empty(text),
+        _ => Answer::success_text(text),
+    }
+    .with_arguments(body)
+}
+
 /// Lease command arguments common to `lease4-*` and `lease6-*`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LeaseExtras {

@@ -461,6 +461,19 @@ fn control_channel_commands() {
         Some(json!({"ip-address": "2001:db8:1::6000"})),
     );
     assert_eq!(gone["result"], 3, "{gone}");
+    let add = s.command(
+        "lease6-add",
+        Some(json!({"ip-address": "2001:db8:1::7000", "duid": "01:02:03:04:05:08", "iaid": 9})),
+    );
+    assert_eq!(add["result"], 0, "{add}");
+    let all = s.command("lease6-get-all", None);
+    assert_eq!(all["text"], "1 IPv6 lease(s) found.", "{all}");
+    let wipe = s.command("lease6-wipe", Some(json!({"subnet-id": 1})));
+    assert_eq!(
+        wipe["text"], "Deleted 1 IPv6 lease(s) from subnet(s) 1",
+        "{wipe}"
+    );
+    assert_eq!(s.stat("subnet[1].assigned-nas"), 0);
     assert_eq!(s.command("config-reload", None)["result"], 0);
     let w = s.command(
         "config-write",
