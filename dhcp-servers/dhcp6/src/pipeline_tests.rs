@@ -448,3 +448,64 @@ fn hw_address_sources() {
     assert_eq!(hw.as_bytes(), &[1, 2, 3, 4, 5, 6]);
     assert!(hw_address(&[MacSource::RemoteId], &q, &m).is_none());
 }
+
+#[test]
+fn reservation_by_hw_address_with_prefix_and_hostname() {
+    let st = state(
+        r#"{"Dhcp6": {"host-reservation-identifiers": ["hw-address", "duid"],
+          "mac-sources": ["duid"],
+          "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+            "pools": [{"pool": "2001:db8:1::10-2001:db8:1::20"}],
+            "pd-pools": [{"prefix": "3000::", "prefix-len": 48, "delegated-len": 56}],
+            "reservations": [{"hw-address": "02:00:00:00:00:07",
+                              "prefixes": ["3000:0:0:4200::/56"], "hostname": "CPE7"}]}]}}"#,
+    );
+    let mut q = query(MessageType6::REQUEST, &duid(7), true);
+    q.options.push(code::IA_PD, &ia(1, &[]));
+    let (r, _) = reply(&st, &q);
+    let p = first_ia(&r, code::IA_PD)
+        .prefixes()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.prefix, "3000:0:0:4200::".parse::<Ipv6Addr>().unwrap());
+    let l = st.leases.get(p.prefix).unwrap();
+    assert_eq!(&*l.hostname, "cpe7");
+    assert_eq!(l.hw_address.unwrap().as_bytes(), &[2, 0, 0, 0, 0, 7]);
+    // Another client cannot take the reserved prefix even when it asks for it.
+    let mut q = query(MessageType6::REQUEST, &duid(8), true);
+    let mut hint = vec![0, 0, 0, 0, 0, 0, 0, 0, 56];
+    hint.extend_from_slice(&"3000:0:0:4200::".parse::<Ipv6Addr>().unwrap().octets());
+    q.options
+        .push(code::IA_PD, &ia(1, &[(code::IAPREFIX, hint)]));
+    let (r, _) = reply(&st, &q);
+    let p2 = first_ia(&r, code::IA_PD)
+        .prefixes()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_ne!(p2.prefix, p.prefix);
+}
+
+#[test]
+fn lifetimes_follow_client_hints_within_bounds() {
+    let st = state(
+        r#"{"Dhcp6": {"valid-lifetime": 4000, "min-valid-lifetime": 2000, "max-valid-lifetime": 6000,
+          "preferred-lifetime": 3000, "min-preferred-lifetime": 1000, "max-preferred-lifetime": 5000,
+          "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+            "pools": [{"pool": "2001:db8:1::10-2001:db8:1::20"}]}]}}"#,
+    );
+    let mut q = query(MessageType6::REQUEST, &duid(1), true);
+    let mut a = "::".parse::<Ipv6Addr>().unwrap().octets().to_vec();
+    a.extend_from_slice(&9000u32.to_be_bytes());
+    a.extend_from_slice(&100u32.to_be_bytes());
+    q.options.push(code::IA_NA, &ia(1, &[(code::IAADDR, a)]));
+    let (r, _) = reply(&st, &q);
+    let got = first_ia(&r, code::IA_NA)
+        .addresses()
+        .next()
+        .unwrap()
+        .unwrap();
+    // preferred 9000 → max 5000, valid 100 → min 2000; preferred never exceeds valid.
+    assert_eq!((got.preferred, got.valid), (2000, 2000));
+}
