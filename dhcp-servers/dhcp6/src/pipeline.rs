@@ -963,13 +963,29 @@ fn assign_ia(
     }
     let Some((si, addr, len)) = chosen else {
         st.stats.g(G::AllocationFail).add(1);
-        st.stats
-            .g(if cands().nth(1).is_some() {
-                G::AllocationFailSharedNetwork
+        // Kea's reason counters: no pools of this type, pools closed by classes, or full.
+        let pool_classes = |i: usize| -> Vec<&Vec<String>> {
+            let sub = &st.cfg.subnets[i];
+            if pd {
+                sub.pd_pools.iter().map(|p| &p.classes).collect()
             } else {
-                G::AllocationFailSubnet
-            })
-            .add(1);
+                sub.pools.iter().map(|p| &p.classes).collect()
+            }
+        };
+        let all: Vec<&Vec<String>> = cands().flat_map(pool_classes).collect();
+        let reason = if all.is_empty() {
+            G::AllocationFailNoPools
+        } else if all
+            .iter()
+            .all(|cl| !cl.is_empty() && !host_in_classes(c, cl))
+        {
+            G::AllocationFailClasses
+        } else if cands().nth(1).is_some() {
+            G::AllocationFailSharedNetwork
+        } else {
+            G::AllocationFailSubnet
+        };
+        st.stats.g(reason).add(1);
         if let Some(ss) = st.subnet_stats.get(sel) {
             ss.at(S::AllocationFail).add(1);
         }

@@ -202,6 +202,21 @@ fn pool_exhaustion_gives_no_addrs_avail() {
     let s = first_ia(&r, code::IA_NA).status_code().unwrap().unwrap();
     assert_eq!(s.code, status::NO_ADDRS_AVAIL);
     assert_eq!(st.stats.g(G::AllocationFail).get(), 1);
+    assert_eq!(st.stats.g(G::AllocationFailSubnet).get(), 1);
+    // Subnet 2 has no prefix pools.
+    let mut q = query(MessageType6::REQUEST, &duid(9), true);
+    q.options.push(code::IA_PD, &ia(1, &[]));
+    let mut ro = dhcp_packet::Options6::new();
+    ro.push(code::INTERFACE_ID, b"port7");
+    q.relays.push(RelayInfo {
+        msg_type: MessageType6::RELAY_FORW,
+        hop_count: 0,
+        link_address: Ipv6Addr::UNSPECIFIED,
+        peer_address: CLIENT_LL.parse().unwrap(),
+        options: ro,
+    });
+    reply(&st, &q);
+    assert_eq!(st.stats.g(G::AllocationFailNoPools).get(), 1);
 }
 
 #[test]
