@@ -85,10 +85,19 @@ pub fn prepare(root: &Element, policy: &PathPolicy) -> Result<Prepared, String> 
         None
     };
     let logging = match &cfg.loggers {
-        Some(l) => Some(
-            kea_log::parse_loggers(&l.to_json(), &policy.log_file_policy())
-                .map_err(|e| format!("invalid loggers: {e}"))?,
-        ),
+        Some(l) => {
+            // Kea defaults a logger's severity to INFO; kea-log requires it, so fill it in.
+            let mut list = l.to_json();
+            if let Some(entries) = list.as_array_mut() {
+                for e in entries.iter_mut().filter_map(|e| e.as_object_mut()) {
+                    e.entry("severity").or_insert_with(|| "INFO".into());
+                }
+            }
+            Some(
+                kea_log::parse_loggers(&list, &policy.log_file_policy())
+                    .map_err(|e| format!("invalid loggers: {e}"))?,
+            )
+        }
         None => None,
     };
     let dhcp4 = cfg.dhcp4_json().as_object().cloned().unwrap_or_default();

@@ -16,13 +16,26 @@ use crate::config::{get_map, opt_bool, opt_str, verr};
 #[derive(Debug, Clone)]
 pub struct OptionDefs {
     inner: PacketDefs,
+    /// Kea lets `option-def` redefine option 43 (its "last resort" definition);
+    /// dhcp-packet refuses standard redefinitions, so it is kept here.
+    opt43: Option<OptionDef>,
 }
 
 impl Default for OptionDefs {
     fn default() -> Self {
         OptionDefs {
             inner: PacketDefs::new(Universe::V4),
+            opt43: None,
         }
+    }
+}
+
+/// Kea's name of the DOCSIS 3 vendor space; dhcp-packet calls it `vendor-4491`.
+fn space_alias(space: &str) -> &str {
+    if space == "docsis3-v4" {
+        "vendor-4491"
+    } else {
+        space
     }
 }
 
@@ -30,6 +43,7 @@ impl OptionDefs {
     /// Parses `option-def`.
     pub fn parse(list: &[Element]) -> Result<Self, ConfigError> {
         let mut inner = PacketDefs::new(Universe::V4);
+        let mut opt43 = None;
         for e in list {
             let m = get_map(e, "option-def entry")?;
             let name = opt_str(m, "name")?.ok_or_else(|| verr(e, "missing parameter 'name'"))?;
@@ -51,17 +65,39 @@ impl OptionDefs {
             };
             let def = OptionDef::from_config(Universe::V4, &cfg)
                 .map_err(|err| verr(e, err.to_string()))?;
+            if def.space == "dhcp4" && def.code == 43 {
+                if opt43.is_some() {
+                    return Err(verr(
+                        e,
+                        "option definition for code 43 specified more than once",
+                    ));
+                }
+                opt43 = Some(def);
+                continue;
+            }
             inner.add(def).map_err(|err| verr(e, err.to_string()))?;
         }
-        Ok(OptionDefs { inner })
+        Ok(OptionDefs { inner, opt43 })
     }
 
     fn by_name(&self, space: &str, name: &str) -> Option<&OptionDef> {
-        self.inner.by_name(space, name)
+        if let Some(d) = &self.opt43
+            && space == "dhcp4"
+            && d.name == name
+        {
+            return Some(d);
+        }
+        self.inner.by_name(space_alias(space), name)
     }
 
     fn by_code(&self, space: &str, code: u16) -> Option<&OptionDef> {
-        self.inner.by_code(space, code)
+        if let Some(d) = &self.opt43
+            && space == "dhcp4"
+            && code == 43
+        {
+            return Some(d);
+        }
+        self.inner.by_code(space_alias(space), code)
     }
 }
 
