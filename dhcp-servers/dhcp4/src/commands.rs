@@ -152,8 +152,14 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
     register_leases(reg, ctx);
 }
 
+/// config-set / config-test arguments as a configuration element. A top-level `hash` (what
+/// config-get adds) is not configuration and is dropped, so config-get output can be sent back.
 fn to_element(v: &Value) -> Result<Element, String> {
-    Element::from_json(v, "<wire>").map_err(|e| e.command_text())
+    let mut v = v.clone();
+    if let Value::Object(m) = &mut v {
+        m.remove("hash");
+    }
+    Element::from_json(&v, "<wire>").map_err(|e| e.command_text())
 }
 
 /// config-set: check, stage, switch control sockets, go live. Any failure leaves the running

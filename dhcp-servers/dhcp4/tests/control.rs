@@ -138,6 +138,13 @@ fn config_commands_are_transactional() {
         5000
     );
 
+    // config-get output goes back through config-set unchanged (hash included).
+    let got = d.cmd("config-get", None)["arguments"].clone();
+    let before = d.hash();
+    let back = d.cmd("config-set", Some(got));
+    assert_eq!(back["result"], 0, "{back}");
+    assert_eq!(d.hash(), before, "same configuration, same hash");
+
     // config-write, then config-reload from the (edited) file, then SIGHUP.
     let out = d.dir.path().join("written.json");
     let w = d.cmd("config-write", Some(json!({"filename": out})));
