@@ -862,8 +862,18 @@ fn assign_ia(
     let mut reused = false;
     let existing = st.leases.get_by_duid_iaid(c.duid, ia.iaid, lt, None);
     let mut best: Option<&Arc<Lease6>> = None;
+    let mut returning: Option<&Arc<Lease6>> = None;
     for l in &existing {
-        if in_cands(l.subnet_id).is_none() || l.state != LeaseState::DEFAULT {
+        if in_cands(l.subnet_id).is_none() {
+            continue;
+        }
+        if l.state != LeaseState::DEFAULT {
+            // Lease affinity: a released or reclaimed lease of this IA, if still free.
+            if returning.is_none()
+                && (l.state == LeaseState::RELEASED || l.state == LeaseState::EXPIRED_RECLAIMED)
+            {
+                returning = Some(l);
+            }
             continue;
         }
         let named = hints.iter().any(|h| h.0 == l.address);
@@ -876,6 +886,11 @@ fn assign_ia(
     {
         chosen = Some((i, l.address, l.prefix_len));
         reused = true;
+    } else if let Some(l) = returning
+        && let Some(i) = in_cands(l.subnet_id)
+        && is_free(st, c, i, lt, l.address, l.prefix_len, ia.iaid)
+    {
+        chosen = Some((i, l.address, l.prefix_len));
     }
     // 2. Reservations.
     if chosen.is_none()
@@ -1226,29 +1241,27 @@ fn release(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
                     Some(l)
                         if l.lease_type == lt && l.duid.as_ref() == c.duid && l.iaid == ia.iaid =>
                     {
-                        match st.leases.delete(a) {
-                            Ok(Some(gone)) => {
-                                st.account(Some(&gone), None);
-                                if lt == LeaseType::Pd {
-                                    kea_log!(
-                                        loggers::LEASES,
-                                        messages::DHCP6_RELEASE_PD,
-                                        Label(c.q),
-                                        a,
-                                        len,
-                                        ia.iaid
-                                    );
-                                } else {
-                                    kea_log!(
-                                        loggers::LEASES,
-                                        messages::DHCP6_RELEASE_NA,
-                                        Label(c.q),
-                                        a,
-                                        ia.iaid
-                                    );
-                                }
+                        if release_one(st, c, &l, len) {
+                            if lt == LeaseType::Pd {
+                                kea_log!(
+                                    loggers::LEASES,
+                                    messages::DHCP6_RELEASE_PD,
+                                    Label(c.q),
+                                    a,
+                                    len,
+                                    ia.iaid
+                                );
+                            } else {
+                                kea_log!(
+                                    loggers::LEASES,
+                                    messages::DHCP6_RELEASE_NA,
+                                    Label(c.q),
+                                    a,
+                                    ia.iaid
+                                );
                             }
-                            _ => ok = false,
+                        } else {
+                            ok = false;
                         }
                     }
                     Some(l) if l.lease_type == lt && l.duid.as_ref() != c.duid => {
@@ -1317,6 +1330,69 @@ fn release(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
         code::STATUS_CODE,
         &status_value(overall, text::RELEASE_SUMMARY),
     );
+}
+
+/// Releases one lease the client owns. With lease affinity (`hold-reclaimed-time` and
+/// `flush-reclaimed-timer-wait-time` both set, ARM 12.4) the lease is kept, expired, in the
+/// released state so the client can get it back; otherwise it is deleted.
+fn release_one(st: &ServerState, c: &Client<'_>, l: &Arc<Lease6>, len: u8) -> bool {
+    let e = &st.cfg.expired;
+    let pd = l.lease_type == LeaseType::Pd;
+    if e.hold_reclaimed_time > 0 && e.flush_reclaimed_timer_wait_time > 0 {
+        let mut kept = (**l).clone();
+        kept.state = LeaseState::RELEASED;
+        kept.preferred_lifetime = 0;
+        kept.valid_lifetime = 0;
+        kept.cltt = c.now;
+        if st.leases.update(kept.clone()).is_err() {
+            return false;
+        }
+        st.account(Some(l), Some(&kept));
+        if pd {
+            kea_log!(
+                loggers::LEASES,
+                messages::DHCP6_RELEASE_PD_EXPIRED,
+                Label(c.q),
+                l.address,
+                len,
+                l.iaid
+            );
+        } else {
+            kea_log!(
+                loggers::LEASES,
+                messages::DHCP6_RELEASE_NA_EXPIRED,
+                Label(c.q),
+                l.address,
+                l.iaid
+            );
+        }
+        return true;
+    }
+    match st.leases.delete(l.address) {
+        Ok(Some(gone)) => {
+            st.account(Some(&gone), None);
+            if pd {
+                kea_log!(
+                    loggers::LEASES,
+                    messages::DHCP6_RELEASE_PD_DELETED,
+                    Label(c.q),
+                    l.address,
+                    len,
+                    l.iaid
+                );
+            } else {
+                kea_log!(
+                    loggers::LEASES,
+                    messages::DHCP6_RELEASE_NA_DELETED,
+                    Label(c.q),
+                    l.address,
+                    l.iaid
+                );
+            }
+            true
+        }
+        _ => false,
+    }
 }
 
 /// DECLINE (RFC 8415 §18.3.8): the addresses go into probation.

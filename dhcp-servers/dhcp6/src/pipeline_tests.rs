@@ -184,6 +184,37 @@ fn renew_extends_and_release_frees() {
     let (r, _) = reply(&st, &q);
     let ia_status = first_ia(&r, code::IA_NA).status_code().unwrap().unwrap();
     assert_eq!(ia_status.code, status::SUCCESS);
+    // Lease affinity is on by default: the lease stays, released.
+    let kept = st.leases.get(addr.parse().unwrap()).unwrap();
+    assert_eq!((kept.state, kept.valid_lifetime), (LeaseState::RELEASED, 0));
+    assert_eq!(st.stats.subnet(1).unwrap().at(S::AssignedNas).get(), 0);
+    // The returning client gets the same address back.
+    let mut q = query(MessageType6::REQUEST, &duid(2), true);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    let (r, _) = reply(&st, &q);
+    let again = first_ia(&r, code::IA_NA)
+        .addresses()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.addr, addr.parse::<Ipv6Addr>().unwrap());
+    assert_eq!(st.stats.subnet(1).unwrap().at(S::AssignedNas).get(), 1);
+}
+
+#[test]
+fn release_deletes_without_affinity() {
+    let st = state(
+        r#"{"Dhcp6": {"expired-leases-processing": {"hold-reclaimed-time": 0},
+          "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+            "pools": [{"pool": "2001:db8:1::10-2001:db8:1::20"}]}]}}"#,
+    );
+    let mut q = query(MessageType6::REQUEST, &duid(2), true);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    reply(&st, &q);
+    let mut q = query(MessageType6::RELEASE, &duid(2), true);
+    q.options
+        .push(code::IA_NA, &ia(1, &[iaaddr("2001:db8:1::10")]));
+    reply(&st, &q);
     assert!(st.leases.is_empty());
     assert_eq!(st.stats.subnet(1).unwrap().at(S::AssignedNas).get(), 0);
 }

@@ -270,15 +270,9 @@ impl Server {
             remove,
         )?;
         for rec in &report.reclaimed {
+            // `rec.lease` is the lease before reclamation: a released one no longer counts.
             let l = &rec.lease;
-            // Before reclamation the lease counted as assigned (or declined).
-            let mut before = (**l).clone();
-            if rec.was_declined {
-                before.state = dhcp_lease::LeaseState::DECLINED;
-            } else {
-                before.state = dhcp_lease::LeaseState::DEFAULT;
-            }
-            st.account(Some(&before), None);
+            st.account(Some(l), None);
             self.stats.g(G::ReclaimedLeases).add(1);
             if let Some(i) = st.subnet_index(l.subnet_id) {
                 st.subnet_stats[i].at(S::ReclaimedLeases).add(1);
