@@ -53,7 +53,12 @@ impl Server6 {
 
 /// Starts kea-dhcp6 in the server namespace; the control socket, lease file, data
 /// directory and loggers are added to `dhcp6` here.
-fn start(tb: &Testbed, mut dhcp6: Value) -> Server6 {
+fn start(tb: &Testbed, dhcp6: Value) -> Server6 {
+    start_with(tb, dhcp6, &[])
+}
+
+/// [`start`] with extra command-line arguments (`-p`, `-P`).
+fn start_with(tb: &Testbed, mut dhcp6: Value, args: &[&str]) -> Server6 {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     dhcp6["control-socket"] = json!({"socket-type": "unix", "socket-name": d.join("kea6.sock")});
@@ -64,7 +69,10 @@ fn start(tb: &Testbed, mut dhcp6: Value) -> Server6 {
     let cfg = d.join("kea-dhcp6.json");
     std::fs::write(&cfg, json!({"Dhcp6": dhcp6}).to_string()).expect("write config");
     let mut cmd = tb.in_server(BIN);
-    cmd.args(["-X", "-c"]).arg(&cfg).env("KEA_PIDFILE_DIR", d);
+    cmd.args(args)
+        .args(["-X", "-c"])
+        .arg(&cfg)
+        .env("KEA_PIDFILE_DIR", d);
     cmd.stdout(Stdio::null()).stderr(Stdio::null());
     let guard = ChildGuard::spawn("kea-dhcp6", &mut cmd).expect("start kea-dhcp6");
     let s = Server6 { guard, dir };
@@ -484,4 +492,44 @@ fn control_channel_commands() {
     assert_eq!(s.command("statistic-reset-all", None)["result"], 0);
     assert_eq!(s.stat("pkt6-received"), 0);
     assert_eq!(s.command("shutdown", None)["result"], 0);
+}
+
+/// `-p` / `-P`: the server listens on another port and answers direct clients on another.
+#[test]
+fn custom_ports() {
+    if skip("custom_ports", &[]) {
+        return;
+    }
+    let tb = Testbed::up("d6port").expect("testbed");
+    let s = start_with(&tb, base_config(), &["-p", "10547", "-P", "10546"]);
+    let mut solicit = Pkt6::new(MessageType6::SOLICIT, 0x77);
+    solicit
+        .options
+        .push(code::CLIENTID, &[0, 3, 0, 1, 2, 0, 0, 0, 0, 0x42]);
+    let mut ia = vec![0, 0, 0, 9];
+    ia.extend_from_slice(&[0; 8]);
+    solicit.options.push(code::IA_NA, &ia);
+    let bytes = solicit.to_bytes().expect("encode");
+    let answer = in_netns(&tb.client_ns(), move || {
+        let idx = nix::net::if_::if_nametoindex("cli0").expect("cli0");
+        let sock = UdpSocket::bind("[::]:10546").expect("bind");
+        sock.set_read_timeout(Some(Duration::from_secs(3)))
+            .expect("timeout");
+        let dst = SocketAddrV6::new("ff02::1:2".parse().expect("group"), 10547, 0, idx);
+        sock.send_to(&bytes, dst).expect("send");
+        let mut buf = [0u8; 2048];
+        sock.recv_from(&mut buf)
+            .map(|(n, from)| (buf[..n].to_vec(), from))
+    })
+    .expect("no ADVERTISE on the custom client port");
+    let r = Pkt6::decode(&answer.0).expect("decode");
+    assert_eq!(r.msg_type, MessageType6::ADVERTISE);
+    assert_eq!(answer.1.port(), 10547, "sent from the server port");
+    match answer.1.ip() {
+        std::net::IpAddr::V6(a) => {
+            assert_eq!(a.segments()[0], 0xfe80, "from the link-local address")
+        }
+        other => panic!("unexpected source {other}"),
+    }
+    assert_eq!(s.stat("pkt6-advertise-sent"), 1);
 }
