@@ -353,3 +353,13 @@ fn a_server_starting_after_the_agent_gets_running_under_reconcile() {
         agent.log()
     );
 }
+
+#[test]
+fn drift_notification_reaches_subscribers() {
+    require_tools!(true);
+    let kea = Kea::start(json!({}));
+    let agent = agent_with_subnet(&kea, "report");
+    let out = agent.python("drift_notification.py", &kea, &[]);
+    assert_script_ok("drift_notification.py", &out, &agent, &kea);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ALL OK"));
+}
