@@ -220,6 +220,8 @@ pub struct Subnet {
     pub reservations_out_of_pool: bool,
     pub options: OptionSet,
     pub classes: Vec<String>,
+    /// `ddns-qualifying-suffix` for partial client FQDNs ("" = root).
+    pub qualifying_suffix: String,
     /// Index into [`ServerConfig::networks`].
     pub network: Option<usize>,
     pub hosts: HostTable,
@@ -419,6 +421,12 @@ impl ServerConfig {
                 options: OptionSet::compile(&s.option_data, &defs)
                     .map_err(|e| format!("{scope}: {e}"))?,
                 classes: s.client_classes.clone(),
+                qualifying_suffix: model
+                    .effective_ddns(s, None)
+                    .qualifying_suffix
+                    .unwrap_or_default()
+                    .trim_matches('.')
+                    .to_ascii_lowercase(),
                 network,
                 hosts,
             });

@@ -40,6 +40,9 @@ pub fn prepare(root: &Element, policy: &PathPolicy) -> Result<Prepared, String> 
     let loaded = Dhcp6Config::from_root(root).map_err(|e| e.command_text())?;
     let model = loaded.config;
     kea_config::check_hooks_supported(&model.hooks_libraries).map_err(|e| e.command_text())?;
+    if model.dhcp_ddns.enable_updates {
+        return Err("dhcp-ddns 'enable-updates' is not supported by this server (no DDNS)".into());
+    }
     let db = &model.lease_database;
     if db.db_type != kea_config::DatabaseType::Memfile {
         return Err(format!(

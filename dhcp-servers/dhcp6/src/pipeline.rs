@@ -363,6 +363,8 @@ struct Client<'a> {
     now: i64,
     commit: bool,
     ex: Exchange,
+    /// Host name for the leases (from the client FQDN option or the reservation).
+    hostname: Option<String>,
     /// Pool of the first assigned address (pool-level options).
     na_pool: Option<(usize, usize)>,
     pd_pool: Option<(usize, usize)>,
@@ -516,6 +518,7 @@ fn process_inner(st: &ServerState, q: &Pkt6, meta: &RecvMeta, now: i64) -> Outco
         now,
         commit: t != MessageType6::SOLICIT || rapid,
         ex: ex.unwrap_or(Exchange::Request),
+        hostname: None,
         na_pool: None,
         pd_pool: None,
     };
@@ -527,6 +530,11 @@ fn process_inner(st: &ServerState, q: &Pkt6, meta: &RecvMeta, now: i64) -> Outco
             if rapid {
                 kea_log!(loggers::DHCP6, messages::DHCP6_RAPID_COMMIT, Label(q));
                 r.options.push(code::RAPID_COMMIT, &[]);
+            }
+            if let Some(Ok(f)) = q.client_fqdn() {
+                let (value, name) = fqdn_reply(&st.cfg, &c, &f);
+                r.options.push(code::CLIENT_FQDN, &value);
+                c.hostname = name;
             }
             let mut scratch = Vec::with_capacity(64);
             for ia in q.options.get_all(code::IA_NA) {
@@ -1048,7 +1056,9 @@ fn assign_ia(
             Lease6::new(lt, addr, len, c.duid, ia.iaid, s.id).with_lifetimes(pref, valid, c.now);
         l.pool_id = pool.unwrap_or(0) as u32;
         l.hw_address = c.hw;
-        if let Some((h, _)) = &c.host
+        if let Some(name) = &c.hostname {
+            l.hostname = name.as_str().into();
+        } else if let Some((h, _)) = &c.host
             && let Some(name) = &h.hostname
         {
             l.hostname = name.to_ascii_lowercase().into_boxed_str();
@@ -1170,6 +1180,51 @@ fn assign_ia(
         zero_lifetimes(scratch, &hints, pd, Some(addr));
     }
     ia_value(ia.iaid, t1, t2, scratch)
+}
+
+/// The Client FQDN option (39) answered as Kea does with DNS updates off: N set, O set
+/// when the client asked the server to update (S), the name lower-cased and qualified
+/// with `ddns-qualifying-suffix` (a reserved host name wins). Returns the option value and
+/// the host name stored in leases (with the final dot, as Kea stores it).
+fn fqdn_reply(
+    cfg: &ServerConfig,
+    c: &Client<'_>,
+    f: &dhcp_packet::v6::ClientFqdn6,
+) -> (Vec<u8>, Option<String>) {
+    const S: u8 = 0x01;
+    const O: u8 = 0x02;
+    const N: u8 = 0x04;
+    let flags = N | if f.flags & S != 0 { O } else { 0 };
+    let suffix = c
+        .subnet
+        .map_or("", |i| cfg.subnets[i].qualifying_suffix.as_str());
+    let reserved = c.host.as_ref().and_then(|(h, _)| h.hostname.as_deref());
+    let (base, qualified) = match reserved {
+        Some(h) => (
+            h.trim_end_matches('.').to_ascii_lowercase(),
+            h.ends_with('.'),
+        ),
+        None => (f.name.to_ascii_lowercase(), f.fully_qualified),
+    };
+    let name = if base.is_empty() || qualified || suffix.is_empty() {
+        base
+    } else {
+        format!("{base}.{suffix}")
+    };
+    let reply = dhcp_packet::v6::ClientFqdn6 {
+        flags,
+        name: name.clone(),
+        fully_qualified: true,
+    };
+    let mut value = Vec::with_capacity(name.len() + 3);
+    if reply.encode(&mut value).is_err() {
+        // A name we cannot encode (label too long): answer the flags only.
+        value.clear();
+        value.push(flags);
+        return (value, None);
+    }
+    let stored = (!name.is_empty()).then(|| format!("{name}."));
+    (value, stored)
 }
 
 /// Adds the client's other addresses/prefixes with zero lifetimes (RFC 8415 §18.3.4).

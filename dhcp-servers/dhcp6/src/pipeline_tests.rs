@@ -555,3 +555,28 @@ fn lifetimes_follow_client_hints_within_bounds() {
     // preferred 9000 → max 5000, valid 100 → min 2000; preferred never exceeds valid.
     assert_eq!((got.preferred, got.valid), (2000, 2000));
 }
+
+#[test]
+fn client_fqdn_answered_as_kea_without_updates() {
+    let st = state(BASIC);
+    let mut q = query(MessageType6::REQUEST, &duid(3), true);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    q.options
+        .push(code::CLIENT_FQDN, b"\x01\x06MyHost\x07example\x03com\x00");
+    let (r, _) = reply(&st, &q);
+    assert_eq!(
+        r.options.get(code::CLIENT_FQDN).unwrap(),
+        b"\x06\x06myhost\x07example\x03com\x00"
+    );
+    let l = st.leases.get("2001:db8:1::10".parse().unwrap()).unwrap();
+    assert_eq!(&*l.hostname, "myhost.example.com.");
+    // A partial name with no qualifying suffix becomes a root-qualified name.
+    let mut q = query(MessageType6::REQUEST, &duid(4), true);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    q.options.push(code::CLIENT_FQDN, b"\x00\x06MyHost");
+    let (r, _) = reply(&st, &q);
+    assert_eq!(
+        r.options.get(code::CLIENT_FQDN).unwrap(),
+        b"\x04\x06myhost\x00"
+    );
+}
