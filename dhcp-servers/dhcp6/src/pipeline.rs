@@ -284,7 +284,11 @@ mod text {
     pub const NO_ADDRS: &str = "Sorry, no address could be allocated.";
     pub const NO_PREFIX: &str = "Sorry, no prefixes could be allocated.";
     pub const RELEASED: &str = "Lease released. Thank you, please come again.";
-    pub const RELEASE_NO_BINDING: &str = "Release failed: no binding for this address.";
+    pub const RELEASE_NO_BINDING: &str =
+        "Sorry, no known leases for this duid/iaid, can't release.";
+    pub const RELEASE_NO_PD: &str = "Sorry, no known PD leases for this duid/iaid.";
+    pub const RELEASE_NOT_YOURS: &str = "This address does not belong to you, you can't release it";
+    pub const RELEASE_WRONG_IAID: &str = "This is your address, but you used wrong IAID";
     pub const DECLINED: &str = "Lease declined. Hopefully the next one will be better.";
     pub const DECLINE_NO_BINDING: &str = "Server does not know about such an address.";
     pub const ON_LINK: &str = "All addresses are on-link.";
@@ -1291,10 +1295,18 @@ fn release(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
                 ia.addresses().flatten().map(|a| (a.addr, 128)).collect()
             };
             let mut ok = !items.is_empty();
+            let mut why = if lt == LeaseType::Pd {
+                text::RELEASE_NO_PD
+            } else {
+                text::RELEASE_NO_BINDING
+            };
             for (a, len) in items {
                 match st.leases.get(a) {
                     Some(l)
-                        if l.lease_type == lt && l.duid.as_ref() == c.duid && l.iaid == ia.iaid =>
+                        if l.lease_type == lt
+                            && l.state == LeaseState::DEFAULT
+                            && l.duid.as_ref() == c.duid
+                            && l.iaid == ia.iaid =>
                     {
                         if release_one(st, c, &l, len) {
                             if lt == LeaseType::Pd {
@@ -1319,7 +1331,12 @@ fn release(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
                             ok = false;
                         }
                     }
-                    Some(l) if l.lease_type == lt && l.duid.as_ref() != c.duid => {
+                    Some(l)
+                        if l.lease_type == lt
+                            && l.state == LeaseState::DEFAULT
+                            && l.duid.as_ref() != c.duid =>
+                    {
+                        why = text::RELEASE_NOT_YOURS;
                         if lt == LeaseType::Na {
                             kea_log!(
                                 loggers::LEASES,
@@ -1340,7 +1357,8 @@ fn release(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
                         }
                         ok = false;
                     }
-                    Some(l) if l.lease_type == lt => {
+                    Some(l) if l.lease_type == lt && l.state == LeaseState::DEFAULT => {
+                        why = text::RELEASE_WRONG_IAID;
                         if lt == LeaseType::Na {
                             kea_log!(
                                 loggers::LEASES,
@@ -1371,7 +1389,7 @@ fn release(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
                 put_status(&mut body, status::SUCCESS, text::RELEASED);
             } else {
                 all_ok = false;
-                put_status(&mut body, status::NO_BINDING, text::RELEASE_NO_BINDING);
+                put_status(&mut body, status::NO_BINDING, why);
             }
             r.options.push(oc, &ia_value(ia.iaid, 0, 0, &body));
         }
@@ -1461,9 +1479,15 @@ fn decline(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
         let mut any = false;
         for a in ia.addresses().flatten() {
             any = true;
-            match st.leases.get(a.addr) {
+            // Only an active lease can be declined (a released one is no binding).
+            match st
+                .leases
+                .get(a.addr)
+                .filter(|l| l.state == LeaseState::DEFAULT)
+            {
                 Some(l)
                     if l.lease_type == LeaseType::Na
+                        && l.state == LeaseState::DEFAULT
                         && l.duid.as_ref() == c.duid
                         && l.iaid == ia.iaid =>
                 {
