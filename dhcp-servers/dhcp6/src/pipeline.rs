@@ -291,8 +291,7 @@ mod text {
     pub const RELEASE_WRONG_IAID: &str = "This is your address, but you used wrong IAID";
     pub const DECLINED: &str = "Lease declined. Hopefully the next one will be better.";
     pub const DECLINE_NO_BINDING: &str = "Server does not know about such an address.";
-    pub const ON_LINK: &str = "All addresses are on-link.";
-    pub const NOT_ON_LINK: &str = "Some of the addresses are not on link.";
+    pub const ON_LINK: &str = "All addresses are on-link";
     pub const USE_MULTICAST: &str = "Unicast not allowed for this message; use multicast.";
     pub const RELEASE_SUMMARY: &str = "Summary status for all processed IA_NAs";
 }
@@ -1571,17 +1570,17 @@ fn confirm(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) -> Option<Drop> {
     let Some(si) = c.subnet else {
         return Some(Drop::Rfc("CONFIRM from a link with no subnet"));
     };
-    let on_link = addrs.iter().all(|a| {
-        st.cfg
+    let off_link = addrs.iter().find(|a| {
+        !st.cfg
             .candidates(si)
-            .any(|i| st.cfg.subnets[i].prefix.contains(a))
+            .any(|i| st.cfg.subnets[i].prefix.contains(*a))
     });
-    let (code_, msg) = if on_link {
-        (status::SUCCESS, text::ON_LINK)
-    } else {
-        (status::NOT_ON_LINK, text::NOT_ON_LINK)
+    let (code_, msg) = match off_link {
+        None => (status::SUCCESS, text::ON_LINK.to_string()),
+        Some(a) => (status::NOT_ON_LINK, format!("Address {a} is not on link.")),
     };
-    r.options.push(code::STATUS_CODE, &status_value(code_, msg));
+    r.options
+        .push(code::STATUS_CODE, &status_value(code_, &msg));
     None
 }
 
