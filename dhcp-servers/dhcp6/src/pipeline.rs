@@ -286,7 +286,6 @@ mod text {
     pub const RELEASED: &str = "Lease released. Thank you, please come again.";
     pub const RELEASE_NO_BINDING: &str =
         "Sorry, no known leases for this duid/iaid, can't release.";
-    pub const RELEASE_NO_PD: &str = "Sorry, no known PD leases for this duid/iaid.";
     pub const RELEASE_NOT_YOURS: &str = "This address does not belong to you, you can't release it";
     pub const RELEASE_WRONG_IAID: &str = "This is your address, but you used wrong IAID";
     pub const DECLINED: &str = "Lease declined. Hopefully the next one will be better.";
@@ -1294,11 +1293,8 @@ fn release(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
                 ia.addresses().flatten().map(|a| (a.addr, 128)).collect()
             };
             let mut ok = !items.is_empty();
-            let mut why = if lt == LeaseType::Pd {
-                text::RELEASE_NO_PD
-            } else {
-                text::RELEASE_NO_BINDING
-            };
+            // Kea uses the same text for IA_NA and IA_PD.
+            let mut why = text::RELEASE_NO_BINDING;
             for (a, len) in items {
                 match st.leases.get(a) {
                     Some(l)
