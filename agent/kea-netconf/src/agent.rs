@@ -27,6 +27,9 @@ use crate::state::ServerState;
 
 const LOGGER: &str = "kea-netconf";
 
+/// How long [`Agent::stop`] waits for NETCONF sessions to close.
+pub const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Priority of the agent's change subscription (there is one subscriber).
 const SUBSCRIPTION_PRIORITY: u32 = 10;
 
@@ -37,6 +40,9 @@ pub struct Agent {
     /// Where the NETCONF server listens.
     pub netconf_addr: SocketAddr,
     server_task: tokio::task::JoinHandle<()>,
+    /// Ends the NETCONF server gracefully (sessions closed through the
+    /// backend, so their locks go and unconfirmed commits roll back).
+    shutdown: tokio::sync::oneshot::Sender<()>,
     drift_task: Option<tokio::task::JoinHandle<()>>,
     runtime: Handle,
     /// Models the coordinator is subscribed to (the datastore has no
@@ -278,8 +284,12 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
     coordinator.set_notifier(Arc::new(move |xml: String| {
         sessions.notify(netconf_server::NETCONF_STREAM, SystemTime::now(), &xml);
     }));
+    let (shutdown, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
     let server_task = tokio::spawn(async move {
-        if let Err(e) = server.run().await {
+        let stop = async {
+            let _ = shutdown_rx.await;
+        };
+        if let Err(e) = server.run_until(stop).await {
             kea_log!(LOGGER, NETCONF_SERVER_STOPPED, e);
         }
     });
@@ -298,6 +308,7 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
         coordinator,
         netconf_addr,
         server_task,
+        shutdown,
         drift_task,
         runtime,
         subscribed: std::sync::Mutex::new(subscribed),
@@ -332,10 +343,19 @@ impl Agent {
         Ok(())
     }
 
-    pub fn stop(self) {
-        self.server_task.abort();
+    /// Stops the drift watch and the NETCONF server: sessions are closed
+    /// and SSH clients disconnected, within [`STOP_TIMEOUT`].
+    pub async fn stop(self) {
         if let Some(task) = self.drift_task {
             task.abort();
+        }
+        let _ = self.shutdown.send(());
+        let mut server_task = self.server_task;
+        if tokio::time::timeout(STOP_TIMEOUT, &mut server_task)
+            .await
+            .is_err()
+        {
+            server_task.abort();
         }
     }
 }

@@ -130,7 +130,7 @@ async fn run(cmd: kea_process::CommandLine, config: AgentConfig) -> ExitCode {
         task.abort();
     }
     let _ = std::fs::remove_file(&socket);
-    agent.stop();
+    agent.stop().await;
     kea_log::flush();
     ExitCode::SUCCESS
 }

@@ -363,3 +363,17 @@ fn drift_notification_reaches_subscribers() {
     assert_script_ok("drift_notification.py", &out, &agent, &kea);
     assert!(String::from_utf8_lossy(&out.stdout).contains("ALL OK"));
 }
+
+#[test]
+fn sigterm_closes_open_sessions_and_exits() {
+    require_tools!(true);
+    let kea = Kea::start(json!({}));
+    let mut agent = Agent::configure(&kea.socket, &AgentOptions::default());
+    agent.start();
+    let pid = agent.child().id().to_string();
+    let out = agent.python("sigterm_with_session.py", &kea, &[("KN_AGENT_PID", pid)]);
+    assert_script_ok("sigterm_with_session.py", &out, &agent, &kea);
+    let status = common::wait_exit(agent.child(), Duration::from_secs(10)).expect("agent exits");
+    assert!(status.success(), "{status}\n{}", agent.log());
+    assert!(!agent.local_socket().exists());
+}
