@@ -570,7 +570,10 @@ fn process_inner(st: &ServerState, q: &Pkt6, meta: &RecvMeta, now: i64) -> Outco
     if let Some(u) = listen.and_then(|l| l.unicast) {
         r.options.push(code::UNICAST, &u.octets());
     }
-    add_options(st, &c, &mut r);
+    // Kea answers RELEASE and DECLINE without configuration options.
+    if !matches!(t, MessageType6::RELEASE | MessageType6::DECLINE) {
+        add_options(st, &c, &mut r);
+    }
     Outcome::Reply(r, destination(st, q, meta, listen))
 }
 
