@@ -534,9 +534,12 @@ fn custom_ports() {
     assert_eq!(s.stat("pkt6-advertise-sent"), 1);
 }
 
+/// One answer: message type and options (code, value) in order.
+type Answer6 = (u8, Vec<(u16, Vec<u8>)>);
+
 /// One scripted conversation with a server (from the client namespace): each answer as its
 /// message type and options without the server identifier, in order.
-fn conversation(tb: &Testbed) -> Vec<(u8, Vec<(u16, Vec<u8>)>)> {
+fn conversation(tb: &Testbed) -> Vec<Answer6> {
     in_netns(&tb.client_ns(), || {
         let idx = nix::net::if_::if_nametoindex("cli0").expect("cli0");
         let sock = UdpSocket::bind("[::]:546").expect("bind 546");
