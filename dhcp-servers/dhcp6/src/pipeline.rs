@@ -577,6 +577,9 @@ fn process_inner(st: &ServerState, q: &Pkt6, meta: &RecvMeta, now: i64) -> Outco
     Outcome::Reply(r, destination(st, q, meta, listen))
 }
 
+/// The port relay agents listen on (RFC 8415 §7.2).
+const RELAY_PORT: u16 = 547;
+
 /// Where the reply goes: to the relay that sent the RELAY-FORW (server port, or its
 /// relay-source-port), or to the client on the client port; from the address the query
 /// reached, or the interface's link-local address for multicast.
@@ -588,7 +591,8 @@ fn destination(st: &ServerState, q: &Pkt6, meta: &RecvMeta, listen: Option<&List
             .and_then(|v| v.get(..2))
             .map(|b| u16::from_be_bytes([b[0], b[1]]))
             .filter(|p| *p != 0)
-            .unwrap_or(meta.remote.port()),
+            // Relays listen on the server port (Kea answers there, whatever the source).
+            .unwrap_or(RELAY_PORT),
         None => st.ports.client,
     };
     let source = if meta.is_unicast() && !meta.local.is_unspecified() {

@@ -319,7 +319,7 @@ fn relayed_by_interface_id_and_by_relay_address() {
         options: ropts,
     });
     let mut m = meta();
-    m.remote = SocketAddrV6::new("2001:db8:ff::1".parse().unwrap(), 547, 0, 0);
+    m.remote = SocketAddrV6::new("2001:db8:ff::1".parse().unwrap(), 40000, 0, 0);
     m.local = "2001:db8:1::1".parse().unwrap();
     let Outcome::Reply(r, send) = process(&st, &q, &m, 1_800_000_000) else {
         panic!("no reply")

@@ -334,7 +334,7 @@ fn malformed_dropped_and_raw_relay_answered() {
     let n_garbage = garbage.len() as i64;
     let answer = in_netns(&tb.client_ns(), move || {
         let idx = nix::net::if_::if_nametoindex("cli0").expect("cli0");
-        let sock = UdpSocket::bind("[::]:0").expect("bind");
+        let sock = UdpSocket::bind("[::]:547").expect("bind 547 (relays listen there)");
         sock.set_read_timeout(Some(Duration::from_secs(3)))
             .expect("timeout");
         let dst = SocketAddrV6::new("ff02::1:2".parse().expect("group"), 547, 0, idx);
