@@ -8,7 +8,7 @@
 #   bench/run.sh --self-test   Kea 2.2.0 (and ours) at 200/s for 2 s; exits 1 if Kea's side fails
 # Options: --no-build (use the binaries already built), --only REGEX (run matching scenarios:
 #   v4-perf v4-persist v4-mt v4-1000 v4-exhaust v4-loadgen v4-renew v4-startup v6-na v6-pd
-#   v6-loadgen),
+#   v6-loadgen v6-startup),
 #   --keep (leave the temp dir with configs and logs).
 #
 # Needs root (network namespaces), perfdhcp and kea-dhcp4/kea-dhcp6 (Debian's kea packages).
@@ -143,12 +143,12 @@ cfg6() {
     local impl=$1 dir=$2
     cat > "$dir/cfg.json" <<EOF
 {"Dhcp6": {
-  "interfaces-config": {"interfaces": ["srv0/2001:db8:1::1"]},
+  "interfaces-config": {"interfaces": ${IFACES6:-["srv0/2001:db8:1::1"]}},
   "server-id": {"type": "LLT", "persist": false},
   "control-socket": {"socket-type": "unix", "socket-name": "$dir/ctrl.sock"},
   "lease-database": {"type": "memfile", "persist": ${PERSIST:-false}, "name": "$dir/leases6.csv", "lfc-interval": 0},
   $(mt_json)
-  "preferred-lifetime": 3000, "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
+  "preferred-lifetime": $(( ${LIFETIME:-4000} / 2 )), "valid-lifetime": ${LIFETIME:-4000}, "renew-timer": 1000, "rebind-timer": 2000,
   "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "srv0",
                "pools": [{"pool": "2001:db8:1:0:1::/80"}],
                "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 33, "delegated-len": 64}]}],
@@ -393,36 +393,50 @@ if wants v4-renew; then
 fi
 
 # Start-up with START_N leases in the file; resident memory per lease. No interfaces are
-# opened in this test (the leases' range, 100.64.0.0/10, is never sent any traffic).
-if wants v4-startup; then
+# opened in these tests (the v4 leases' range, 100.64.0.0/10, is never sent any traffic).
+# startup_scenario family
+startup_scenario() {
+    local fam=$1 name="v$1-startup" impl dir0 dir d rss0 rss1 n stat
     for impl in ours kea; do
-        dir0=$(newdir "v4-start0-$impl"); dir=$(newdir "v4-start-$impl")
+        dir0=$(newdir "$name-empty-$impl"); dir=$(newdir "$name-$impl")
         for d in "$dir0" "$dir"; do
-            SUBNET4=100.64.0.0/10 POOL="100.64.0.1 - 100.127.255.254" PERSIST=true LIFETIME=86400 cfg4 "$impl" "$d" startup
+            if [ "$fam" = 4 ]; then
+                SUBNET4=100.64.0.0/10 POOL="100.64.0.1 - 100.127.255.254" PERSIST=true LIFETIME=86400 cfg4 "$impl" "$d" startup
+            else
+                IFACES6='[]' PERSIST=true LIFETIME=86400 cfg6 "$impl" "$d"
+            fi
         done
-        "$LOADGEN" gen-leases4 --count "$START_N" --first 100.64.0.1 --out "$dir/leases4.csv"
-        if ! start_server "$impl" 4 "$dir0"; then unavailable v4-startup "$impl" "$dir0"; continue; fi
+        if [ "$fam" = 4 ]; then
+            "$LOADGEN" gen-leases4 --count "$START_N" --first 100.64.0.1 --out "$dir/leases4.csv"
+            stat="subnet[1].assigned-addresses"
+        else
+            "$LOADGEN" gen-leases6 --count "$START_N" --first 2001:db8:1:0:1:: --out "$dir/leases6.csv"
+            stat="subnet[1].assigned-nas"
+        fi
+        if ! start_server "$impl" "$fam" "$dir0"; then unavailable "$name" "$impl" "$dir0"; continue; fi
         sleep 0.5; rss0=$(rss_kib "$SERVER_PID"); stop_server
-        if ! start_server "$impl" 4 "$dir"; then unavailable v4-startup "$impl" "$dir"; continue; fi
+        if ! start_server "$impl" "$fam" "$dir"; then unavailable "$name" "$impl" "$dir"; continue; fi
         sleep 0.5; rss1=$(rss_kib "$SERVER_PID")
-        n=$(stat_get "$dir/ctrl.sock" "subnet[1].assigned-addresses")
-        [ "$n" = "$START_N" ] || note "v4-startup $impl: server reports ${n:-no} assigned addresses, expected $START_N"
-        record v4-startup.ms "$impl" "$STARTUP_MS"
-        record v4-startup.rss "$impl" "$(echo "$rss1 / 1024" | bc -l)"
-        record v4-startup.per "$impl" "$(echo "($rss1 - $rss0) * 1024 / $START_N" | bc -l)"
-        point "v4-startup $impl: ${STARTUP_MS} ms, RSS ${rss0} KiB empty, ${rss1} KiB with $START_N leases"
+        n=$(stat_get "$dir/ctrl.sock" "$stat")
+        [ "$n" = "$START_N" ] || note "$name $impl: server reports ${n:-no} $stat, expected $START_N"
+        record "$name.ms" "$impl" "$STARTUP_MS"
+        record "$name.rss" "$impl" "$(echo "$rss1 / 1024" | bc -l)"
+        record "$name.per" "$impl" "$(echo "($rss1 - $rss0) * 1024 / $START_N" | bc -l)"
+        point "$name $impl: ${STARTUP_MS} ms, RSS ${rss0} KiB empty, ${rss1} KiB with $START_N leases"
         stop_server
     done
-    row "v4-startup $START_N leases" "start-up to first control answer, ms" v4-startup.ms lower
-    row "v4-startup $START_N leases" "resident memory MiB" v4-startup.rss lower
-    row "v4-startup $START_N leases" "resident bytes per lease" v4-startup.per lower
-fi
+    row "$name $START_N leases" "start-up to first control answer, ms" "$name.ms" lower
+    row "$name $START_N leases" "resident memory MiB" "$name.rss" lower
+    row "$name $START_N leases" "resident bytes per lease" "$name.per" lower
+}
+wants v4-startup && startup_scenario 4
 
 P6=(-6 -l cli0)
 wants v6-na && { LADDER_ON=$HAS_LADDER PERSIST=false perf_scenario v6-na 6 - "${P6[@]}" -e address-only
                  PERSIST=true perf_scenario v6-na-persist 6 - "${P6[@]}" -e address-only
                  PERSIST=true MT=2 perf_scenario v6-na-mt 6 - "${P6[@]}" -e address-only; }
 wants v6-pd && PERSIST=false perf_scenario v6-pd 6 - "${P6[@]}" -e prefix-only
+wants v6-startup && startup_scenario 6
 wants v6-loadgen && { PERSIST=false lg_scenario v6-loadgen-na-direct 6 - v6 --mode direct --ia na
                       PERSIST=false lg_scenario v6-loadgen-na-relay 6 - v6 --mode relay --ia na
                       PERSIST=false lg_scenario v6-loadgen-pd-relay 6 - v6 --mode relay --ia pd; }
