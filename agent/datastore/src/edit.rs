@@ -132,6 +132,9 @@ fn apply_node(
                 Ok(())
             }
             SchemaNodeKind::Container | SchemaNodeKind::List => {
+                if op == Some(EditOperation::Merge) && plain_below(node) {
+                    return merge_subtree(target, node);
+                }
                 if op == Some(EditOperation::Merge) && !exists {
                     new_node(target, &path, None)?;
                 }
@@ -153,6 +156,41 @@ fn apply_node(
     }
 }
 
+/// True when no node below `node` carries an annotation, so the subtree
+/// can be merged whole instead of node by node.
+fn plain_below(node: &DataNodeRef<'_, 'static>) -> bool {
+    node.traverse().skip(1).all(|n| n.meta().next().is_none())
+}
+
+/// Merges `node`'s subtree, with its ancestors and without any metadata
+/// (the edit's own `operation` annotations must not land in a datastore),
+/// into `target` in one libyang call.
+fn merge_subtree(
+    target: &mut DataTree<'static>,
+    node: &DataNodeRef<'_, 'static>,
+) -> Result<(), DatastoreError> {
+    use yang2::ffi;
+    let context = target.context();
+    let mut dup: *mut ffi::lyd_node = std::ptr::null_mut();
+    let flags = ffi::LYD_DUP_RECURSIVE | ffi::LYD_DUP_NO_META | ffi::LYD_DUP_WITH_PARENTS;
+    // SAFETY: `node` is a live node of the edit tree; on success libyang
+    // returns a new tree (the copy of `node` linked under copies of its
+    // ancestors) that we own and hand to a DataTree rooted at its top.
+    let copy = unsafe {
+        if ffi::lyd_dup_single(node.as_raw(), std::ptr::null_mut(), flags, &mut dup)
+            != ffi::LY_ERR::LY_SUCCESS
+        {
+            return Err(DatastoreError::invalid(yang2::Error::new(context)));
+        }
+        let mut top = dup;
+        while !(*top).parent.is_null() {
+            top = (*top).parent as *mut ffi::lyd_node;
+        }
+        DataTree::from_raw(context, top)
+    };
+    target.merge(&copy).map_err(DatastoreError::invalid)
+}
+
 /// Creates `node` and its whole subtree in `target` (create / replace).
 /// Descendants marked delete/remove have nothing to act on in a fresh
 /// subtree and are skipped.
@@ -160,6 +198,9 @@ fn insert_subtree(
     target: &mut DataTree<'static>,
     node: &DataNodeRef<'_, 'static>,
 ) -> Result<(), DatastoreError> {
+    if plain_below(node) {
+        return merge_subtree(target, node);
+    }
     match node.schema().kind() {
         SchemaNodeKind::Leaf | SchemaNodeKind::LeafList => set_term(target, node),
         SchemaNodeKind::Container | SchemaNodeKind::List => {

@@ -38,6 +38,9 @@ pub enum DatastoreError {
     /// on running).
     #[error("{0}")]
     NotSupported(String),
+    /// A state provider could not supply the operational data of a module.
+    #[error("state data of {module} is unavailable: {message}")]
+    StateUnavailable { module: String, message: String },
     /// Reading or writing the datastore files failed.
     #[error("datastore file {path}: {message}")]
     Io { path: String, message: String },
@@ -55,7 +58,7 @@ impl DatastoreError {
             Self::InUse(_) => "in-use",
             Self::Vetoed { .. } => "operation-failed",
             Self::NotSupported(_) => "operation-not-supported",
-            Self::Io { .. } => "operation-failed",
+            Self::StateUnavailable { .. } | Self::Io { .. } => "operation-failed",
         }
     }
 

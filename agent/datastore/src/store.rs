@@ -273,9 +273,9 @@ impl DatastoreManager {
                 }
             }
             let state = provider.state(&module, xpath).map_err(|message| {
-                DatastoreError::ValidationFailed {
-                    message: format!("state data of {module}: {message}"),
-                    path: None,
+                DatastoreError::StateUnavailable {
+                    module: module.clone(),
+                    message,
                 }
             })?;
             if let Some(state) = state {

@@ -536,3 +536,37 @@ fn operational_view_merges_state() {
         .is_err()
     );
 }
+
+#[test]
+fn edit_annotations_never_reach_the_datastore() {
+    let ds = DatastoreManager::in_memory(context());
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml(r#"<item nc:operation="replace"><id>1</id><value>x</value><tag>a</tag></item><name nc:operation="merge">n</name>"#),
+    )
+    .unwrap();
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml(r#"<item nc:operation="create"><id>2</id><value>y</value></item>"#),
+    )
+    .unwrap();
+    let json = kea_yang::print_tree(
+        &*ds.running(),
+        DataFormat::JSON,
+        kea_yang::WithDefaults::Explicit,
+    )
+    .unwrap();
+    assert!(!json.contains("operation") && !json.contains('@'), "{json}");
+    assert_eq!(
+        value(&ds, Datastore::Running, "/dstest:config/item[id='2']/value").as_deref(),
+        Some("y")
+    );
+    assert_eq!(
+        value(&ds, Datastore::Running, ITEM1_VALUE).as_deref(),
+        Some("x")
+    );
+}
