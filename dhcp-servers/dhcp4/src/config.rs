@@ -464,7 +464,9 @@ pub struct Host {
 /// Reservations of one scope (a subnet, or global) indexed by identifier and by address.
 #[derive(Debug, Clone, Default)]
 pub struct HostTable {
-    by_id: HashMap<(IdentifierType, Vec<u8>), Arc<Host>>,
+    /// Per identifier type, so lookups borrow the query's bytes (no key allocation).
+    by_id: HashMap<IdentifierType, HashMap<Vec<u8>, Arc<Host>>>,
+    count: usize,
     by_addr: HashMap<Ipv4Addr, Arc<Host>>,
     /// `ip-reservations-unique` (default true): one reservation per address.
     unique_ips: bool,
@@ -481,20 +483,16 @@ impl HostTable {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
+        self.count == 0
     }
 
     pub fn len(&self) -> usize {
-        self.by_id.len()
+        self.count
     }
 
     /// Host with this identifier.
     pub fn get(&self, t: IdentifierType, id: &[u8]) -> Option<&Arc<Host>> {
-        // Avoid allocating a key for the common empty case.
-        if self.by_id.is_empty() {
-            return None;
-        }
-        self.by_id.get(&(t, id.to_vec()))
+        self.by_id.get(&t)?.get(id)
     }
 
     /// Host reserving this address.
@@ -503,12 +501,11 @@ impl HostTable {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Host>> {
-        self.by_id.values()
+        self.by_id.values().flat_map(|m| m.values())
     }
 
     fn insert(&mut self, h: Host, at: &Element) -> Result<(), ConfigError> {
-        let key = (h.id_type, h.id.clone());
-        if self.by_id.contains_key(&key) {
+        if self.get(h.id_type, &h.id).is_some() {
             return Err(verr(
                 at,
                 format!(
@@ -532,7 +529,11 @@ impl HostTable {
         if !self.types_present.contains(&h.id_type) {
             self.types_present.push(h.id_type);
         }
-        self.by_id.insert(key, h);
+        self.by_id
+            .entry(h.id_type)
+            .or_default()
+            .insert(h.id.clone(), h);
+        self.count += 1;
         Ok(())
     }
 }
