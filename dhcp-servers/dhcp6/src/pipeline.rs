@@ -612,10 +612,10 @@ fn destination(st: &ServerState, q: &Pkt6, meta: &RecvMeta, listen: Option<&List
     }
 }
 
-/// Subnet selection (ARM 10.9), as Kea does it: a relayed query with an interface-id is
-/// placed by that alone; otherwise by the first relay link address (innermost first) that
-/// is neither unspecified nor link-local, matched against `relay` addresses, then subnet
-/// prefixes. Without either (direct queries, relays on the server's link) the receiving
+/// Subnet selection (ARM 10.9), as Kea does it: for a relayed query whose relays give a
+/// link address that is neither unspecified nor link-local (innermost first), the
+/// interface-id option decides, else that link address (`relay` addresses, then subnet
+/// prefixes). Otherwise (direct queries, relays on the server's link) the receiving
 /// interface decides, then the source address.
 pub fn select_subnet(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<usize> {
     select_among(cfg, q, meta).filter(|&i| class_allowed(&cfg.subnets[i].classes))
@@ -629,26 +629,26 @@ fn class_allowed(classes: &[String]) -> bool {
 
 fn select_among(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<usize> {
     let subs = &cfg.subnets;
-    if !q.relays.is_empty() {
-        if let Some(id) = q.relays.iter().rev().find_map(|r| r.interface_id()) {
-            return subs
+    let link = q
+        .relays
+        .iter()
+        .rev()
+        .map(|r| r.link_address)
+        .find(|a| !a.is_unspecified() && !is_link_local(a));
+    if let Some(link) = link {
+        if let Some(id) = q.relays.iter().rev().find_map(|r| r.interface_id())
+            && let Some(i) = subs
                 .iter()
-                .position(|s| s.interface_id.as_deref() == Some(id));
+                .position(|s| s.interface_id.as_deref() == Some(id))
+        {
+            return Some(i);
         }
-        let link = q
-            .relays
+        if let Some(i) = subs.iter().position(|s| s.relay.contains(&link)) {
+            return Some(i);
+        }
+        return subs
             .iter()
-            .rev()
-            .map(|r| r.link_address)
-            .find(|a| !a.is_unspecified() && !is_link_local(a));
-        if let Some(link) = link {
-            if let Some(i) = subs.iter().position(|s| s.relay.contains(&link)) {
-                return Some(i);
-            }
-            return subs
-                .iter()
-                .position(|s| s.relay.is_empty() && s.prefix.contains(&link));
-        }
+            .position(|s| s.relay.is_empty() && s.prefix.contains(&link));
     }
     if let Some(i) = subs
         .iter()

@@ -242,7 +242,7 @@ fn pool_exhaustion_gives_no_addrs_avail() {
     q.relays.push(RelayInfo {
         msg_type: MessageType6::RELAY_FORW,
         hop_count: 0,
-        link_address: Ipv6Addr::UNSPECIFIED,
+        link_address: "2001:db8:99::1".parse().unwrap(),
         peer_address: CLIENT_LL.parse().unwrap(),
         options: ro,
     });
@@ -311,10 +311,11 @@ fn relayed_by_interface_id_and_by_relay_address() {
     q.options.push(code::IA_NA, &ia(1, &[]));
     let mut ropts = dhcp_packet::Options6::new();
     ropts.push(code::INTERFACE_ID, b"port7");
+    // The interface-id counts when the relay gives a global link address (Kea).
     q.relays.push(RelayInfo {
         msg_type: MessageType6::RELAY_FORW,
         hop_count: 0,
-        link_address: Ipv6Addr::UNSPECIFIED,
+        link_address: "2001:db8:99::1".parse().unwrap(),
         peer_address: CLIENT_LL.parse().unwrap(),
         options: ropts,
     });
@@ -579,4 +580,30 @@ fn client_fqdn_answered_as_kea_without_updates() {
         r.options.get(code::CLIENT_FQDN).unwrap(),
         b"\x04\x06myhost\x00"
     );
+}
+
+#[test]
+fn relayed_from_the_servers_link_uses_the_interface() {
+    // Link address unspecified: Kea ignores the interface-id and uses the interface.
+    let st = state(BASIC);
+    let mut q = query(MessageType6::SOLICIT, &duid(5), false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    let mut ro = dhcp_packet::Options6::new();
+    ro.push(code::INTERFACE_ID, b"port7");
+    q.relays.push(RelayInfo {
+        msg_type: MessageType6::RELAY_FORW,
+        hop_count: 0,
+        link_address: Ipv6Addr::UNSPECIFIED,
+        peer_address: CLIENT_LL.parse().unwrap(),
+        options: ro,
+    });
+    assert_eq!(select_subnet(&st.cfg, &q, &meta()), Some(0));
+    // An unknown interface-id with a global link address falls back to the address.
+    q.relays[0].link_address = "2001:db8:2::77".parse().unwrap();
+    q.relays[0].options = dhcp_packet::Options6::new();
+    q.relays[0].options.push(code::INTERFACE_ID, b"nope");
+    assert_eq!(select_subnet(&st.cfg, &q, &meta()), Some(1));
+    q.relays[0].link_address = "2001:db8:ff::1".parse().unwrap();
+    q.relays[0].options = dhcp_packet::Options6::new();
+    assert_eq!(select_subnet(&st.cfg, &q, &meta()), Some(2));
 }

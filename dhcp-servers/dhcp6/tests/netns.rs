@@ -315,7 +315,8 @@ fn malformed_dropped_and_raw_relay_answered() {
     solicit.relays.push(RelayInfo {
         msg_type: MessageType6::RELAY_FORW,
         hop_count: 0,
-        link_address: Ipv6Addr::UNSPECIFIED,
+        // A global link address: Kea then places the client by its interface-id.
+        link_address: "2001:db8:99::1".parse().expect("addr"),
         peer_address: "fe80::9".parse().expect("addr"),
         options: inner,
     });
