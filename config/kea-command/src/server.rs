@@ -57,6 +57,11 @@ impl ServerOptions {
     }
 }
 
+/// Attempts to bind a port freed by closing a listener during a reconfiguration.
+const REBIND_ATTEMPTS: usize = 40;
+/// Pause between those attempts (40 × 50 ms: two seconds at most).
+const REBIND_PAUSE: Duration = Duration::from_millis(50);
+
 enum Listener {
     Unix(UnixListenerHandle),
     Http(HttpListenerHandle),
@@ -286,13 +291,24 @@ impl ControlServer {
                                 update.0 -= 1;
                             }
                         }
-                        result = HttpListenerHandle::open(
-                            cfg,
-                            settings,
-                            inner.registry.clone(),
-                            &inner.options,
-                        )
-                        .await;
+                        // The kernel may take a moment to release the port of the
+                        // listener just closed (its connections are still winding
+                        // down): retry briefly before giving up.
+                        for _ in 0..REBIND_ATTEMPTS {
+                            result = HttpListenerHandle::open(
+                                cfg.clone(),
+                                settings.clone(),
+                                inner.registry.clone(),
+                                &inner.options,
+                            )
+                            .await;
+                            match &result {
+                                Err(e) if is_addr_in_use(e) => {
+                                    tokio::time::sleep(REBIND_PAUSE).await;
+                                }
+                                _ => break,
+                            }
+                        }
                     }
                     result.map(Listener::Http)
                 }
