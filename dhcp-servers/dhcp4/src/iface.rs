@@ -3,51 +3,7 @@
 
 use std::net::Ipv4Addr;
 
-use nix::net::if_::InterfaceFlags;
-
-/// One network interface as seen at startup or reconfiguration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Interface {
-    pub name: String,
-    pub index: u32,
-    pub mac: [u8; 6],
-    pub up: bool,
-    pub loopback: bool,
-    /// IPv4 addresses in the order the kernel lists them (the first is the primary).
-    pub addrs: Vec<Ipv4Addr>,
-}
-
-/// Lists the system's interfaces with their IPv4 addresses and hardware addresses.
-pub fn discover() -> std::io::Result<Vec<Interface>> {
-    let mut out: Vec<Interface> = Vec::new();
-    for ia in nix::ifaddrs::getifaddrs().map_err(std::io::Error::from)? {
-        let pos = match out.iter().position(|i| i.name == ia.interface_name) {
-            Some(p) => p,
-            None => {
-                let index = nix::net::if_::if_nametoindex(ia.interface_name.as_str())
-                    .map_err(std::io::Error::from)?;
-                out.push(Interface {
-                    name: ia.interface_name.clone(),
-                    index,
-                    mac: [0; 6],
-                    up: ia.flags.contains(InterfaceFlags::IFF_UP),
-                    loopback: ia.flags.contains(InterfaceFlags::IFF_LOOPBACK),
-                    addrs: Vec::new(),
-                });
-                out.len() - 1
-            }
-        };
-        let Some(addr) = ia.address else { continue };
-        if let Some(sin) = addr.as_sockaddr_in() {
-            out[pos].addrs.push(sin.ip());
-        } else if let Some(ll) = addr.as_link_addr()
-            && let Some(mac) = ll.addr()
-        {
-            out[pos].mac = mac;
-        }
-    }
-    Ok(out)
-}
+pub use dhcpsrv::iface::{Interface, discover};
 
 /// One entry of `interfaces-config.interfaces`.
 #[derive(Debug, Clone, PartialEq, Eq)]

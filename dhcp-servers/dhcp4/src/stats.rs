@@ -39,18 +39,7 @@ fn stamp_now() -> i64 {
     }
 }
 
-/// Formats a unix-microsecond timestamp the way Kea prints statistics samples.
-pub fn format_stamp(us: i64) -> String {
-    let secs = us.div_euclid(1_000_000);
-    let micros = us.rem_euclid(1_000_000) as u32;
-    match chrono::DateTime::from_timestamp(secs, micros * 1000) {
-        Some(t) => t
-            .with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M:%S%.6f")
-            .to_string(),
-        None => String::from("1970-01-01 00:00:00.000000"),
-    }
-}
+pub use dhcpsrv::stats::format_stamp;
 
 /// One integer statistic.
 #[derive(Debug)]

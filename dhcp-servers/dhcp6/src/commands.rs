@@ -496,7 +496,7 @@ fn stat_lease6_get(c: &Ctx, req: &Request) -> Answer {
     let body = json!({"result-set": {
         "columns": ["subnet-id", "total-nas", "cumulative-assigned-nas", "assigned-nas", "declined-addresses", "total-pds", "cumulative-assigned-pds", "assigned-pds"],
         "rows": rows,
-        "timestamp": kea_dhcp4::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
+        "timestamp": dhcpsrv::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
     }});
     let text = format!("stat-lease6-get: {n} rows found");
     if n == 0 {

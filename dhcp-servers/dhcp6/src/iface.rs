@@ -1,52 +1,13 @@
-//! The IPv6 side of interface discovery: kea-dhcp4's [`kea_dhcp4::iface::discover`] gives
-//! names, indexes, flags and hardware addresses; this adds each interface's IPv6 addresses
-//! and resolves `interfaces-config.interfaces` (`*`, `eth0`, `eth0/2001:db8::1` for a
+//! The server's interfaces: discovery comes from `dhcpsrv::iface` (names, indexes,
+//! flags, hardware and IPv6 addresses); this module resolves `interfaces-config.interfaces` (`*`, `eth0`, `eth0/2001:db8::1` for a
 //! unicast address).
 
 use std::net::{IpAddr, Ipv6Addr};
 
+use dhcpsrv::iface::Interface;
 use kea_config::InterfaceSpec;
-use kea_dhcp4::iface::Interface;
 
-/// An interface with its IPv6 addresses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Interface6 {
-    pub iface: Interface,
-    pub addrs: Vec<Ipv6Addr>,
-}
-
-impl Interface6 {
-    /// The first link-local address (replies to directly connected clients leave from it).
-    pub fn link_local(&self) -> Option<Ipv6Addr> {
-        self.addrs.iter().copied().find(is_link_local)
-    }
-}
-
-/// True for fe80::/10.
-pub fn is_link_local(a: &Ipv6Addr) -> bool {
-    (a.segments()[0] & 0xffc0) == 0xfe80
-}
-
-/// Lists the interfaces with their IPv6 addresses.
-pub fn discover() -> std::io::Result<Vec<Interface6>> {
-    let base = kea_dhcp4::iface::discover()?;
-    let mut out: Vec<Interface6> = base
-        .into_iter()
-        .map(|iface| Interface6 {
-            iface,
-            addrs: Vec::new(),
-        })
-        .collect();
-    for ia in nix::ifaddrs::getifaddrs().map_err(std::io::Error::from)? {
-        let Some(sin6) = ia.address.as_ref().and_then(|a| a.as_sockaddr_in6()) else {
-            continue;
-        };
-        if let Some(i) = out.iter_mut().find(|i| i.iface.name == ia.interface_name) {
-            i.addrs.push(sin6.ip());
-        }
-    }
-    Ok(out)
-}
+pub use dhcpsrv::iface::{Interface6, discover6 as discover, is_link_local};
 
 /// An interface the server listens on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use dhcp_lease::{LeaseState, LeaseType, Memfile6};
 use dhcp_packet::v6::{code, status};
 use dhcp_packet::{Ia, MessageType6, Pkt6, RelayInfo, StatusCode};
-use kea_dhcp4::iface::Interface;
+use dhcpsrv::iface::Interface;
 
 use super::*;
 use crate::iface::Listen6;

@@ -65,7 +65,7 @@ impl Stat {
     fn sample(&self) -> Value {
         json!([[
             self.get(),
-            kea_dhcp4::stats::format_stamp(self.stamp.load(Ordering::Relaxed))
+            dhcpsrv::stats::format_stamp(self.stamp.load(Ordering::Relaxed))
         ]])
     }
 }
