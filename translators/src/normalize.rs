@@ -12,7 +12,9 @@
 //! - a singular `hosts-database` becomes a one-entry `hosts-databases`;
 //! - empty lists, empty maps of containers and relays without addresses are
 //!   dropped (YANG has no empty list or container);
-//! - a `data` key that is the empty string is dropped from option data.
+//! - a `data` key that is the empty string is dropped from option data;
+//! - keys Kea prints as `""` to mean "not set" whose YANG type cannot hold
+//!   an empty string (`4o6-subnet`) are dropped.
 
 use std::collections::HashMap;
 
@@ -68,6 +70,10 @@ pub fn normalize(
     Ok(map)
 }
 
+/// Keys Kea's config-get prints as `""` when unset, whose YANG type (a
+/// prefix) has no empty value.
+const EMPTY_MEANS_UNSET: &[&str] = &["4o6-subnet"];
+
 struct Context<'c> {
     model: Model,
     codes: &'c dyn OptionCodes,
@@ -106,6 +112,11 @@ fn normalize_map(
                     "must be a JSON map",
                 ));
             }
+        }
+    }
+    for key in EMPTY_MEANS_UNSET {
+        if map.get(*key).and_then(Value::as_str) == Some("") {
+            map.remove(*key);
         }
     }
     let keys: Vec<String> = map.keys().cloned().collect();

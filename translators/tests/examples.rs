@@ -264,3 +264,16 @@ fn state_subtree_from_kea_answers() {
         .is_err()
     );
 }
+
+#[test]
+fn unset_4o6_subnet_from_config_get_is_dropped() {
+    let t = Translator::new(ours(), Model::KeaDhcp4).unwrap();
+    let from_server = json!({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "192.0.2.0/24",
+        "4o6-interface": "", "4o6-interface-id": "", "4o6-subnet": ""}]}});
+    let tree = t
+        .to_yang(&from_server)
+        .expect("a server's config-get translates");
+    let back = t.to_kea(&tree).unwrap();
+    assert_eq!(back["Dhcp4"]["subnet4"][0].get("4o6-subnet"), None);
+    assert_eq!(back["Dhcp4"]["subnet4"][0]["4o6-interface"], "");
+}
