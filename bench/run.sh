@@ -140,10 +140,12 @@ cfg4() {
 EOF
 }
 cfg6() {
-    local impl=$1 dir=$2
+    local impl=$1 dir=$2 ifaces=${IFACES6:-}
+    # The address form opens the unicast socket relayed traffic needs (Kea 2.2.0).
+    [ -n "$ifaces" ] || ifaces='["srv0/2001:db8:1::1"]'
     cat > "$dir/cfg.json" <<EOF
 {"Dhcp6": {
-  "interfaces-config": {"interfaces": ${IFACES6:-["srv0/2001:db8:1::1"]}},
+  "interfaces-config": {"interfaces": $ifaces},
   "server-id": {"type": "LLT", "persist": false},
   "control-socket": {"socket-type": "unix", "socket-name": "$dir/ctrl.sock"},
   "lease-database": {"type": "memfile", "persist": ${PERSIST:-false}, "name": "$dir/leases6.csv", "lfc-interval": 0},
