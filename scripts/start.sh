@@ -17,7 +17,8 @@ run=${KEA_STACK_DIR:-/tmp/kea-stack}
 netconf_port=${KEA_NETCONF_PORT:-830}
 
 stop_stack() {
-    for pidfile in "$run"/pids/*.pid; do
+    # The servers and agent, and a dhclient started as the instructions say.
+    for pidfile in "$run"/pids/*.pid "$run"/dhclient.pid; do
         [ -e "$pidfile" ] || continue
         pid=$(cat "$pidfile")
         if kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
