@@ -22,6 +22,7 @@ use crate::load::Prepared;
 use crate::pipeline::{self, Drop, LeaseEvent, Outcome, Ports, ServerState};
 use crate::socket::{Endpoint, Received};
 use crate::stats::Stats;
+use dhcpsrv::coalesce::{Round, RxCoalescer};
 
 /// Identity of an open lease store: reopened only when this changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,14 +286,16 @@ impl Server {
 
     /// The packet loop: runs on its own thread until [`Server::request_stop`].
     ///
-    /// With one endpoint (the usual case) it blocks in `recv` (bounded by the socket's
-    /// receive timeout), two syscalls per query; with several it polls them.
+    /// With light traffic it blocks (in `recv` with one endpoint, the usual case, bounded by
+    /// the socket's receive timeout; in `poll` with several) and answers each query at once.
+    /// Under load it coalesces: pause, then serve all that queued ([`RxCoalescer`]).
     pub fn run_packet_loop(self: Arc<Self>, mut endpoints: Vec<Endpoint>) {
         let mut buf = vec![0u8; 65536];
         let mut out = Vec::with_capacity(1500);
         let mut frame = Vec::with_capacity(1600);
         let mut wake_buf = [0u8; 64];
         let mut fds_ready: Vec<bool> = Vec::new();
+        let mut coalescer = RxCoalescer::new();
         while !self.stop_requested() {
             if self.mailbox_full.swap(false, Ordering::AcqRel)
                 && let Ok(mut m) = self.mailbox.lock()
@@ -300,29 +303,36 @@ impl Server {
             {
                 endpoints = new;
             }
-            match endpoints.len() {
-                0 => {
-                    let mut fds = [PollFd::new(self.wake_rx.as_fd(), PollFlags::POLLIN)];
-                    let _ = nix::poll::poll(&mut fds, PollTimeout::from(1000u16));
-                    while nix::unistd::read(&self.wake_rx, &mut wake_buf).is_ok_and(|n| n > 0) {}
+            if endpoints.is_empty() {
+                let mut fds = [PollFd::new(self.wake_rx.as_fd(), PollFlags::POLLIN)];
+                let _ = nix::poll::poll(&mut fds, PollTimeout::from(1000u16));
+                while nix::unistd::read(&self.wake_rx, &mut wake_buf).is_ok_and(|n| n > 0) {}
+                continue;
+            }
+            let mut served = 0;
+            match (coalescer.next_round(), endpoints.as_slice()) {
+                (Round::PauseThenDrain, _) => {
+                    coalescer.pause();
+                    for e in &endpoints {
+                        served += self.serve_endpoint(e, &mut buf, &mut out, &mut frame, false);
+                    }
                 }
-                1 => {
-                    self.serve_endpoint(&endpoints[0], &mut buf, &mut out, &mut frame, true);
+                (Round::Block, [only]) => {
+                    served = self.serve_endpoint(only, &mut buf, &mut out, &mut frame, true);
                 }
-                _ => {
+                (Round::Block, _) => {
                     let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(1 + endpoints.len());
                     fds.push(PollFd::new(self.wake_rx.as_fd(), PollFlags::POLLIN));
                     for e in &endpoints {
                         fds.push(PollFd::new(e.main_fd(), PollFlags::POLLIN));
                     }
                     match nix::poll::poll(&mut fds, PollTimeout::from(1000u16)) {
-                        Ok(0) => continue,
+                        Ok(0) => {}
                         Ok(_) => {}
-                        Err(nix::errno::Errno::EINTR) => continue,
+                        Err(nix::errno::Errno::EINTR) => {}
                         Err(e) => {
                             kea_log!(loggers::DHCP4, messages::DHCP4_BUFFER_RECEIVE_FAIL, e);
                             std::thread::sleep(Duration::from_millis(100));
-                            continue;
                         }
                     }
                     fds_ready.clear();
@@ -337,15 +347,19 @@ impl Server {
                     }
                     for (i, e) in endpoints.iter().enumerate() {
                         if fds_ready.get(i + 1).copied().unwrap_or(false) {
-                            self.serve_endpoint(e, &mut buf, &mut out, &mut frame, false);
+                            served += self.serve_endpoint(e, &mut buf, &mut out, &mut frame, false);
                         }
                     }
                 }
             }
+            coalescer.record(served, Instant::now());
         }
     }
 
-    /// Handles what is queued on one endpoint (bounded batch so other sockets get a turn).
+    /// Serves what is queued on one endpoint (a bounded batch, so other sockets get a turn)
+    /// and returns how many packets it read. With `wait` the first read blocks (bounded by
+    /// the socket's receive timeout, which brings the loop back to check for stop and
+    /// reconfiguration); every other read returns at once when nothing is queued.
     fn serve_endpoint(
         &self,
         e: &Endpoint,
@@ -353,22 +367,22 @@ impl Server {
         out: &mut Vec<u8>,
         frame: &mut Vec<u8>,
         wait: bool,
-    ) {
-        // With `wait`, every receive blocks (returning at once when something is queued), so
-        // a busy socket costs one recv and one send per query; the receive timeout brings the
-        // loop back to check for stop and reconfiguration.
+    ) -> usize {
+        let mut served = 0;
         for _ in 0..256 {
-            let (start, len, meta) = match e.recv(buf, wait) {
+            let block = wait && served == 0;
+            let (start, len, meta) = match e.recv(buf, block) {
                 Ok(Received::Packet { start, len, meta }) => (start, len, meta),
                 Ok(Received::Ignored(_)) => continue,
                 Ok(Received::BadFrame(_)) => continue,
-                Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => return,
+                Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => return served,
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(err) => {
                     kea_log!(loggers::DHCP4, messages::DHCP4_BUFFER_RECEIVE_FAIL, err);
-                    return;
+                    return served;
                 }
             };
+            served += 1;
             crate::stats::tick();
             let st = self.state.load();
             let g = &st.stats.global;
@@ -424,6 +438,7 @@ impl Server {
                 Outcome::Drop(d) => log_drop(&q, &meta.iface, &d),
             }
         }
+        served
     }
 }
 

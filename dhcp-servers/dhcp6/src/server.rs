@@ -19,6 +19,7 @@ use crate::pipeline::{self, Drop, Label, Outcome, Ports, ServerState, unix_now};
 use crate::shared::{GenerationSlot, Wakeup};
 use crate::socket::Endpoint;
 use crate::stats::{G, S, Stats};
+use dhcpsrv::coalesce::{Round, RxCoalescer};
 
 /// An open lease store and what it was opened with (reused while unchanged).
 type OpenStore = ((Option<PathBuf>, u32), Arc<Memfile6>);
@@ -308,57 +309,76 @@ impl Server {
         }
     }
 
-    /// The packet loop; runs on its own thread until [`Server::request_stop`]. One socket
-    /// is read blocking (recv, send: two system calls per query); several are polled.
+    /// The packet loop; runs on its own thread until [`Server::request_stop`]. With light
+    /// traffic it blocks (in `recv` with one socket, in `poll` with several) and answers
+    /// each query at once; under load it coalesces: pause, then serve all that queued
+    /// ([`RxCoalescer`]).
     pub fn run_packet_loop(self: Arc<Self>, mut endpoints: Vec<Endpoint>) {
         let mut buf = vec![0u8; 65536];
         let mut out = Vec::with_capacity(1500);
         let mut ready = Vec::new();
+        let mut coalescer = RxCoalescer::new();
         while !self.stop.load(Ordering::SeqCst) {
             if let Some(new) = self.new_endpoints.take() {
                 endpoints = new;
             }
-            if let [only] = endpoints.as_slice() {
-                // Bounded: at most 4096 queries before stop / new sockets are checked.
-                for _ in 0..4096 {
-                    if !self.serve_one(only, true, &mut buf, &mut out) {
-                        break;
+            let mut served = 0;
+            match (coalescer.next_round(), endpoints.as_slice()) {
+                (Round::PauseThenDrain, _) => {
+                    coalescer.pause();
+                    for e in &endpoints {
+                        served += self.serve_queued(e, false, &mut buf, &mut out);
                     }
                 }
-                continue;
-            }
-            let mut fds = Vec::with_capacity(1 + endpoints.len());
-            fds.push(PollFd::new(self.wakeup.fd(), PollFlags::POLLIN));
-            fds.extend(
-                endpoints
-                    .iter()
-                    .map(|e| PollFd::new(e.fd(), PollFlags::POLLIN)),
-            );
-            match nix::poll::poll(&mut fds, PollTimeout::from(250u16)) {
-                Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
-                Ok(_) => {}
-                Err(e) => {
-                    kea_log!(loggers::DHCP6, messages::DHCP6_PACKET_RECEIVE_FAIL, e);
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                    continue;
+                (Round::Block, [only]) => {
+                    served = self.serve_queued(only, true, &mut buf, &mut out);
+                }
+                (Round::Block, _) => {
+                    let mut fds = Vec::with_capacity(1 + endpoints.len());
+                    fds.push(PollFd::new(self.wakeup.fd(), PollFlags::POLLIN));
+                    fds.extend(
+                        endpoints
+                            .iter()
+                            .map(|e| PollFd::new(e.fd(), PollFlags::POLLIN)),
+                    );
+                    match nix::poll::poll(&mut fds, PollTimeout::from(250u16)) {
+                        Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
+                        Ok(_) => {}
+                        Err(e) => {
+                            kea_log!(loggers::DHCP6, messages::DHCP6_PACKET_RECEIVE_FAIL, e);
+                            std::thread::sleep(std::time::Duration::from_millis(100));
+                            continue;
+                        }
+                    }
+                    ready.clear();
+                    ready.extend(
+                        fds.iter()
+                            .map(|f| f.revents().is_some_and(|r| !r.is_empty())),
+                    );
+                    drop(fds);
+                    if ready[0] {
+                        self.wakeup.drain();
+                    }
+                    for (e, r) in endpoints.iter().zip(&ready[1..]) {
+                        if *r {
+                            served += self.serve_queued(e, false, &mut buf, &mut out);
+                        }
+                    }
                 }
             }
-            ready.clear();
-            ready.extend(
-                fds.iter()
-                    .map(|f| f.revents().is_some_and(|r| !r.is_empty())),
-            );
-            drop(fds);
-            if ready[0] {
-                self.wakeup.drain();
-            }
-            for (e, r) in endpoints.iter().zip(&ready[1..]) {
-                if *r {
-                    // One query per readiness: poll again rather than read until EAGAIN.
-                    self.serve_one(e, false, &mut buf, &mut out);
-                }
-            }
+            coalescer.record(served, Instant::now());
         }
+    }
+
+    /// Serves what is queued on one socket (a bounded batch, so other sockets, stop and new
+    /// sockets get their turn) and returns how many queries it read. With `wait` the first
+    /// read blocks, bounded by the socket's receive timeout.
+    fn serve_queued(&self, e: &Endpoint, wait: bool, buf: &mut [u8], out: &mut Vec<u8>) -> usize {
+        let mut served = 0;
+        while served < 256 && self.serve_one(e, wait && served == 0, buf, out) {
+            served += 1;
+        }
+        served
     }
 
     /// Receives and answers one query; false when there was none (timeout, error) or the

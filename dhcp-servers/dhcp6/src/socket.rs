@@ -69,6 +69,7 @@ impl Endpoint {
         // per query); with several, reads pass MSG_DONTWAIT after poll.
         sock.set_read_timeout(Some(RECV_TIMEOUT))?;
         sock.set_cloexec(true)?;
+        dhcpsrv::sockopt::grow_recv_buffer(sock.as_fd());
         sock.bind_device(Some(listen.iface.name.as_bytes()))?;
         setsockopt(&sock, sockopt::Ipv6RecvPacketInfo, &true).map_err(std::io::Error::from)?;
         sock.set_multicast_hops_v6(1)?;
