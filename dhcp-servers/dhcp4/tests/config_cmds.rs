@@ -294,6 +294,20 @@ fn reservations_in_the_configuration_file() {
     );
     assert_eq!(g["text"], "1 IPv4 host(s) found.");
 
+    // Without subnet-id and without an address: a global reservation.
+    let r = d.cmd(
+        "reservation-add",
+        Some(json!({"reservation": {"client-id": "01:aa:bb", "hostname": "anywhere"}})),
+    );
+    assert_eq!(
+        r["text"], "Host added. subnet-id not specified, assumed global (subnet-id 0).",
+        "{r}"
+    );
+    // Kea prints client-id as plain upper-case hex.
+    assert_eq!(d.dhcp4()["reservations"][0]["client-id"], "01AABB");
+    let g = d.cmd("reservation-get-all", Some(json!({"subnet-id": 0})));
+    assert_eq!(g["text"], "1 IPv4 host(s) found.", "{g}");
+
     d.rejected("reservation-add", json!({"reservation": {"subnet-id": 1, "hw-address": "0a:0b:0c:0d:0e:0f", "ip-address": "192.0.2.205"}}),
         "There's already a reservation for this address");
     d.rejected("reservation-add", json!({"reservation": {"subnet-id": 1, "hw-address": "0a:0b:0c:0d:0e:0f", "ip-address": "10.0.0.1"}}),
