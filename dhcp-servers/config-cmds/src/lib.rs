@@ -209,6 +209,13 @@ pub fn handle(
         },
     };
     Some(match out {
+        Ok(Outcome::Change { mut config, answer }) => {
+            // config-get's hash is not configuration.
+            if let Value::Object(m) = &mut config {
+                m.remove("hash");
+            }
+            Outcome::Change { config, answer }
+        }
         Ok(o) => o,
         Err(a) => Outcome::Answer(a),
     })
@@ -233,6 +240,19 @@ mod tests {
         assert!(handle(Family::V4, "lease4-get", &cfg, None).is_none());
         for n in &v4 {
             assert!(handle(Family::V4, n, &cfg, None).is_some(), "{n}");
+        }
+    }
+
+    #[test]
+    fn config_get_hash_is_dropped_from_changes() {
+        let cfg = json!({"Dhcp4": {"subnet4": []}, "hash": "ABC"});
+        let args = json!({"subnet4": [{"id": 1, "subnet": "192.0.2.0/24"}]});
+        match handle(Family::V4, "subnet4-add", &cfg, Some(&args)) {
+            Some(Outcome::Change { config, .. }) => {
+                assert!(config.get("hash").is_none());
+                assert_eq!(config["Dhcp4"]["subnet4"][0]["id"], 1);
+            }
+            other => panic!("{other:?}"),
         }
     }
 }
