@@ -19,6 +19,11 @@
 //! `memory`, `all` and `default` all mean the configuration; `database` is refused.
 //! Subnets keep their reservations across `subnetX-update` and the delta commands (Kea keeps
 //! hosts apart from subnets); `subnetX-del` removes the subnet with its reservations.
+//!
+//! Limits: these commands are serialized among themselves, but a `config-set` arriving
+//! between one's read and its apply is overwritten by it. `reservation-get-page` cursors are
+//! host positions, so deleting hosts while paging can skip some. Overlapping (not equal)
+//! subnet prefixes are accepted, as Kea does.
 
 mod args;
 mod delta;
