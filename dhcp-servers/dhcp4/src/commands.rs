@@ -150,6 +150,7 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
     });
     register_stats(reg, ctx);
     register_leases(reg, ctx);
+    crate::config_access::register(reg, ctx);
 }
 
 /// config-set / config-test arguments as a configuration element. A top-level `hash` (what

@@ -20,6 +20,7 @@ pub mod bpf;
 pub mod classify;
 pub mod commands;
 pub mod config;
+pub mod config_access;
 pub mod frame;
 pub mod iface;
 pub mod load;

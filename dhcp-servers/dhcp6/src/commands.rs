@@ -61,6 +61,7 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
             Err(e) => Answer::error(e),
         }
     });
+    crate::config_access::register(reg, ctx);
 }
 
 /// config-set: check, stage, switch control sockets, go live. Any failure leaves the

@@ -16,6 +16,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod config_access;
 pub mod control;
 pub mod duid;
 pub mod iface;
