@@ -44,6 +44,7 @@ pub struct Agent {
     /// backend, so their locks go and unconfirmed commits roll back).
     shutdown: tokio::sync::oneshot::Sender<()>,
     drift_task: Option<tokio::task::JoinHandle<()>>,
+    pool_task: Option<tokio::task::JoinHandle<()>>,
     runtime: Handle,
     /// Models the coordinator is subscribed to (the datastore has no
     /// unsubscribe: a model no longer managed has no binding to push to).
@@ -303,6 +304,13 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
         ))
     });
 
+    let pool_task = (config.pool_check_interval > 0).then(|| {
+        tokio::spawn(crate::pools::watch(
+            Arc::clone(&coordinator),
+            Duration::from_secs(config.pool_check_interval),
+        ))
+    });
+
     Ok(Agent {
         datastore,
         coordinator,
@@ -310,6 +318,7 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
         server_task,
         shutdown,
         drift_task,
+        pool_task,
         runtime,
         subscribed: std::sync::Mutex::new(subscribed),
         started_with: config.clone(),
@@ -328,6 +337,7 @@ impl Agent {
         if config.netconf_server != old.netconf_server
             || config.drift_interval != old.drift_interval
             || config.drift_policy != old.drift_policy
+            || config.pool_check_interval != old.pool_check_interval
         {
             kea_log!(LOGGER, NETCONF_RESTART_NEEDED);
         }
@@ -347,6 +357,9 @@ impl Agent {
     /// and SSH clients disconnected, within [`STOP_TIMEOUT`].
     pub async fn stop(self) {
         if let Some(task) = self.drift_task {
+            task.abort();
+        }
+        if let Some(task) = self.pool_task {
             task.abort();
         }
         let _ = self.shutdown.send(());
