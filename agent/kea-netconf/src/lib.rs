@@ -11,6 +11,8 @@
 //!   and the change subscriber ([`binding::Coordinator`]) that tests
 //!   (`config-test`) and applies (`config-set`) commits, reverting running
 //!   when a server refuses late.
+//! - [`partial`]: `ietf-dhcpv6-server` pushes merged into the server's
+//!   config (the model holds only subnets and pools).
 //! - [`state`]: live leases and lease statistics for `<get>`.
 //! - [`backend`]: RFC 6241 operations on the datastore for the NETCONF
 //!   server, confirmed commits included ([`backend::AgentBackend`]).
@@ -36,5 +38,6 @@ pub mod control;
 pub mod local;
 pub mod messages;
 pub mod notify;
+pub mod partial;
 pub mod pools;
 pub mod state;

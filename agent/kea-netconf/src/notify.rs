@@ -21,9 +21,9 @@ pub fn config_change(module: &str, applied: bool) -> String {
     let operation = if applied { "replace" } else { "none" };
     format!(
         "<netconf-config-change xmlns=\"{NETCONF_NOTIFICATIONS_NS}\"><changed-by><server/></changed-by>\
-         <datastore>running</datastore><edit><target>/{m}:config</target><operation>{operation}</operation></edit>\
+         <datastore>running</datastore><edit><target>{target}</target><operation>{operation}</operation></edit>\
          </netconf-config-change>",
-        m = escape(module)
+        target = escape(&crate::partial::config_root(module))
     )
 }
 

@@ -327,6 +327,8 @@ pub struct AgentOptions {
     pub validate_changes: bool,
     /// An extra user logging in with this OpenSSH public key line.
     pub authorized_key: Option<(String, String)>,
+    /// The YANG model of the managed dhcp6 server.
+    pub model: &'static str,
 }
 
 impl Default for AgentOptions {
@@ -336,6 +338,7 @@ impl Default for AgentOptions {
             drift_policy: "report",
             validate_changes: true,
             authorized_key: None,
+            model: "kea-dhcp6-server",
         }
     }
 }
@@ -357,6 +360,7 @@ impl Agent {
         let datastore = dir.path().join("datastore");
         let mut config = json!({"Netconf": {
             "managed-servers": {"dhcp6": {
+                "model": options.model,
                 "validate-changes": options.validate_changes,
                 "control-socket": {"socket-type": "unix", "socket-name": kea_socket}}},
             "netconf-server": {
