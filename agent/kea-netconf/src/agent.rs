@@ -44,6 +44,7 @@ pub struct Agent {
     /// backend, so their locks go and unconfirmed commits roll back).
     shutdown: tokio::sync::oneshot::Sender<()>,
     drift_task: Option<tokio::task::JoinHandle<()>>,
+    pool_task: Option<tokio::task::JoinHandle<()>>,
     runtime: Handle,
     /// Models the coordinator is subscribed to (the datastore has no
     /// unsubscribe: a model no longer managed has no binding to push to).
@@ -109,7 +110,7 @@ fn make_bindings(
 
 /// True when `tree` holds config data of `module`.
 fn has_module_data(tree: &DataTree<'static>, module: &str) -> bool {
-    tree.reference().is_some() && tree.find_path(&format!("/{module}:config")).is_ok()
+    tree.reference().is_some() && tree.find_path(&crate::partial::config_root(module)).is_ok()
 }
 
 /// Subscribes the coordinator to the models of `bindings` not subscribed
@@ -221,7 +222,7 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
             );
             continue;
         }
-        let result = match binding.to_kea(&startup) {
+        let result = match binding.config_for(&startup).await {
             Ok(config) => {
                 kea_log!(LOGGER, NETCONF_SET_CONFIG, binding.name(), config);
                 binding.config_set(&config).await
@@ -303,6 +304,13 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
         ))
     });
 
+    let pool_task = (config.pool_check_interval > 0).then(|| {
+        tokio::spawn(crate::pools::watch(
+            Arc::clone(&coordinator),
+            Duration::from_secs(config.pool_check_interval),
+        ))
+    });
+
     Ok(Agent {
         datastore,
         coordinator,
@@ -310,6 +318,7 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
         server_task,
         shutdown,
         drift_task,
+        pool_task,
         runtime,
         subscribed: std::sync::Mutex::new(subscribed),
         started_with: config.clone(),
@@ -328,6 +337,7 @@ impl Agent {
         if config.netconf_server != old.netconf_server
             || config.drift_interval != old.drift_interval
             || config.drift_policy != old.drift_policy
+            || config.pool_check_interval != old.pool_check_interval
         {
             kea_log!(LOGGER, NETCONF_RESTART_NEEDED);
         }
@@ -347,6 +357,9 @@ impl Agent {
     /// and SSH clients disconnected, within [`STOP_TIMEOUT`].
     pub async fn stop(self) {
         if let Some(task) = self.drift_task {
+            task.abort();
+        }
+        if let Some(task) = self.pool_task {
             task.abort();
         }
         let _ = self.shutdown.send(());
@@ -443,13 +456,20 @@ async fn handle_drift(
     coordinator.notify(crate::notify::config_drift(name, action));
     match policy {
         DriftPolicy::Report => {}
-        DriftPolicy::Reconcile => match binding.to_kea(&datastore.running()) {
-            Ok(config) => match binding.config_set(&config).await {
+        DriftPolicy::Reconcile => {
+            let translated = binding.to_kea(&datastore.running());
+            let pushed = match translated {
+                Ok(translated) => match binding.complete(translated).await {
+                    Ok(config) => binding.config_set(&config).await,
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            };
+            match pushed {
                 Ok(()) => kea_log!(LOGGER, NETCONF_DRIFT_RECONCILED, name),
                 Err(e) => kea_log!(LOGGER, NETCONF_DRIFT_ACTION_FAILED, name, e),
-            },
-            Err(e) => kea_log!(LOGGER, NETCONF_DRIFT_ACTION_FAILED, name, e),
-        },
+            }
+        }
         DriftPolicy::Adopt => {
             let adopted = async {
                 let config = binding.config_get().await?;
@@ -459,7 +479,7 @@ async fn handle_drift(
                     .map_err(|e| e.to_string())?;
                 let module = binding.model().to_string();
                 if has_module_data(&running, &module) {
-                    let path = format!("/{module}:config");
+                    let path = crate::partial::config_root(&module);
                     running.remove(&path).map_err(|e| e.to_string())?;
                 }
                 running.merge(&tree).map_err(|e| e.to_string())?;

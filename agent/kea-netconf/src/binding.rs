@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 
 use kea_log::kea_log;
 use kea_log::messages::*;
-use kea_translators::{StandardOptions, Translator};
+use kea_translators::{Model, StandardOptions, Translator};
 use serde_json::Value;
 use tokio::runtime::Handle;
 use yang_datastore::{ChangeEvent, ChangeSubscriber, Datastore, DatastoreManager};
@@ -101,13 +101,57 @@ impl ServerBinding {
     /// The Kea JSON (`{"Dhcp4": {...}}`) of this server's part of `tree`.
     pub fn to_kea(&self, tree: &DataTree<'static>) -> Result<Value, String> {
         let mut config = self.translator()?.to_kea(tree).map_err(|e| e.to_string())?;
-        self.carry_control_sockets(&mut config);
+        if !self.is_partial() {
+            // A partial model's translation is merged into the server's
+            // config, which has its sockets.
+            self.carry_control_sockets(&mut config);
+        }
         Ok(config)
     }
 
-    /// The YANG tree of a server config (`{"Dhcp4": {...}}`).
+    /// Whether the model holds only part of the server's config
+    /// (`ietf-dhcpv6-server`), so pushes merge into the server's config.
+    pub fn is_partial(&self) -> bool {
+        self.translator
+            .as_ref()
+            .is_some_and(|t| t.model() == Model::IetfDhcpv6)
+    }
+
+    /// The config to push for `tree`: its translation, merged into the
+    /// server's current config (`config-get`) for a partial model (see
+    /// [`crate::partial`]).
+    pub async fn config_for(&self, tree: &DataTree<'static>) -> Result<Value, String> {
+        let translated = self.to_kea(tree)?;
+        self.complete(translated).await
+    }
+
+    /// A translation ([`Self::to_kea`]) made ready to push: as is for a
+    /// full model, merged into the server's current config for a partial
+    /// one.
+    pub async fn complete(&self, translated: Value) -> Result<Value, String> {
+        if !self.is_partial() {
+            return Ok(translated);
+        }
+        let current = self.config_get().await.map_err(|e| {
+            format!(
+                "reading the server's configuration to merge the {} subnets into: {e}",
+                self.model()
+            )
+        })?;
+        crate::partial::merge_ietf(&current, &translated)
+    }
+
+    /// The YANG tree of a server config (`{"Dhcp4": {...}}`); for a
+    /// partial model, of the part it can hold.
     pub fn to_yang(&self, config: &Value) -> Result<DataTree<'static>, String> {
         let translator = self.translator()?;
+        let projected;
+        let config = if self.is_partial() {
+            projected = crate::partial::project_ietf(config)?;
+            &projected
+        } else {
+            config
+        };
         translator
             .to_yang_with(config, &StandardOptions(translator.model()))
             .map_err(|e| e.to_string())
@@ -330,10 +374,13 @@ impl ChangeSubscriber for Coordinator {
             let name = binding.name().to_string();
             // A config that cannot be expressed in Kea JSON is refused here
             // (the ARM's second class of bad configuration).
-            let config = binding.to_kea(event.new).map_err(|e| {
-                kea_log!(LOGGER, NETCONF_VALIDATE_CONFIG_FAILED, name, e);
-                format!("{name}: translation to Kea JSON failed: {e}")
-            })?;
+            let config = self
+                .runtime
+                .block_on(binding.config_for(event.new))
+                .map_err(|e| {
+                    kea_log!(LOGGER, NETCONF_VALIDATE_CONFIG_FAILED, name, e);
+                    format!("{name}: translation to Kea JSON failed: {e}")
+                })?;
             if binding.settings.validate_changes && binding.control.is_connected() {
                 kea_log!(LOGGER, NETCONF_VALIDATE_CONFIG_STARTED, name);
                 kea_log!(LOGGER, NETCONF_VALIDATE_CONFIG, name, config);
@@ -356,7 +403,7 @@ impl ChangeSubscriber for Coordinator {
             let name = binding.name().to_string();
             let config = match self.pending().remove(&name) {
                 Some(config) => config,
-                None => match binding.to_kea(event.new) {
+                None => match self.runtime.block_on(binding.config_for(event.new)) {
                     Ok(config) => config,
                     Err(e) => {
                         kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_FAILED, name, e);

@@ -1,19 +1,49 @@
 //! The agent's own configuration: the `Netconf` object (ARM 22.1.7–22.1.8)
-//! plus our `netconf-server` extension for the built-in NETCONF server and
-//! datastore.
+//! plus this project's extensions.
+//!
+//! Parsing and validation of everything Kea's grammar (and our shared
+//! `netconf-server` listener map) knows is done by the shared config layer
+//! ([`kea_config::NetconfConfig`]), so errors carry `file:line:col` like the
+//! servers' own. The agent-only extension keys are taken out of the element
+//! tree first, validated here with their positions, and put back into the
+//! result:
+//!
+//! - `netconf-server`: `drift-check-interval`, `drift-policy`,
+//!   `pool-check-interval`;
+//! - `managed-servers.<name>`: `pool-utilization-threshold`;
+//! - `managed-servers.<name>.control-socket`: `user`, `password` (HTTP
+//!   basic authentication) and `trust-anchor`, `cert-file`, `key-file`
+//!   (TLS for an `https://` `socket-url`).
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use kea_config::{Element, Map, NetconfConfig, NetconfSocketType, NetconfUserAuth, Position};
+use serde_json::Value;
 
-/// Why the agent's configuration is unusable.
+/// Why the agent's configuration is unusable (with `file:line:col` when
+/// the offending value came from a file).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct ConfigError(pub String);
 
 fn err(message: impl Into<String>) -> ConfigError {
     ConfigError(message.into())
+}
+
+fn err_at(pos: &Position, message: impl std::fmt::Display) -> ConfigError {
+    ConfigError(format!("{pos}: {message}"))
+}
+
+/// TLS settings of an `https://` control socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientTls {
+    /// `trust-anchor`: CA file or directory the server's certificate is
+    /// checked against.
+    pub trust_anchor: PathBuf,
+    /// `cert-file` and `key-file`: the agent's certificate for servers that
+    /// require one (`cert-required`).
+    pub cert_and_key: Option<(PathBuf, PathBuf)>,
 }
 
 /// How the agent reaches a managed server.
@@ -23,20 +53,21 @@ pub enum ControlSocket {
     /// control socket directory when bare).
     Unix(PathBuf),
     /// An HTTP(S) control socket (`socket-url`), with optional basic
-    /// authentication (our extension: `user`, `password`).
+    /// authentication (`user`, `password`) and, for `https://`, TLS.
     Http {
         url: String,
         user: Option<String>,
         password: Option<String>,
+        tls: Option<ClientTls>,
     },
     /// Commands are printed instead of sent (debugging).
     Stdout,
 }
 
 /// One entry of `managed-servers`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ManagedServer {
-    /// `dhcp4`, `dhcp6` or `d2`.
+    /// `dhcp4`, `dhcp6`, `d2` or `ca`.
     pub name: String,
     /// The YANG module holding its configuration.
     pub model: String,
@@ -44,6 +75,9 @@ pub struct ManagedServer {
     pub subscribe_changes: bool,
     pub validate_changes: bool,
     pub control_socket: Option<ControlSocket>,
+    /// `pool-utilization-threshold`: a fraction in (0, 1]; a subnet whose
+    /// assigned/total addresses (or prefixes) reach it is notified.
+    pub pool_utilization_threshold: Option<f64>,
 }
 
 /// A NETCONF user.
@@ -89,19 +123,24 @@ pub struct AgentConfig {
     /// Seconds between `config-hash-get` polls for drift (0: off).
     pub drift_interval: u64,
     pub drift_policy: DriftPolicy,
+    /// Seconds between `statistic-get-all` polls of the servers that have a
+    /// `pool-utilization-threshold` (0: off).
+    pub pool_check_interval: u64,
+    /// Warnings of the shared validation (deprecated keys…), with positions.
+    pub warnings: Vec<String>,
 }
 
-const GLOBAL_KEYS: &[&str] = &[
-    "boot-update",
-    "subscribe-changes",
-    "validate-changes",
-    "managed-servers",
-    "hooks-libraries",
-    "loggers",
-    "user-context",
-    "comment",
-    "netconf-server",
+/// Default of `drift-check-interval` and `pool-check-interval` (seconds).
+pub const DEFAULT_CHECK_INTERVAL: u64 = 10;
+
+const NETCONF_SERVER_EXTENSIONS: &[&str] = &[
+    "drift-check-interval",
+    "drift-policy",
+    "pool-check-interval",
 ];
+const MANAGED_SERVER_EXTENSIONS: &[&str] = &["pool-utilization-threshold"];
+const CONTROL_SOCKET_EXTENSIONS: &[&str] =
+    &["user", "password", "trust-anchor", "cert-file", "key-file"];
 
 /// Kea's data directory: `KEA_DHCP_DATA_DIR` or `/var/lib/kea`.
 pub fn data_dir() -> PathBuf {
@@ -119,193 +158,284 @@ pub fn control_socket_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/run/kea"))
 }
 
+/// The agent-only keys taken out of the element tree before the shared
+/// validation, each with its key position and value.
+#[derive(Default)]
+struct Extensions {
+    netconf_server: Map,
+    servers: std::collections::BTreeMap<String, Map>,
+    sockets: std::collections::BTreeMap<String, Map>,
+}
+
+fn map_mut(element: &mut Element) -> Option<&mut Map> {
+    match &mut element.value {
+        kea_config::Value::Map(m) => Some(m),
+        _ => None,
+    }
+}
+
+fn take_keys(map: &mut Map, keys: &[&str]) -> Map {
+    let mut taken = Map::new();
+    for key in keys {
+        if let Some(entry) = map.entry(key).cloned() {
+            map.remove(key);
+            taken.insert_with_pos(*key, entry.key_pos, entry.value);
+        }
+    }
+    taken
+}
+
+impl Extensions {
+    /// Moves the extension keys out of `netconf` (left as Kea's grammar
+    /// plus the shared `netconf-server` listener keys). Anything that is
+    /// not a map is left for the shared layer to refuse.
+    fn take(netconf: &mut Element) -> Extensions {
+        let mut ext = Extensions::default();
+        let Some(top) = map_mut(netconf) else {
+            return ext;
+        };
+        if let Some(ns) = top.get_mut("netconf-server").and_then(map_mut) {
+            ext.netconf_server = take_keys(ns, NETCONF_SERVER_EXTENSIONS);
+        }
+        if let Some(managed) = top.get_mut("managed-servers").and_then(map_mut) {
+            for (name, server) in managed.values_mut() {
+                let Some(server) = map_mut(server) else {
+                    continue;
+                };
+                ext.servers.insert(
+                    name.to_string(),
+                    take_keys(server, MANAGED_SERVER_EXTENSIONS),
+                );
+                if let Some(socket) = server.get_mut("control-socket").and_then(map_mut) {
+                    ext.sockets.insert(
+                        name.to_string(),
+                        take_keys(socket, CONTROL_SOCKET_EXTENSIONS),
+                    );
+                }
+            }
+        }
+        ext
+    }
+}
+
+fn ext_string(map: &Map, key: &str, context: &str) -> Result<Option<String>, ConfigError> {
+    match map.get(key) {
+        None => Ok(None),
+        Some(Element {
+            value: kea_config::Value::String(s),
+            ..
+        }) => Ok(Some(s.clone())),
+        Some(e) => Err(err_at(
+            &e.pos,
+            format_args!("{context}.{key} must be a string"),
+        )),
+    }
+}
+
+fn ext_seconds(map: &Map, key: &str, context: &str) -> Result<Option<u64>, ConfigError> {
+    match map.get(key) {
+        None => Ok(None),
+        Some(e) => match &e.value {
+            kea_config::Value::Int(i) if *i >= 0 => Ok(Some(*i as u64)),
+            _ => Err(err_at(
+                &e.pos,
+                format_args!("{context}.{key} must be a number of seconds (0 or more)"),
+            )),
+        },
+    }
+}
+
+fn pos_of<'e>(element: &'e Element, path: &[&str]) -> Option<&'e Position> {
+    let mut at = element;
+    for key in path {
+        at = at.get(key)?;
+    }
+    Some(&at.pos)
+}
+
 impl AgentConfig {
     /// Reads a config file in Kea's JSON dialect holding a `Netconf` object.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let element = kea_config::parse_file(path).map_err(|e| err(e.to_string()))?;
-        let json = element.to_json();
-        let netconf = json
+        let root = kea_config::parse_file(path).map_err(|e| err(e.to_string()))?;
+        let netconf = root
             .get("Netconf")
             .ok_or_else(|| err(format!("{}: no 'Netconf' object", path.display())))?;
-        Self::from_json(netconf)
+        Self::from_element(netconf)
     }
 
-    /// Builds the config from the `Netconf` map.
+    /// Builds the config from the `Netconf` map given as JSON (positions
+    /// are then `<json>:0:0`).
     pub fn from_json(netconf: &Value) -> Result<Self, ConfigError> {
-        let map = netconf
-            .as_object()
-            .ok_or_else(|| err("'Netconf' must be a map"))?;
-        for key in map.keys() {
-            if !GLOBAL_KEYS.contains(&key.as_str()) {
-                return Err(err(format!(
-                    "got unexpected keyword \"{key}\" in Netconf map."
-                )));
-            }
-        }
-        if let Some(hooks) = map.get("hooks-libraries").and_then(Value::as_array)
-            && !hooks.is_empty()
-        {
+        let element = Element::from_json(netconf, "<json>").map_err(|e| err(e.to_string()))?;
+        Self::from_element(&element)
+    }
+
+    /// Builds the config from the `Netconf` element of a parsed file.
+    pub fn from_element(netconf: &Element) -> Result<Self, ConfigError> {
+        let mut standard = netconf.clone();
+        let ext = Extensions::take(&mut standard);
+        let loaded = NetconfConfig::from_element(&standard).map_err(|e| err(e.to_string()))?;
+        let shared = loaded.config;
+        if !shared.hooks_libraries.is_empty() {
+            let pos = pos_of(netconf, &["hooks-libraries"])
+                .cloned()
+                .unwrap_or_else(Position::unknown);
             // kea-netconf defines no hook points; we cannot load C++ hooks.
-            return Err(err(
+            return Err(err_at(
+                &pos,
                 "hooks-libraries: kea-netconf has no hook points and this agent loads no hook libraries",
             ));
         }
-        let global = Flags::read(map, Flags::default())?;
+        let empty = Map::new();
         let mut servers = Vec::new();
-        if let Some(managed) = map.get("managed-servers") {
-            let managed = managed
-                .as_object()
-                .ok_or_else(|| err("'managed-servers' must be a map"))?;
-            for (name, entry) in managed {
-                servers.push(managed_server(name, entry, global)?);
-            }
+        for ms in &shared.managed_servers {
+            let name = ms.service.as_str();
+            let socket_pos =
+                pos_of(netconf, &["managed-servers", name, "control-socket"]).unwrap_or(&ms.pos);
+            let socket_ext = ext.sockets.get(name).unwrap_or(&empty);
+            let explicit_socket =
+                pos_of(netconf, &["managed-servers", name, "control-socket"]).is_some();
+            let control_socket = if explicit_socket || !socket_ext.is_empty() {
+                Some(control_socket(
+                    name,
+                    &ms.control_socket,
+                    socket_ext,
+                    socket_pos,
+                )?)
+            } else {
+                None
+            };
+            let server_ext = ext.servers.get(name).unwrap_or(&empty);
+            servers.push(ManagedServer {
+                name: name.to_string(),
+                model: ms.model.clone(),
+                boot_update: ms.boot_update,
+                subscribe_changes: ms.subscribe_changes,
+                validate_changes: ms.validate_changes,
+                control_socket,
+                pool_utilization_threshold: threshold(name, server_ext)?,
+            });
         }
-        let netconf_server = netconf_server(map.get("netconf-server"))?;
-        let (drift_interval, drift_policy) = drift(map.get("netconf-server"))?;
+        let ns = &shared.netconf_server;
+        let datastore_directory = ns
+            .datastore_directory
+            .as_ref()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir().join("netconf"));
+        let host_key_file = ns
+            .host_key_file
+            .as_ref()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| datastore_directory.join("ssh_host_ed25519_key"));
+        let users = ns
+            .users
+            .iter()
+            .map(|u| User {
+                name: u.name.clone(),
+                password: match &u.auth {
+                    NetconfUserAuth::Password(p) => Some(p.clone()),
+                    NetconfUserAuth::AuthorizedKey(_) => None,
+                },
+                authorized_key: match &u.auth {
+                    NetconfUserAuth::AuthorizedKey(k) => Some(k.clone()),
+                    NetconfUserAuth::Password(_) => None,
+                },
+            })
+            .collect();
+        let context = "netconf-server";
+        let ns_ext = &ext.netconf_server;
+        let drift_policy = match ns_ext.get("drift-policy") {
+            None => DriftPolicy::Report,
+            Some(e) => match &e.value {
+                kea_config::Value::String(s) if s == "report" => DriftPolicy::Report,
+                kea_config::Value::String(s) if s == "reconcile" => DriftPolicy::Reconcile,
+                kea_config::Value::String(s) if s == "adopt" => DriftPolicy::Adopt,
+                _ => {
+                    return Err(err_at(
+                        &e.pos,
+                        "netconf-server.drift-policy must be \"report\", \"reconcile\" or \"adopt\"",
+                    ));
+                }
+            },
+        };
         Ok(Self {
             servers,
-            netconf_server,
-            loggers: map.get("loggers").cloned(),
-            drift_interval,
+            netconf_server: NetconfServerConfig {
+                address: ns.address,
+                port: ns.port,
+                users,
+                host_key_file,
+                datastore_directory,
+            },
+            loggers: netconf.get("loggers").map(Element::to_json),
+            drift_interval: ext_seconds(ns_ext, "drift-check-interval", context)?
+                .unwrap_or(DEFAULT_CHECK_INTERVAL),
             drift_policy,
+            pool_check_interval: ext_seconds(ns_ext, "pool-check-interval", context)?
+                .unwrap_or(DEFAULT_CHECK_INTERVAL),
+            warnings: loaded.warnings.iter().map(ToString::to_string).collect(),
         })
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Flags {
-    boot_update: bool,
-    subscribe_changes: bool,
-    validate_changes: bool,
-}
-
-impl Default for Flags {
-    fn default() -> Self {
-        Self {
-            boot_update: true,
-            subscribe_changes: true,
-            validate_changes: true,
-        }
-    }
-}
-
-impl Flags {
-    /// The flags set in `map`, the others inherited from `parent`.
-    fn read(map: &Map<String, Value>, parent: Flags) -> Result<Flags, ConfigError> {
-        let flag = |key: &str, inherited: bool| -> Result<bool, ConfigError> {
-            match map.get(key) {
-                None => Ok(inherited),
-                Some(Value::Bool(b)) => Ok(*b),
-                Some(_) => Err(err(format!("'{key}' must be a boolean"))),
-            }
-        };
-        Ok(Flags {
-            boot_update: flag("boot-update", parent.boot_update)?,
-            subscribe_changes: flag("subscribe-changes", parent.subscribe_changes)?,
-            validate_changes: flag("validate-changes", parent.validate_changes)?,
-        })
-    }
-}
-
-fn managed_server(name: &str, entry: &Value, global: Flags) -> Result<ManagedServer, ConfigError> {
-    let default_model = match name {
-        "dhcp4" => "kea-dhcp4-server",
-        "dhcp6" => "kea-dhcp6-server",
-        "d2" => "kea-dhcp-ddns",
-        "ca" => "kea-ctrl-agent",
-        other => {
-            return Err(err(format!(
-                "managed-servers: unknown server \"{other}\" (expected dhcp4, dhcp6, d2 or ca)"
-            )));
-        }
+fn threshold(server: &str, ext: &Map) -> Result<Option<f64>, ConfigError> {
+    let Some(e) = ext.get("pool-utilization-threshold") else {
+        return Ok(None);
     };
-    let map = entry
-        .as_object()
-        .ok_or_else(|| err(format!("managed-servers.{name} must be a map")))?;
-    const KEYS: &[&str] = &[
-        "model",
-        "boot-update",
-        "subscribe-changes",
-        "validate-changes",
-        "control-socket",
-        "user-context",
-        "comment",
-    ];
-    for key in map.keys() {
-        if !KEYS.contains(&key.as_str()) {
-            return Err(err(format!(
-                "got unexpected keyword \"{key}\" in {name} map."
-            )));
-        }
-    }
-    let model = match map.get("model") {
-        None => default_model.to_string(),
-        Some(Value::String(m)) => m.clone(),
-        Some(_) => {
-            return Err(err(format!(
-                "managed-servers.{name}.model must be a string"
-            )));
-        }
+    let value = match &e.value {
+        kea_config::Value::Int(i) => *i as f64,
+        kea_config::Value::Float(f) => *f,
+        _ => f64::NAN,
     };
-    let flags = Flags::read(map, global)?;
-    let control_socket = map
-        .get("control-socket")
-        .map(|s| control_socket(name, s))
-        .transpose()?;
-    Ok(ManagedServer {
-        name: name.to_string(),
-        model,
-        boot_update: flags.boot_update,
-        subscribe_changes: flags.subscribe_changes,
-        validate_changes: flags.validate_changes,
-        control_socket,
-    })
-}
-
-fn string<'v>(
-    map: &'v Map<String, Value>,
-    key: &str,
-    context: &str,
-) -> Result<Option<&'v str>, ConfigError> {
-    match map.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(err(format!("{context}.{key} must be a string"))),
+    if !(value > 0.0 && value <= 1.0) {
+        return Err(err_at(
+            &e.pos,
+            format_args!(
+                "managed-servers.{server}.pool-utilization-threshold must be a fraction greater than 0 and at most 1 (e.g. 0.9)"
+            ),
+        ));
     }
+    Ok(Some(value))
 }
 
-fn control_socket(server: &str, value: &Value) -> Result<ControlSocket, ConfigError> {
+fn control_socket(
+    server: &str,
+    socket: &kea_config::NetconfControlSocket,
+    ext: &Map,
+    pos: &Position,
+) -> Result<ControlSocket, ConfigError> {
     let context = format!("managed-servers.{server}.control-socket");
-    let map = value
-        .as_object()
-        .ok_or_else(|| err(format!("{context} must be a map")))?;
-    const KEYS: &[&str] = &[
-        "socket-type",
-        "socket-name",
-        "socket-url",
-        "user",
-        "password",
-        "user-context",
-        "comment",
-    ];
-    for key in map.keys() {
-        if !KEYS.contains(&key.as_str()) {
-            return Err(err(format!(
-                "got unexpected keyword \"{key}\" in control-socket map."
-            )));
+    let user = ext_string(ext, "user", &context)?;
+    let password = ext_string(ext, "password", &context)?;
+    let trust_anchor = ext_string(ext, "trust-anchor", &context)?;
+    let cert_file = ext_string(ext, "cert-file", &context)?;
+    let key_file = ext_string(ext, "key-file", &context)?;
+    let http_only = |key: &str| -> Result<(), ConfigError> {
+        match ext.entry(key) {
+            Some(entry) => Err(err_at(
+                &entry.key_pos,
+                format_args!("{context}.{key} applies to the http socket-type only"),
+            )),
+            None => Ok(()),
         }
-    }
-    let kind = string(map, "socket-type", &context)?.unwrap_or("stdout");
-    let name = string(map, "socket-name", &context)?.unwrap_or("");
-    let url = string(map, "socket-url", &context)?;
-    match kind {
-        "unix" => {
-            if name.is_empty() {
-                return Err(err(format!(
-                    "{context}: a unix socket needs a 'socket-name'"
-                )));
+    };
+    match socket.socket_type {
+        NetconfSocketType::Unix | NetconfSocketType::Stdout => {
+            for key in CONTROL_SOCKET_EXTENSIONS {
+                http_only(key)?;
             }
-            let path = Path::new(name);
+        }
+        NetconfSocketType::Http => {}
+    }
+    match socket.socket_type {
+        NetconfSocketType::Unix => {
+            if socket.socket_name.is_empty() {
+                return Err(err_at(
+                    pos,
+                    format_args!("{context}: a unix socket needs a 'socket-name'"),
+                ));
+            }
+            let path = Path::new(&socket.socket_name);
             let path = if path.is_absolute() {
                 path.to_path_buf()
             } else {
@@ -314,125 +444,61 @@ fn control_socket(server: &str, value: &Value) -> Result<ControlSocket, ConfigEr
             };
             Ok(ControlSocket::Unix(path))
         }
-        "http" => Ok(ControlSocket::Http {
-            url: url.unwrap_or("http://127.0.0.1:8000/").to_string(),
-            user: string(map, "user", &context)?.map(str::to_string),
-            password: string(map, "password", &context)?.map(str::to_string),
-        }),
-        "stdout" => Ok(ControlSocket::Stdout),
-        other => Err(err(format!(
-            "{context}: unsupported socket-type \"{other}\" (expected unix, http or stdout)"
-        ))),
-    }
-}
-
-fn netconf_server(value: Option<&Value>) -> Result<NetconfServerConfig, ConfigError> {
-    let empty = Map::new();
-    let map = match value {
-        None => &empty,
-        Some(v) => v
-            .as_object()
-            .ok_or_else(|| err("'netconf-server' must be a map"))?,
-    };
-    const KEYS: &[&str] = &[
-        "address",
-        "port",
-        "users",
-        "host-key-file",
-        "datastore-directory",
-        "drift-check-interval",
-        "drift-policy",
-        "user-context",
-        "comment",
-    ];
-    for key in map.keys() {
-        if !KEYS.contains(&key.as_str()) {
-            return Err(err(format!(
-                "got unexpected keyword \"{key}\" in netconf-server map."
-            )));
-        }
-    }
-    let context = "netconf-server";
-    let address: IpAddr = string(map, "address", context)?
-        .unwrap_or("127.0.0.1")
-        .parse()
-        .map_err(|_| err("netconf-server.address is not an IP address"))?;
-    let port = match map.get("port") {
-        None => 830,
-        Some(v) => v
-            .as_u64()
-            .and_then(|p| u16::try_from(p).ok())
-            .ok_or_else(|| err("netconf-server.port must be an integer from 0 to 65535"))?,
-    };
-    let datastore_directory = string(map, "datastore-directory", context)?
-        .map(PathBuf::from)
-        .unwrap_or_else(|| data_dir().join("netconf"));
-    let host_key_file = string(map, "host-key-file", context)?
-        .map(PathBuf::from)
-        .unwrap_or_else(|| datastore_directory.join("ssh_host_ed25519_key"));
-    let mut users = Vec::new();
-    if let Some(list) = map.get("users") {
-        let list = list
-            .as_array()
-            .ok_or_else(|| err("netconf-server.users must be a list"))?;
-        for (i, user) in list.iter().enumerate() {
-            let ctx = format!("netconf-server.users[{i}]");
-            let u = user
-                .as_object()
-                .ok_or_else(|| err(format!("{ctx} must be a map")))?;
-            for key in u.keys() {
-                if !["name", "password", "authorized-key"].contains(&key.as_str()) {
-                    return Err(err(format!("got unexpected keyword \"{key}\" in {ctx}.")));
+        NetconfSocketType::Stdout => Ok(ControlSocket::Stdout),
+        NetconfSocketType::Http => {
+            let url = socket.socket_url.clone();
+            kea_command::ControlClient::http(&url)
+                .map_err(|e| err_at(pos, format_args!("{context}.socket-url: {e}")))?;
+            if user.is_some() != password.is_some() {
+                return Err(err_at(
+                    pos,
+                    format_args!(
+                        "{context}: 'user' and 'password' go together (HTTP basic authentication)"
+                    ),
+                ));
+            }
+            let https = url.starts_with("https://");
+            if cert_file.is_some() != key_file.is_some() {
+                return Err(err_at(
+                    pos,
+                    format_args!("{context}: 'cert-file' and 'key-file' go together"),
+                ));
+            }
+            let tls = match (https, trust_anchor) {
+                (true, Some(ca)) => Some(ClientTls {
+                    trust_anchor: PathBuf::from(ca),
+                    cert_and_key: cert_file
+                        .zip(key_file)
+                        .map(|(c, k)| (PathBuf::from(c), PathBuf::from(k))),
+                }),
+                (true, None) => {
+                    return Err(err_at(
+                        pos,
+                        format_args!(
+                            "{context}: an https socket-url needs a 'trust-anchor' (CA file or directory)"
+                        ),
+                    ));
                 }
-            }
-            let name = string(u, "name", &ctx)?
-                .ok_or_else(|| err(format!("{ctx} needs a 'name'")))?
-                .to_string();
-            let password = string(u, "password", &ctx)?.map(str::to_string);
-            let authorized_key = string(u, "authorized-key", &ctx)?.map(str::to_string);
-            if password.is_none() && authorized_key.is_none() {
-                return Err(err(format!(
-                    "{ctx} needs a 'password' or an 'authorized-key'"
-                )));
-            }
-            users.push(User {
-                name,
+                (false, _) => {
+                    for key in ["trust-anchor", "cert-file", "key-file"] {
+                        if let Some(entry) = ext.entry(key) {
+                            return Err(err_at(
+                                &entry.key_pos,
+                                format_args!("{context}.{key} needs an https:// socket-url"),
+                            ));
+                        }
+                    }
+                    None
+                }
+            };
+            Ok(ControlSocket::Http {
+                url,
+                user,
                 password,
-                authorized_key,
-            });
+                tls,
+            })
         }
     }
-    Ok(NetconfServerConfig {
-        address,
-        port,
-        users,
-        host_key_file,
-        datastore_directory,
-    })
-}
-
-fn drift(value: Option<&Value>) -> Result<(u64, DriftPolicy), ConfigError> {
-    let Some(map) = value.and_then(Value::as_object) else {
-        return Ok((10, DriftPolicy::Report));
-    };
-    let interval = match map.get("drift-check-interval") {
-        None => 10,
-        Some(v) => v.as_u64().ok_or_else(|| {
-            err("netconf-server.drift-check-interval must be a number of seconds")
-        })?,
-    };
-    let policy = match map.get("drift-policy").map(|v| v.as_str()) {
-        None => DriftPolicy::Report,
-        Some(Some("report")) => DriftPolicy::Report,
-        Some(Some("reconcile")) => DriftPolicy::Reconcile,
-        Some(Some("adopt")) => DriftPolicy::Adopt,
-        Some(_) => {
-            return Err(err(
-                "netconf-server.drift-policy must be \"report\", \"reconcile\" or \"adopt\"",
-            ));
-        }
-    };
-    Ok((interval, policy))
 }
 
 #[cfg(test)]
@@ -460,11 +526,14 @@ mod tests {
             d4.control_socket,
             Some(ControlSocket::Unix("/tmp/k4.sock".into()))
         );
+        assert_eq!(d4.pool_utilization_threshold, None);
         let d6 = &cfg.servers[1];
         assert!(d6.boot_update);
         assert_eq!(d6.control_socket, None);
         assert_eq!(cfg.netconf_server.port, 830);
         assert_eq!(cfg.netconf_server.address.to_string(), "127.0.0.1");
+        assert_eq!(cfg.drift_interval, DEFAULT_CHECK_INTERVAL);
+        assert_eq!(cfg.pool_check_interval, DEFAULT_CHECK_INTERVAL);
     }
 
     #[test]
@@ -481,7 +550,52 @@ mod tests {
     }
 
     #[test]
+    fn extensions_are_read_beside_the_shared_keys() {
+        let cfg = AgentConfig::from_json(&json!({
+            "managed-servers": {"dhcp4": {
+                "pool-utilization-threshold": 0.75,
+                "control-socket": {"socket-type": "http", "socket-url": "https://127.0.0.1:8004/",
+                    "user": "admin", "password": "secret", "trust-anchor": "/etc/kea/ca.pem",
+                    "cert-file": "/etc/kea/agent.pem", "key-file": "/etc/kea/agent.key"}}},
+            "netconf-server": {"port": 1830, "drift-check-interval": 0, "drift-policy": "adopt",
+                "pool-check-interval": 3, "users": [{"name": "a", "authorized-key": "ssh-ed25519 AAAA"}]}
+        }))
+        .unwrap();
+        let d4 = &cfg.servers[0];
+        assert_eq!(d4.pool_utilization_threshold, Some(0.75));
+        assert_eq!(
+            d4.control_socket,
+            Some(ControlSocket::Http {
+                url: "https://127.0.0.1:8004/".into(),
+                user: Some("admin".into()),
+                password: Some("secret".into()),
+                tls: Some(ClientTls {
+                    trust_anchor: "/etc/kea/ca.pem".into(),
+                    cert_and_key: Some(("/etc/kea/agent.pem".into(), "/etc/kea/agent.key".into())),
+                }),
+            })
+        );
+        assert_eq!(cfg.netconf_server.port, 1830);
+        assert_eq!(
+            cfg.netconf_server.users[0].authorized_key.as_deref(),
+            Some("ssh-ed25519 AAAA")
+        );
+        assert_eq!(
+            (cfg.drift_interval, cfg.drift_policy),
+            (0, DriftPolicy::Adopt)
+        );
+        assert_eq!(cfg.pool_check_interval, 3);
+    }
+
+    #[test]
     fn bad_input_is_refused_with_the_keyword() {
+        let http = |extra: serde_json::Value| {
+            let mut socket = json!({"socket-type": "http"});
+            for (k, v) in extra.as_object().unwrap() {
+                socket[k] = v.clone();
+            }
+            json!({"managed-servers": {"dhcp4": {"control-socket": socket}}})
+        };
         for (cfg, needle) in [
             (json!({"bogus": 1}), "bogus"),
             (json!({"managed-servers": {"dhcp5": {}}}), "dhcp5"),
@@ -498,10 +612,74 @@ mod tests {
                 "password",
             ),
             (json!({"netconf-server": {"port": 70000}}), "port"),
+            (
+                json!({"netconf-server": {"drift-policy": "ignore"}}),
+                "drift-policy",
+            ),
+            (
+                json!({"netconf-server": {"pool-check-interval": -1}}),
+                "pool-check-interval",
+            ),
             (json!({"hooks-libraries": [{"library": "x.so"}]}), "hook"),
+            (
+                json!({"managed-servers": {"dhcp4": {"pool-utilization-threshold": 90}}}),
+                "pool-utilization-threshold",
+            ),
+            (
+                json!({"managed-servers": {"dhcp4": {"pool-utilization-threshold": 0}}}),
+                "pool-utilization-threshold",
+            ),
+            (http(json!({"socket-url": "ftp://x/"})), "socket-url"),
+            (http(json!({"socket-url": "https://h:1/"})), "trust-anchor"),
+            (
+                http(json!({"socket-url": "http://h:1/", "trust-anchor": "/ca.pem"})),
+                "https",
+            ),
+            (
+                http(
+                    json!({"socket-url": "https://h:1/", "trust-anchor": "/ca.pem", "cert-file": "/c.pem"}),
+                ),
+                "key-file",
+            ),
+            (http(json!({"user": "admin"})), "password"),
+            (
+                json!({"managed-servers": {"dhcp4": {"control-socket": {"socket-type": "unix",
+                    "socket-name": "k", "user": "u"}}}}),
+                "http",
+            ),
         ] {
             let e = AgentConfig::from_json(&cfg).unwrap_err().to_string();
             assert!(e.contains(needle), "{cfg}: {e}");
+        }
+    }
+
+    /// Errors of the shared layer and of the extensions both point into
+    /// the file.
+    #[test]
+    fn errors_carry_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("netconf.json");
+        for (text, line_col, needle) in [
+            (
+                "{\"Netconf\": {\n  \"managed-servers\": {\n    \"dhcp4\": {\"modle\": \"x\"}}}}",
+                ":3:",
+                "modle",
+            ),
+            (
+                "{\"Netconf\": {\n  \"netconf-server\": {\n    \"drift-policy\": 5}}}",
+                ":3:",
+                "drift-policy",
+            ),
+            (
+                "{\"Netconf\": {\"managed-servers\": {\"dhcp4\": {\n\n  \"pool-utilization-threshold\": 2}}}}",
+                ":3:",
+                "pool-utilization-threshold",
+            ),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let e = AgentConfig::load(&path).unwrap_err().to_string();
+            let at = format!("{}{line_col}", path.display());
+            assert!(e.contains(&at) && e.contains(needle), "{text}: {e}");
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use kea_command::{Answer, ControlClient, Request};
+use kea_command::{Answer, ClientTlsOptions, ControlClient, Request};
 use serde_json::{Value, json};
 
 use crate::config::ControlSocket;
@@ -51,12 +51,25 @@ impl ServerControl {
                 url,
                 user,
                 password,
+                tls,
             } => {
                 let mut client = ControlClient::http(url)
                     .map_err(|e| format!("{server}: bad socket-url {url}: {e}"))?
                     .with_timeout(COMMAND_TIMEOUT);
                 if let (Some(user), Some(password)) = (user, password) {
                     client = client.with_basic_auth(user, password);
+                }
+                if let Some(tls) = tls {
+                    // Certificates are loaded now, so a missing or bad file
+                    // stops the agent at start-up instead of failing every
+                    // command later.
+                    let options = ClientTlsOptions {
+                        ca: tls.trust_anchor.clone(),
+                        cert_and_key: tls.cert_and_key.clone(),
+                    };
+                    client = client
+                        .with_tls(&options)
+                        .map_err(|e| format!("{server}: control-socket TLS: {e}"))?;
                 }
                 Channel::Client {
                     client: Box::new(client),
@@ -127,6 +140,24 @@ impl ServerControl {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ClientTls;
+
+    /// A TLS file that cannot be read is an error when the channel is
+    /// made, naming the server.
+    #[test]
+    fn unreadable_trust_anchor_is_refused_up_front() {
+        let socket = ControlSocket::Http {
+            url: "https://127.0.0.1:1/".into(),
+            user: None,
+            password: None,
+            tls: Some(ClientTls {
+                trust_anchor: "/nonexistent/ca.pem".into(),
+                cert_and_key: None,
+            }),
+        };
+        let e = ServerControl::new("dhcp4", &socket).unwrap_err();
+        assert!(e.starts_with("dhcp4: control-socket TLS"), "{e}");
+    }
 
     /// Over HTTP the managed server's name goes in `service` (a Control
     /// Agent routes on it); over unix there is none.
@@ -166,6 +197,7 @@ mod tests {
             url: format!("http://{addr}/"),
             user: None,
             password: None,
+            tls: None,
         };
         let control = ServerControl::new("dhcp6", &socket).expect("client");
         let answer = control.call("config-get", None).await;

@@ -13,6 +13,7 @@ const LOGGER: &str = "kea-netconf";
 
 fn apply_loggers(config: &AgentConfig, unrestricted: bool) -> Result<(), String> {
     let Some(loggers) = &config.loggers else {
+        log_warnings(config);
         return Ok(());
     };
     let policy = if unrestricted {
@@ -21,7 +22,20 @@ fn apply_loggers(config: &AgentConfig, unrestricted: bool) -> Result<(), String>
         kea_log::LogFilePolicy::from_env()
     };
     let parsed = kea_log::parse_loggers(loggers, &policy).map_err(|e| e.to_string())?;
-    kea_log::apply(&parsed).map_err(|e| e.to_string())
+    kea_log::apply(&parsed).map_err(|e| e.to_string())?;
+    log_warnings(config);
+    Ok(())
+}
+
+/// Warnings of the config validation, written by the configured loggers.
+fn log_warnings(config: &AgentConfig) {
+    for warning in &config.warnings {
+        kea_log!(
+            LOGGER,
+            kea_netconf::messages::NETCONF_CONFIG_WARNING,
+            warning
+        );
+    }
 }
 
 fn main() -> ExitCode {

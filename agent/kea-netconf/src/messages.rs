@@ -91,5 +91,25 @@ pub const NETCONF_REVERT_FAILED: Message = Message::new(
 pub const NETCONF_RESTART_NEEDED: Message = Message::new(
     "NETCONF_RESTART_NEEDED",
     Level::Warn,
-    "netconf-server or drift settings changed: they take effect when kea-netconf restarts",
+    "netconf-server, drift or pool-check settings changed: they take effect when kea-netconf restarts",
+);
+pub const NETCONF_POOL_UTILIZATION_HIGH: Message = Message::new(
+    "NETCONF_POOL_UTILIZATION_HIGH",
+    Level::Warn,
+    "subnet %2 of %1 server: %3 utilization %4 reached the threshold %5",
+);
+pub const NETCONF_POOL_UTILIZATION_NORMAL: Message = Message::new(
+    "NETCONF_POOL_UTILIZATION_NORMAL",
+    Level::Info,
+    "subnet %2 of %1 server: %3 utilization %4 is below the threshold %5 again",
+);
+pub const NETCONF_POOL_STATS_FAILED: Message = Message::new(
+    "NETCONF_POOL_STATS_FAILED",
+    Level::Warn,
+    "cannot read the statistics of %1 server for the pool utilization watch: %2",
+);
+pub const NETCONF_CONFIG_WARNING: Message = Message::new(
+    "NETCONF_CONFIG_WARNING",
+    Level::Warn,
+    "configuration warning: %1",
 );

@@ -21,9 +21,9 @@ pub fn config_change(module: &str, applied: bool) -> String {
     let operation = if applied { "replace" } else { "none" };
     format!(
         "<netconf-config-change xmlns=\"{NETCONF_NOTIFICATIONS_NS}\"><changed-by><server/></changed-by>\
-         <datastore>running</datastore><edit><target>/{m}:config</target><operation>{operation}</operation></edit>\
+         <datastore>running</datastore><edit><target>{target}</target><operation>{operation}</operation></edit>\
          </netconf-config-change>",
-        m = escape(module)
+        target = escape(&crate::partial::config_root(module))
     )
 }
 
@@ -45,11 +45,23 @@ pub fn server_status(server: &str, up: bool) -> String {
     )
 }
 
-/// A subnet's address utilisation crossed the configured threshold.
-pub fn pool_utilization(server: &str, subnet_id: u64, assigned: u64, total: u64) -> String {
+/// A subnet's utilisation reached the configured threshold (`over-threshold`)
+/// or dropped back below it (`below-threshold`).
+pub fn pool_utilization(server: &str, crossing: &crate::pools::Crossing, threshold: f64) -> String {
+    let state = if crossing.over {
+        "over-threshold"
+    } else {
+        "below-threshold"
+    };
     format!(
-        "<pool-utilization xmlns=\"{KEA_NETCONF_NS}\"><server>{}</server><subnet-id>{subnet_id}</subnet-id>\
-         <assigned>{assigned}</assigned><total>{total}</total></pool-utilization>",
-        escape(server)
+        "<pool-utilization xmlns=\"{KEA_NETCONF_NS}\"><server>{}</server><subnet-id>{}</subnet-id>\
+         <pool-type>{}</pool-type><assigned>{}</assigned><total>{}</total>\
+         <utilization>{:.4}</utilization><threshold>{threshold}</threshold><state>{state}</state></pool-utilization>",
+        escape(server),
+        crossing.subnet_id,
+        crossing.kind.as_str(),
+        crossing.usage.assigned,
+        crossing.usage.total,
+        crossing.usage.ratio(),
     )
 }

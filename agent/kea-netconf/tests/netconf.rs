@@ -377,3 +377,28 @@ fn sigterm_closes_open_sessions_and_exits() {
     assert!(status.success(), "{status}\n{}", agent.log());
     assert!(!agent.local_socket().exists());
 }
+
+/// Delegated prefixes over the threshold: one `pool-utilization`
+/// notification with `pool-type` prefix (the v6 statistics `total-pds`,
+/// `assigned-pds`).
+#[test]
+fn prefix_pool_over_threshold_is_notified() {
+    require_tools!(true);
+    let kea = Kea::start(json!({
+        "hooks-libraries": hooks(),
+        "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64",
+                     "pd-pools": [{"prefix": "2001:db8:8::", "prefix-len": 48, "delegated-len": 50}]}]
+    }));
+    let mut agent = Agent::configure(
+        &kea.socket,
+        &AgentOptions {
+            pool_utilization_threshold: Some(0.75),
+            pool_check_interval: 1,
+            ..AgentOptions::default()
+        },
+    );
+    agent.start();
+    let out = agent.python("pool_utilization6.py", &kea, &[]);
+    assert_script_ok("pool_utilization6.py", &out, &agent, &kea);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ALL OK"));
+}

@@ -46,8 +46,9 @@ fn check_mode_accepts_good_and_refuses_bad_configs() {
             "no-such-model",
         ),
         (
+            // Kea's wording, at the value: netconf.json:1:41.
             r#"{"Netconf": {"netconf-server": {"port": "830"}}}"#,
-            "port",
+            ":1:41: syntax error, unexpected constant string, expecting integer",
         ),
         (r#"{"Netconf": "#, ""),
         (r#"{"Dhcp4": {}}"#, "Netconf"),

@@ -327,6 +327,12 @@ pub struct AgentOptions {
     pub validate_changes: bool,
     /// An extra user logging in with this OpenSSH public key line.
     pub authorized_key: Option<(String, String)>,
+    /// The YANG model of the managed dhcp6 server.
+    pub model: &'static str,
+    /// `pool-utilization-threshold` of the dhcp6 server.
+    pub pool_utilization_threshold: Option<f64>,
+    /// `pool-check-interval`.
+    pub pool_check_interval: u64,
 }
 
 impl Default for AgentOptions {
@@ -336,6 +342,9 @@ impl Default for AgentOptions {
             drift_policy: "report",
             validate_changes: true,
             authorized_key: None,
+            model: "kea-dhcp6-server",
+            pool_utilization_threshold: None,
+            pool_check_interval: 0,
         }
     }
 }
@@ -357,6 +366,7 @@ impl Agent {
         let datastore = dir.path().join("datastore");
         let mut config = json!({"Netconf": {
             "managed-servers": {"dhcp6": {
+                "model": options.model,
                 "validate-changes": options.validate_changes,
                 "control-socket": {"socket-type": "unix", "socket-name": kea_socket}}},
             "netconf-server": {
@@ -366,9 +376,14 @@ impl Agent {
                 "host-key-file": dir.path().join("ssh_host_ed25519_key"),
                 "datastore-directory": datastore,
                 "drift-check-interval": options.drift_check_interval,
-                "drift-policy": options.drift_policy},
+                "drift-policy": options.drift_policy,
+                "pool-check-interval": options.pool_check_interval},
             "loggers": [{"name": "kea-netconf", "output-options": [{"output": "stderr"}],
                          "severity": "DEBUG", "debuglevel": 99}]}});
+        if let Some(threshold) = options.pool_utilization_threshold {
+            config["Netconf"]["managed-servers"]["dhcp6"]["pool-utilization-threshold"] =
+                json!(threshold);
+        }
         if let Some((name, key)) = &options.authorized_key
             && let Some(users) = config["Netconf"]["netconf-server"]["users"].as_array_mut()
         {
