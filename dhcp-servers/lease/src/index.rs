@@ -1,13 +1,19 @@
 //! In-memory lease indexes (Kea memfile's multi-index containers).
 //!
-//! Leases live once, behind `Arc`, in an ordered map by address. Secondary indexes hold
-//! addresses only: three hash indexes keyed by a hash of the client identification (so a
-//! lookup hashes the borrowed query bytes and allocates nothing; collisions are resolved
-//! by comparing the lease), and ordered sets by subnet and by expiration.
+//! Leases live once, behind `Arc`, in a hash table by address. Secondary indexes: three
+//! hash tables keyed by a hash of the client identification (so a lookup hashes the
+//! borrowed query bytes and allocates nothing; collisions are resolved by comparing the
+//! lease), and ordered sets by address, subnet and expiration.
+//!
+//! The hash tables are `hashbrown::HashTable`s holding only the lease's `Arc` (8 bytes a
+//! slot): the key is recomputed from the lease when the table grows, never stored. At a
+//! million leases this is about half the memory of maps that store keys and buckets.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+
+use hashbrown::HashTable;
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -73,24 +79,6 @@ impl MemfileLease for Lease6 {
     }
 }
 
-/// The keys of a hash index are already hashes.
-#[derive(Default)]
-pub(crate) struct IdentityHasher(u64);
-
-impl Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 /// Fast hasher for address keys (FxHash-style multiply-rotate). Addresses come from
 /// configured pools, so they need no protection against chosen collisions.
 #[derive(Default)]
@@ -125,47 +113,17 @@ impl Hasher for AddrHasher {
     }
 }
 
-/// Leases sharing one hash; almost always exactly one, stored without a `Vec`. Holding the
-/// `Arc` itself (not the address) saves a second lookup on the client-lookup path.
-enum Bucket<L> {
-    One(Arc<L>),
-    Many(Vec<Arc<L>>),
+/// One secondary index: leases by the hash of one part of their client identification.
+/// Leases with equal keys (a client's several leases) are separate entries.
+type HashIndex<L> = HashTable<Arc<L>>;
+
+/// The key of `l` in hash index `i`, for moving entries when a table grows.
+fn rehash<L: MemfileLease>(hasher: &RandomState, l: &Arc<L>, i: usize) -> u64 {
+    l.hashed_keys(hasher)[i].unwrap_or(0)
 }
 
-type HashIndex<L> = HashMap<u64, Bucket<L>, BuildHasherDefault<IdentityHasher>>;
-
-fn bucket_insert<L>(idx: &mut HashIndex<L>, key: u64, lease: &Arc<L>) {
-    use std::collections::hash_map::Entry;
-    match idx.entry(key) {
-        Entry::Vacant(v) => {
-            v.insert(Bucket::One(lease.clone()));
-        }
-        Entry::Occupied(mut o) => {
-            let b = o.get_mut();
-            match b {
-                Bucket::One(a) => *b = Bucket::Many(vec![a.clone(), lease.clone()]),
-                Bucket::Many(v) => v.push(lease.clone()),
-            }
-        }
-    }
-}
-
-fn bucket_remove<L>(idx: &mut HashIndex<L>, key: u64, lease: &Arc<L>) {
-    let remove = match idx.get_mut(&key) {
-        Some(Bucket::One(a)) => Arc::ptr_eq(a, lease),
-        Some(Bucket::Many(v)) => {
-            v.retain(|a| !Arc::ptr_eq(a, lease));
-            if v.len() == 1 {
-                let only = v[0].clone();
-                idx.insert(key, Bucket::One(only));
-            }
-            false
-        }
-        None => false,
-    };
-    if remove {
-        idx.remove(&key);
-    }
+fn addr_hash<A: Hash>(a: &A) -> u64 {
+    BuildHasherDefault::<AddrHasher>::default().hash_one(a)
 }
 
 type CountKey = (SubnetId, u32, Option<LeaseType>);
@@ -173,7 +131,7 @@ type CountKey = (SubnetId, u32, Option<LeaseType>);
 /// All leases of one kind with their indexes.
 pub(crate) struct Core<L: MemfileLease> {
     /// Point lookups (the allocation hot path): one hash probe.
-    by_addr: HashMap<L::Addr, Arc<L>, BuildHasherDefault<AddrHasher>>,
+    by_addr: HashTable<Arc<L>>,
     /// Address order, for pages and full listings.
     order: BTreeSet<L::Addr>,
     hashed: [HashIndex<L>; HASHED],
@@ -189,7 +147,7 @@ pub(crate) struct Core<L: MemfileLease> {
 impl<L: MemfileLease> Core<L> {
     pub(crate) fn new() -> Core<L> {
         Core {
-            by_addr: HashMap::default(),
+            by_addr: HashTable::new(),
             order: BTreeSet::new(),
             hashed: Default::default(),
             by_subnet: BTreeSet::new(),
@@ -203,8 +161,9 @@ impl<L: MemfileLease> Core<L> {
     /// Build from leases sorted by address with unique addresses (bulk construction).
     pub(crate) fn from_sorted(leases: Vec<Arc<L>>) -> Core<L> {
         let mut core = Core::<L>::new();
-        for idx in core.hashed.iter_mut() {
-            idx.reserve(leases.len());
+        let hasher = &core.hasher;
+        for (i, idx) in core.hashed.iter_mut().enumerate() {
+            idx.reserve(leases.len(), |l| rehash(hasher, l, i));
         }
         let mut subnets = Vec::with_capacity(leases.len());
         let mut expire = Vec::with_capacity(leases.len());
@@ -223,16 +182,20 @@ impl<L: MemfileLease> Core<L> {
         core.by_expire = expire.into_iter().collect();
         core.reclaimed = reclaimed.into_iter().collect();
         core.order = leases.iter().map(|l| l.address()).collect();
-        core.by_addr.reserve(leases.len());
         core.by_addr
-            .extend(leases.into_iter().map(|l| (l.address(), l)));
+            .reserve(leases.len(), |l| addr_hash(&l.address()));
+        for l in leases {
+            core.by_addr
+                .insert_unique(addr_hash(&l.address()), l, |l| addr_hash(&l.address()));
+        }
         core
     }
 
     fn index_secondary(&mut self, l: &Arc<L>) {
-        for (i, k) in l.hashed_keys(&self.hasher).into_iter().enumerate() {
+        let hasher = &self.hasher;
+        for (i, k) in l.hashed_keys(hasher).into_iter().enumerate() {
             if let Some(k) = k {
-                bucket_insert(&mut self.hashed[i], k, l);
+                self.hashed[i].insert_unique(k, l.clone(), |x| rehash(hasher, x, i));
             }
         }
         *self
@@ -247,7 +210,7 @@ impl<L: MemfileLease> Core<L> {
     }
 
     pub(crate) fn get(&self, a: L::Addr) -> Option<&Arc<L>> {
-        self.by_addr.get(&a)
+        self.by_addr.find(addr_hash(&a), |l| l.address() == a)
     }
 
     /// Insert a lease whose address is not present.
@@ -261,16 +224,23 @@ impl<L: MemfileLease> Core<L> {
             self.by_expire.insert((l.expire(), a));
         }
         self.order.insert(a);
-        self.by_addr.insert(a, l);
+        self.by_addr
+            .insert_unique(addr_hash(&a), l, |x| addr_hash(&x.address()));
     }
 
     /// Remove and return the lease for `a`.
     pub(crate) fn remove(&mut self, a: L::Addr) -> Option<Arc<L>> {
-        let l = self.by_addr.remove(&a)?;
+        let (l, _) = self
+            .by_addr
+            .find_entry(addr_hash(&a), |l| l.address() == a)
+            .ok()?
+            .remove();
         self.order.remove(&a);
         for (i, k) in l.hashed_keys(&self.hasher).into_iter().enumerate() {
-            if let Some(k) = k {
-                bucket_remove(&mut self.hashed[i], k, &l);
+            if let Some(k) = k
+                && let Ok(e) = self.hashed[i].find_entry(k, |x| Arc::ptr_eq(x, &l))
+            {
+                e.remove();
             }
         }
         self.by_subnet.remove(&(l.subnet_id(), a));
@@ -295,19 +265,12 @@ impl<L: MemfileLease> Core<L> {
     }
 
     /// Visit leases in hash index `idx` under `key` that satisfy `matches`.
+    /// The table may also yield leases of other keys: `f` checks the lease itself.
     pub(crate) fn for_hashed(&self, idx: usize, key: u64, mut f: impl FnMut(&Arc<L>) -> bool) {
-        match self.hashed[idx].get(&key) {
-            Some(Bucket::One(l)) => {
-                f(l);
+        for l in self.hashed[idx].iter_hash(key) {
+            if !f(l) {
+                break;
             }
-            Some(Bucket::Many(v)) => {
-                for l in v {
-                    if !f(l) {
-                        break;
-                    }
-                }
-            }
-            None => {}
         }
     }
 
@@ -343,7 +306,7 @@ impl<L: MemfileLease> Core<L> {
             }
             true
         });
-        best.and_then(|a| self.by_addr.get(&a).cloned())
+        best.and_then(|a| self.get(a).cloned())
     }
 
     pub(crate) fn by_hostname(&self, hostname: &str) -> Vec<Arc<L>> {
@@ -363,7 +326,7 @@ impl<L: MemfileLease> Core<L> {
 
     pub(crate) fn by_subnet(&self, subnet_id: SubnetId) -> Vec<Arc<L>> {
         self.subnet_addrs(subnet_id)
-            .filter_map(|a| self.by_addr.get(&a).cloned())
+            .filter_map(|a| self.get(a).cloned())
             .collect()
     }
 
@@ -375,7 +338,7 @@ impl<L: MemfileLease> Core<L> {
         self.order
             .range((lower, Bound::Unbounded))
             .take(limit)
-            .filter_map(|a| self.by_addr.get(a).cloned())
+            .filter_map(|a| self.get(*a).cloned())
             .collect()
     }
 
@@ -385,7 +348,7 @@ impl<L: MemfileLease> Core<L> {
 
     /// Leases in address order.
     pub(crate) fn values(&self) -> impl Iterator<Item = &Arc<L>> {
-        self.order.iter().filter_map(|a| self.by_addr.get(a))
+        self.order.iter().filter_map(|a| self.get(*a))
     }
 
     pub(crate) fn expired(&self, now: i64, limit: usize) -> Vec<Arc<L>> {
@@ -394,7 +357,7 @@ impl<L: MemfileLease> Core<L> {
             .iter()
             .take_while(|(e, _)| *e < now)
             .take(limit)
-            .filter_map(|(_, a)| self.by_addr.get(a).cloned())
+            .filter_map(|(_, a)| self.get(*a).cloned())
             .collect()
     }
 
@@ -439,26 +402,17 @@ impl<L: MemfileLease> Core<L> {
         assert_eq!(total as usize, n);
         for (i, idx) in self.hashed.iter().enumerate() {
             let mut entries = 0;
-            for b in idx.values() {
-                let leases: Vec<&Arc<L>> = match b {
-                    Bucket::One(l) => vec![l],
-                    Bucket::Many(v) => v.iter().collect(),
-                };
-                for l in leases {
-                    let current = self
-                        .by_addr
-                        .get(&l.address())
-                        .expect("indexed lease is present");
-                    assert!(
-                        Arc::ptr_eq(l, current),
-                        "hash index {i} holds a stale lease"
-                    );
-                    entries += 1;
-                }
+            for l in idx.iter() {
+                let current = self.get(l.address()).expect("indexed lease is present");
+                assert!(
+                    Arc::ptr_eq(l, current),
+                    "hash index {i} holds a stale lease"
+                );
+                entries += 1;
             }
             let expected = self
                 .by_addr
-                .values()
+                .iter()
                 .filter(|l| l.hashed_keys(&self.hasher)[i].is_some())
                 .count();
             assert_eq!(entries, expected, "hash index {i}");
