@@ -20,7 +20,7 @@ use crate::config::ServerConfig;
 use crate::iface;
 use crate::load::Prepared;
 use crate::pipeline::{self, Drop, LeaseEvent, Outcome, Ports, ServerState};
-use crate::socket::{Endpoint, Received};
+use crate::socket::{Endpoint, Received, SendMeta};
 use crate::stats::Stats;
 use dhcpsrv::coalesce::{Round, RxCoalescer};
 
@@ -291,7 +291,7 @@ impl Server {
     /// Under load it coalesces: pause, then serve all that queued ([`RxCoalescer`]).
     pub fn run_packet_loop(self: Arc<Self>, mut endpoints: Vec<Endpoint>) {
         let mut buf = vec![0u8; 65536];
-        let mut out = Vec::with_capacity(1500);
+        let mut replies = ReplyBatch::default();
         let mut frame = Vec::with_capacity(1600);
         let mut wake_buf = [0u8; 64];
         let mut fds_ready: Vec<bool> = Vec::new();
@@ -314,11 +314,11 @@ impl Server {
                 (Round::PauseThenDrain, _) => {
                     coalescer.pause();
                     for e in &endpoints {
-                        served += self.serve_endpoint(e, &mut buf, &mut out, &mut frame, false);
+                        served += self.serve_endpoint(e, &mut buf, &mut replies, &mut frame, false);
                     }
                 }
                 (Round::Block, [only]) => {
-                    served = self.serve_endpoint(only, &mut buf, &mut out, &mut frame, true);
+                    served = self.serve_endpoint(only, &mut buf, &mut replies, &mut frame, true);
                 }
                 (Round::Block, _) => {
                     let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(1 + endpoints.len());
@@ -347,7 +347,8 @@ impl Server {
                     }
                     for (i, e) in endpoints.iter().enumerate() {
                         if fds_ready.get(i + 1).copied().unwrap_or(false) {
-                            served += self.serve_endpoint(e, &mut buf, &mut out, &mut frame, false);
+                            served +=
+                                self.serve_endpoint(e, &mut buf, &mut replies, &mut frame, false);
                         }
                     }
                 }
@@ -360,31 +361,39 @@ impl Server {
     /// and returns how many packets it read. With `wait` the first read blocks (bounded by
     /// the socket's receive timeout, which brings the loop back to check for stop and
     /// reconfiguration); every other read returns at once when nothing is queued.
+    ///
+    /// The lease file rows of the batch are written with one `write` before any of its
+    /// replies is sent, so a client is never told of a lease the file does not hold.
     fn serve_endpoint(
         &self,
         e: &Endpoint,
         buf: &mut [u8],
-        out: &mut Vec<u8>,
+        replies: &mut ReplyBatch,
         frame: &mut Vec<u8>,
         wait: bool,
     ) -> usize {
         let mut served = 0;
+        let mut batch_store = None;
         for _ in 0..256 {
             let block = wait && served == 0;
             let (start, len, meta) = match e.recv(buf, block) {
                 Ok(Received::Packet { start, len, meta }) => (start, len, meta),
                 Ok(Received::Ignored(_)) => continue,
                 Ok(Received::BadFrame(_)) => continue,
-                Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => return served,
+                Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => break,
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(err) => {
                     kea_log!(loggers::DHCP4, messages::DHCP4_BUFFER_RECEIVE_FAIL, err);
-                    return served;
+                    break;
                 }
             };
             served += 1;
             crate::stats::tick();
             let st = self.state.load();
+            if batch_store.is_none() {
+                st.leases.begin_write_batch();
+                batch_store = Some(st.leases.clone());
+            }
             let g = &st.stats.global;
             g.pkt4_received.inc();
             let q = match Pkt4::decode(&buf[start..start + len]) {
@@ -423,22 +432,64 @@ impl Server {
                         reply.message_type().map_or("BOOTREPLY", |t| t.kea_name()),
                         pkt_text(&reply)
                     );
-                    out.clear();
-                    reply.encode(out);
-                    if let Err(err) = e.send(out, &send, frame) {
-                        kea_log!(
-                            loggers::PACKETS,
-                            messages::DHCP4_PACKET_SEND_FAIL,
-                            client_label(&q),
-                            err
-                        );
-                    }
+                    replies.push(&reply, send);
                 }
                 Outcome::Done => {}
                 Outcome::Drop(d) => log_drop(&q, &meta.iface, &d),
             }
         }
+        if let Some(store) = batch_store
+            && let Err(err) = store.end_write_batch()
+        {
+            // The leases are in memory but not in the file: announce none of them. The
+            // clients retransmit and are answered again once writing works.
+            kea_log!(
+                loggers::DHCP4,
+                messages::DHCP4_PACKET_PROCESS_STD_EXCEPTION_MAIN,
+                err
+            );
+            replies.clear();
+        }
+        replies.send_all(e, frame);
         served
+    }
+}
+
+/// Replies of one round, encoded back to back, sent after the round's lease writes.
+#[derive(Default)]
+struct ReplyBatch {
+    bytes: Vec<u8>,
+    replies: Vec<(std::ops::Range<usize>, SendMeta)>,
+}
+
+impl ReplyBatch {
+    fn push(&mut self, reply: &Pkt4, send: SendMeta) {
+        let start = self.bytes.len();
+        reply.encode(&mut self.bytes);
+        self.replies.push((start..self.bytes.len(), send));
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.replies.clear();
+    }
+
+    fn send_all(&mut self, e: &Endpoint, frame: &mut Vec<u8>) {
+        for (range, send) in &self.replies {
+            let payload = &self.bytes[range.clone()];
+            if let Err(err) = e.send(payload, send, frame) {
+                // Only on this rare path is the client named again, from the reply itself.
+                let label = Pkt4::decode(payload)
+                    .map_or_else(|_| "[no info]".to_string(), |p| client_label(&p));
+                kea_log!(
+                    loggers::PACKETS,
+                    messages::DHCP4_PACKET_SEND_FAIL,
+                    label,
+                    err
+                );
+            }
+        }
+        self.clear();
     }
 }
 

@@ -17,7 +17,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout};
 use crate::load::Prepared;
 use crate::pipeline::{self, Drop, Label, Outcome, Ports, ServerState, unix_now};
 use crate::shared::{GenerationSlot, Wakeup};
-use crate::socket::Endpoint;
+use crate::socket::{Endpoint, SendMeta};
 use crate::stats::{G, S, Stats};
 use dhcpsrv::coalesce::{Round, RxCoalescer};
 
@@ -315,7 +315,7 @@ impl Server {
     /// ([`RxCoalescer`]).
     pub fn run_packet_loop(self: Arc<Self>, mut endpoints: Vec<Endpoint>) {
         let mut buf = vec![0u8; 65536];
-        let mut out = Vec::with_capacity(1500);
+        let mut replies = ReplyBatch::default();
         let mut ready = Vec::new();
         let mut coalescer = RxCoalescer::new();
         while !self.stop.load(Ordering::SeqCst) {
@@ -327,11 +327,11 @@ impl Server {
                 (Round::PauseThenDrain, _) => {
                     coalescer.pause();
                     for e in &endpoints {
-                        served += self.serve_queued(e, false, &mut buf, &mut out);
+                        served += self.serve_queued(e, false, &mut buf, &mut replies);
                     }
                 }
                 (Round::Block, [only]) => {
-                    served = self.serve_queued(only, true, &mut buf, &mut out);
+                    served = self.serve_queued(only, true, &mut buf, &mut replies);
                 }
                 (Round::Block, _) => {
                     let mut fds = Vec::with_capacity(1 + endpoints.len());
@@ -361,7 +361,7 @@ impl Server {
                     }
                     for (e, r) in endpoints.iter().zip(&ready[1..]) {
                         if *r {
-                            served += self.serve_queued(e, false, &mut buf, &mut out);
+                            served += self.serve_queued(e, false, &mut buf, &mut replies);
                         }
                     }
                 }
@@ -373,17 +373,47 @@ impl Server {
     /// Serves what is queued on one socket (a bounded batch, so other sockets, stop and new
     /// sockets get their turn) and returns how many queries it read. With `wait` the first
     /// read blocks, bounded by the socket's receive timeout.
-    fn serve_queued(&self, e: &Endpoint, wait: bool, buf: &mut [u8], out: &mut Vec<u8>) -> usize {
+    fn serve_queued(
+        &self,
+        e: &Endpoint,
+        wait: bool,
+        buf: &mut [u8],
+        replies: &mut ReplyBatch,
+    ) -> usize {
         let mut served = 0;
-        while served < 256 && self.serve_one(e, wait && served == 0, buf, out) {
+        let mut batch_store = None;
+        while served < 256 && self.serve_one(e, wait && served == 0, buf, replies, &mut batch_store)
+        {
             served += 1;
         }
+        // The round's lease file rows are written (one `write`) before any of its replies
+        // goes out, so a client is never told of a lease the file does not hold.
+        if let Some(store) = batch_store
+            && let Err(err) = store.end_write_batch()
+        {
+            // The leases are in memory but not in the file: announce none of them. The
+            // clients retransmit and are answered again once writing works.
+            kea_log!(
+                loggers::DHCP6,
+                messages::DHCP6_PACKET_PROCESS_STD_EXCEPTION_MAIN,
+                err
+            );
+            replies.clear();
+        }
+        replies.send_all(e);
         served
     }
 
     /// Receives and answers one query; false when there was none (timeout, error) or the
     /// loop should look at stop / new sockets.
-    fn serve_one(&self, e: &Endpoint, wait: bool, buf: &mut [u8], out: &mut Vec<u8>) -> bool {
+    fn serve_one(
+        &self,
+        e: &Endpoint,
+        wait: bool,
+        buf: &mut [u8],
+        replies: &mut ReplyBatch,
+        batch_store: &mut Option<Arc<dyn LeaseStore6>>,
+    ) -> bool {
         if self.stop.load(Ordering::Relaxed) || self.new_endpoints.pending() {
             return false;
         }
@@ -406,6 +436,10 @@ impl Server {
                 }
             };
             let st = self.state.load();
+            if batch_store.is_none() {
+                st.leases.begin_write_batch();
+                *batch_store = Some(st.leases.clone());
+            }
             st.stats.g(G::Received).add(1);
             let q = match Pkt6::decode(&buf[..len]) {
                 Ok(q) => q,
@@ -427,24 +461,62 @@ impl Server {
             };
             match pipeline::process(&st, &q, &meta, unix_now()) {
                 Outcome::Reply(reply, send) => {
-                    out.clear();
-                    if let Err(err) = reply.encode(out) {
+                    if let Err(err) = replies.push(&reply, send) {
                         kea_log!(loggers::PACKETS, messages::DHCP6_PACK_FAIL, Label(&q), err);
-                        return true;
-                    }
-                    if let Err(err) = e.send(out, &send) {
-                        kea_log!(
-                            loggers::PACKETS,
-                            messages::DHCP6_PACKET_SEND_FAIL,
-                            Label(&q),
-                            err
-                        );
                     }
                 }
                 Outcome::Drop(d) => log_drop(&q, &meta.iface, &d),
             }
         }
         true
+    }
+}
+
+/// Replies of one round, encoded back to back, sent after the round's lease writes.
+#[derive(Default)]
+struct ReplyBatch {
+    bytes: Vec<u8>,
+    replies: Vec<(std::ops::Range<usize>, SendMeta)>,
+}
+
+impl ReplyBatch {
+    fn push(&mut self, reply: &Pkt6, send: SendMeta) -> Result<(), dhcp_packet::EncodeError> {
+        let start = self.bytes.len();
+        if let Err(err) = reply.encode(&mut self.bytes) {
+            self.bytes.truncate(start);
+            return Err(err);
+        }
+        self.replies.push((start..self.bytes.len(), send));
+        Ok(())
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.replies.clear();
+    }
+
+    fn send_all(&mut self, e: &Endpoint) {
+        for (range, send) in &self.replies {
+            let payload = &self.bytes[range.clone()];
+            if let Err(err) = e.send(payload, send) {
+                // Only on this rare path is the client named again, from the reply itself.
+                match Pkt6::decode(payload) {
+                    Ok(p) => kea_log!(
+                        loggers::PACKETS,
+                        messages::DHCP6_PACKET_SEND_FAIL,
+                        Label(&p),
+                        err
+                    ),
+                    Err(_) => kea_log!(
+                        loggers::PACKETS,
+                        messages::DHCP6_PACKET_SEND_FAIL,
+                        "[no info]",
+                        err
+                    ),
+                }
+            }
+        }
+        self.clear();
     }
 }
 

@@ -197,6 +197,20 @@ impl LeaseWriter {
             self.buf.push('\n');
         }
         lease.write_row(&mut self.buf);
+        self.write_buf()
+    }
+
+    /// Append complete rows collected elsewhere (a write batch), with one `write`.
+    pub(crate) fn append_rows(&mut self, rows: &str) -> Result<(), StoreError> {
+        self.buf.clear();
+        if self.broken_line {
+            self.buf.push('\n');
+        }
+        self.buf.push_str(rows);
+        self.write_buf()
+    }
+
+    fn write_buf(&mut self) -> Result<(), StoreError> {
         match self.file.write_all(self.buf.as_bytes()) {
             Ok(()) => {
                 self.broken_line = false;

@@ -47,6 +47,11 @@ pub type Memfile6 = Memfile<Lease6>;
 struct State<L: MemfileLease> {
     core: Core<L>,
     writer: Option<LeaseWriter>,
+    /// The thread with an open write batch: its rows collect in `batch` and reach the file
+    /// with one `write` when it closes (see [`LeaseStore::end_write_batch`]). Changes made
+    /// by other threads (commands, reclamation) are written at once as always.
+    batching: Option<std::thread::ThreadId>,
+    batch: String,
 }
 
 struct Shared<L: MemfileLease> {
@@ -137,7 +142,12 @@ impl<L: MemfileLease> Memfile<L> {
     fn from_parts(core: Core<L>, writer: Option<LeaseWriter>, config: MemfileConfig) -> Memfile<L> {
         Memfile {
             shared: Arc::new(Shared {
-                state: RwLock::new(State { core, writer }),
+                state: RwLock::new(State {
+                    core,
+                    writer,
+                    batching: None,
+                    batch: String::new(),
+                }),
                 lfc_busy: Mutex::new(()),
                 config,
             }),
@@ -353,6 +363,14 @@ impl<L: MemfileLease> Shared<L> {
 
     fn persist(st: &mut State<L>, row: &L) -> Result<(), StoreError> {
         match &mut st.writer {
+            Some(_)
+                if st
+                    .batching
+                    .is_some_and(|t| t == std::thread::current().id()) =>
+            {
+                row.write_row(&mut st.batch);
+                Ok(())
+            }
             Some(w) => w.append(row),
             None => Ok(()),
         }
@@ -490,6 +508,28 @@ impl<L: MemfileLease> LeaseStore for Memfile<L> {
 
     fn len(&self) -> usize {
         self.shared.read().core.len()
+    }
+
+    fn begin_write_batch(&self) {
+        let mut st = self.shared.write();
+        if st.writer.is_some() {
+            st.batching = Some(std::thread::current().id());
+        }
+    }
+
+    fn end_write_batch(&self) -> Result<(), StoreError> {
+        let mut st = self.shared.write();
+        st.batching = None;
+        if st.batch.is_empty() {
+            return Ok(());
+        }
+        let State { writer, batch, .. } = &mut *st;
+        let res = match writer {
+            Some(w) => w.append_rows(batch),
+            None => Ok(()),
+        };
+        batch.clear();
+        res
     }
 }
 
@@ -888,6 +928,45 @@ mod tests {
         let (s, r) = Memfile6::open(c).unwrap();
         assert_eq!(r.leases, 1);
         assert_eq!(s.get(p).unwrap().as_ref(), &pd);
+    }
+
+    #[test]
+    fn a_write_batch_reaches_the_file_when_it_closes() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = MemfileConfig {
+            name: dir.path().join("l6.csv"),
+            ..cfg(dir.path())
+        };
+        let na = |last: u16, lifetime: u32| {
+            let a = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, last);
+            Lease6::new(LeaseType::Na, a, 128, &[1, last as u8], 1, 4)
+                .with_lifetimes(lifetime, lifetime, 1000)
+        };
+        let (s, _) = Memfile6::open(c.clone()).unwrap();
+        let rows = || std::fs::read_to_string(&c.name).unwrap().lines().count();
+        let header_only = rows();
+        s.begin_write_batch();
+        s.add(na(1, 100)).unwrap();
+        s.add(na(2, 100)).unwrap();
+        s.update(na(1, 200)).unwrap();
+        s.delete(na(2, 100).address).unwrap();
+        // Memory has changed, the file not yet.
+        assert_eq!(s.len(), 1);
+        assert_eq!(rows(), header_only);
+        // Another thread (a command) is not part of the batch: written at once.
+        std::thread::scope(|t| {
+            t.spawn(|| s.add(na(4, 100)).unwrap());
+        });
+        assert_eq!(rows(), header_only + 1);
+        s.end_write_batch().unwrap();
+        assert_eq!(rows(), header_only + 5);
+        // Outside a batch every change is written at once again.
+        s.add(na(3, 100)).unwrap();
+        assert_eq!(rows(), header_only + 6);
+        drop(s);
+        let (s, r) = Memfile6::open(c).unwrap();
+        assert_eq!(r.leases, 3);
+        assert_eq!(s.get(na(1, 0).address).unwrap().valid_lifetime(), 200);
     }
 
     #[test]

@@ -110,6 +110,15 @@ pub trait LeaseStore: Send + Sync {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Opens a write batch: until [`LeaseStore::end_write_batch`], lease file rows are
+    /// collected instead of written one `write` each. The packet loop opens one around
+    /// the queries it serves in a round and sends their replies only after closing it, so
+    /// a reply never announces a lease the file does not have yet. Default: nothing.
+    fn begin_write_batch(&self) {}
+    /// Closes the write batch, writing what it collected. Default: nothing.
+    fn end_write_batch(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// v4 lookups by client identification.
