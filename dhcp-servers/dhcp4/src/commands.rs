@@ -275,6 +275,13 @@ fn stat_name(req: &Request) -> Result<String, Answer> {
     }
 }
 
+fn outcome(r: Result<String, String>) -> Answer {
+    match r {
+        Ok(text) => Answer::success_text(text),
+        Err(text) => Answer::error(text),
+    }
+}
+
 fn register_stats(reg: &CommandRegistry, ctx: &Ctx) {
     let c = ctx.clone();
     reg.register("statistic-get", move |req| match stat_name(req) {
@@ -310,6 +317,31 @@ fn register_stats(reg: &CommandRegistry, ctx: &Ctx) {
     reg.register("statistic-remove-all", move |_| {
         c.server.stats.remove_all();
         Answer::success_text("All statistics removed.")
+    });
+    use dhcpsrv::stats::commands as sample;
+    let c = ctx.clone();
+    reg.register("statistic-sample-count-set", move |req| {
+        outcome(sample::count_set(args(req), |n, f| {
+            c.server.stats.with_live(n, f)
+        }))
+    });
+    let c = ctx.clone();
+    reg.register("statistic-sample-age-set", move |req| {
+        outcome(sample::age_set(args(req), |n, f| {
+            c.server.stats.with_live(n, f)
+        }))
+    });
+    let c = ctx.clone();
+    reg.register("statistic-sample-count-set-all", move |req| {
+        outcome(sample::count_set_all(args(req), |f| {
+            c.server.stats.each_live(f)
+        }))
+    });
+    let c = ctx.clone();
+    reg.register("statistic-sample-age-set-all", move |req| {
+        outcome(sample::age_set_all(args(req), |f| {
+            c.server.stats.each_live(f)
+        }))
     });
 }
 

@@ -100,6 +100,16 @@ fn reclaim_config(cfg: &ServerConfig) -> dhcp_alloc::ReclaimConfig {
     }
 }
 
+/// `statistic-default-sample-count` / `-age` of a configuration going live.
+fn apply_sample_defaults(cfg: &crate::config::ServerConfig) {
+    if let Some(m) = &cfg.model {
+        dhcpsrv::stats::set_default_limits(
+            m.statistic_default_sample_count,
+            u64::from(m.statistic_default_sample_age),
+        );
+    }
+}
+
 impl Server {
     /// Creates the server around its first configuration (staged by [`Server::stage_first`]).
     pub fn new(
@@ -121,6 +131,7 @@ impl Server {
             store,
         } = staged;
         let rc = reclaim_config(&prepared.cfg);
+        apply_sample_defaults(&prepared.cfg);
         state.stats.install_subnets(&state.subnet_stats);
         let server = Arc::new(Server {
             state: ArcSwap::from_pointee(state),
@@ -185,6 +196,7 @@ impl Server {
             store_key,
             store,
         } = staged;
+        apply_sample_defaults(&prepared.cfg);
         state.stats.install_subnets(&state.subnet_stats);
         if let Ok(mut r) = self.reclaimer.lock() {
             *r = dhcp_alloc::Reclaimer::new(reclaim_config(&prepared.cfg));
@@ -250,7 +262,6 @@ impl Server {
             &mut r
         };
         let now = unix_now();
-        crate::stats::tick();
         let report = reclaimer.reclaim(st.leases.as_ref(), now, &mut |_| {
             dhcp_alloc::ReclaimAction::Reclaim
         });
@@ -369,7 +380,6 @@ impl Server {
                     return;
                 }
             };
-            crate::stats::tick();
             let st = self.state.load();
             let g = &st.stats.global;
             g.pkt4_received.inc();

@@ -526,6 +526,12 @@ impl StatisticsRegistry for crate::stats::Stats {
     fn remove_all(&self) {
         crate::stats::Stats::remove_all(self)
     }
+    fn with_live(&self, name: &str, f: &dyn Fn(&dhcpsrv::stats::Statistic)) -> bool {
+        crate::stats::Stats::with_live(self, name, f)
+    }
+    fn each_live(&self, f: &dyn Fn(&dhcpsrv::stats::Statistic)) {
+        crate::stats::Stats::each_live(self, f)
+    }
 }
 
 impl ManagedDaemon for Ctx {

@@ -159,6 +159,14 @@ pub fn stage(
     })
 }
 
+/// `statistic-default-sample-count` / `-age` of a configuration going live.
+fn apply_sample_defaults(cfg: &crate::config::ServerConfig) {
+    dhcpsrv::stats::set_default_limits(
+        cfg.model.statistic_default_sample_count,
+        u64::from(cfg.model.statistic_default_sample_age),
+    );
+}
+
 impl Server {
     /// The server around its first staged configuration; returns it with the endpoints
     /// for [`Server::run_packet_loop`].
@@ -175,6 +183,7 @@ impl Server {
             endpoints,
             store,
         } = staged;
+        apply_sample_defaults(&prepared.cfg);
         stats.install_subnets(&state.subnet_stats);
         if let Some(l) = &prepared.logging {
             let _ = kea_log::apply(l);
@@ -229,6 +238,7 @@ impl Server {
             endpoints,
             store,
         } = staged;
+        apply_sample_defaults(&prepared.cfg);
         self.stats.install_subnets(&state.subnet_stats);
         if let Ok(mut r) = self.reclaimer.lock() {
             *r = dhcp_alloc::Reclaimer::new(reclaim_config(&prepared));
