@@ -708,9 +708,8 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
     ] {
         let c = ctx.clone();
         reg.register(cmd, move |req| {
-            let a = match need_args(req) {
-                Ok(a) => a,
-                Err(e) => return e,
+            let Some(a) = args(req) else {
+                return Answer::error("Command arguments missing or a not a map.");
             };
             let Some(v) = a.get(key) else {
                 return Answer::error(format!("'{key}' parameter not specified"));
@@ -726,7 +725,7 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
                 st.leases.get_by_hostname(&text.to_ascii_lowercase())
             } else {
                 let Some(bytes) = parse_hex(text) else {
-                    return Answer::error(format!("invalid {key} '{text}'"));
+                    return Answer::error(bad_hex_text(key, text));
                 };
                 if key == "hw-address" {
                     st.leases.get_by_hw_address(&bytes)
@@ -737,6 +736,24 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
             leases_answer(&leases, None)
         });
     }
+    reg.register("lease4-resend-ddns", |req| {
+        outcome(dhcpsrv::lease_cmds::resend_ddns(args(req), "IPv4", |s| {
+            s.parse::<Ipv4Addr>().is_ok()
+        }))
+    });
+    let c = ctx.clone();
+    reg.register("lease4-write", move |req| {
+        let Some(store) = c.server.lease_store() else {
+            return Answer::error("the lease database is not open");
+        };
+        let policy = c.server.policy;
+        outcome(dhcpsrv::lease_cmds::lease_write(
+            args(req),
+            "IPv4",
+            |n| policy.data_file_path(n),
+            |p| store.write_snapshot(p).map(|_| ()),
+        ))
+    });
     let c = ctx.clone();
     reg.register("server-tag-get", move |_| {
         let st = c.server.state();
@@ -787,6 +804,20 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
             Err(e) => Answer::error(e),
         }
     });
+}
+
+/// Kea's texts for an identifier that is not hexadecimal (the hardware address parser
+/// names the first bad digit).
+fn bad_hex_text(key: &str, text: &str) -> String {
+    let bad = text
+        .chars()
+        .find(|c| !c.is_ascii_hexdigit() && *c != ':' && *c != '-' && *c != ' ');
+    match (key, bad) {
+        ("hw-address", Some(c)) => {
+            format!("'{c}' is not a valid hexadecimal digit in decoded string '{text}'")
+        }
+        _ => format!("'{text}' is not a valid string of hexadecimal digits"),
+    }
 }
 
 fn leases_answer(leases: &[Arc<Lease4>], count: Option<usize>) -> Answer {

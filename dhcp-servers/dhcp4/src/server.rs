@@ -187,6 +187,14 @@ impl Server {
         stage_with(prepared, current, self.ports, &self.stats, &self.disabled)
     }
 
+    /// The lease database in service (`lease4-write`).
+    pub fn lease_store(&self) -> Option<Arc<Memfile4>> {
+        self.store
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|(_, m)| m.clone()))
+    }
+
     /// Puts a staged configuration in service.
     pub fn commit(&self, staged: Staged) {
         let Staged {

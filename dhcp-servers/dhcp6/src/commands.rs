@@ -50,6 +50,15 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
     on(reg, ctx, "lease6-del", lease6_del);
     on(reg, ctx, "lease6-wipe", lease6_wipe);
     on(reg, ctx, "stat-lease6-get", stat_lease6_get);
+    on(reg, ctx, "lease6-get-by-duid", lease6_get_by_duid);
+    on(reg, ctx, "lease6-get-by-hostname", lease6_get_by_hostname);
+    on(reg, ctx, "lease6-resend-ddns", lease6_resend_ddns);
+    on(reg, ctx, "lease6-write", lease6_write_file);
+    on(reg, ctx, "lease6-bulk-apply", lease6_bulk_apply);
+    on(reg, ctx, "server-tag-get", |c, _| {
+        let tag = c.server.state().cfg.model.server_tag.clone();
+        Answer::success_with(json!({ "server-tag": tag }))
+    });
     on(reg, ctx, "leases-reclaim", |c, req| {
         let remove = match req.arguments_map().map(|a| a.get("remove")) {
             Some(Some(Value::Bool(b))) => *b,
@@ -150,7 +159,9 @@ pub fn lease_json(l: &Lease6) -> Value {
     m.insert("subnet-id".into(), json!(l.subnet_id));
     m.insert("type".into(), json!(l.lease_type.name()));
     m.insert("valid-lft".into(), json!(l.valid_lifetime));
-    m.insert("pool-id".into(), json!(l.pool_id));
+    if l.pool_id != 0 {
+        m.insert("pool-id".into(), json!(l.pool_id));
+    }
     if let Some(uc) = &l.user_context
         && let Ok(v) = serde_json::from_str::<Value>(uc)
     {
@@ -183,38 +194,80 @@ fn lease_type(a: &Args) -> Result<LeaseType, Answer> {
     }
 }
 
-/// By address, or by (identifier-type "duid", identifier, iaid, subnet-id).
+/// How a lease to get or delete is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LeaseKey {
+    Address(Ipv6Addr, LeaseType),
+    Duid {
+        duid: Vec<u8>,
+        iaid: u32,
+        subnet_id: u32,
+        lease_type: LeaseType,
+    },
+}
+
+impl LeaseKey {
+    /// By address, or by (identifier-type "duid", identifier, iaid, subnet-id).
+    fn parse(a: &Args) -> Result<LeaseKey, Answer> {
+        let t = lease_type(a)?;
+        if let Some(ip) = get_addr(a, "ip-address")? {
+            return Ok(LeaseKey::Address(ip, t));
+        }
+        let Some(Value::String(kind)) = a.get("identifier-type") else {
+            return Err(Answer::error(
+                "No 'ip-address' provided and 'identifier-type' is either missing or not a string.",
+            ));
+        };
+        let Some(Value::String(id)) = a.get("identifier") else {
+            return Err(Answer::error(
+                "No 'ip-address' provided and 'identifier' is either missing or not a string.",
+            ));
+        };
+        if kind != "duid" {
+            return Err(Answer::error(format!("Query by {kind} not allowed.")));
+        }
+        let Some(sid) = a.get("subnet-id").and_then(Value::as_u64) else {
+            return Err(Answer::error("Mandatory 'subnet-id' parameter missing."));
+        };
+        let Some(iaid) = a.get("iaid").and_then(Value::as_u64) else {
+            return Err(Answer::error("Mandatory 'iaid' parameter missing."));
+        };
+        let duid =
+            parse_hex(id).ok_or_else(|| Answer::error(format!("invalid identifier '{id}'")))?;
+        Ok(LeaseKey::Duid {
+            duid,
+            iaid: iaid as u32,
+            subnet_id: sid as u32,
+            lease_type: t,
+        })
+    }
+
+    fn lease_type(&self) -> LeaseType {
+        match self {
+            LeaseKey::Address(_, t) => *t,
+            LeaseKey::Duid { lease_type, .. } => *lease_type,
+        }
+    }
+
+    fn lookup(&self, store: &dyn dhcp_lease::LeaseStore6) -> Option<Arc<Lease6>> {
+        match self {
+            LeaseKey::Address(ip, t) => store.get(*ip).filter(|l| l.lease_type == *t),
+            LeaseKey::Duid {
+                duid,
+                iaid,
+                subnet_id,
+                lease_type,
+            } => store
+                .get_by_duid_iaid(duid, *iaid, *lease_type, Some(*subnet_id))
+                .into_iter()
+                .next(),
+        }
+    }
+}
+
 fn find_lease(c: &Ctx, a: &Args) -> Result<Option<Arc<Lease6>>, Answer> {
-    let st = c.server.state();
-    let t = lease_type(a)?;
-    if let Some(ip) = get_addr(a, "ip-address")? {
-        return Ok(st.leases.get(ip).filter(|l| l.lease_type == t));
-    }
-    let Some(Value::String(kind)) = a.get("identifier-type") else {
-        return Err(Answer::error(
-            "No 'ip-address' provided and 'identifier-type' is either missing or not a string.",
-        ));
-    };
-    let Some(Value::String(id)) = a.get("identifier") else {
-        return Err(Answer::error(
-            "No 'ip-address' provided and 'identifier' is either missing or not a string.",
-        ));
-    };
-    if kind != "duid" {
-        return Err(Answer::error(format!("Query by {kind} not allowed.")));
-    }
-    let Some(sid) = a.get("subnet-id").and_then(Value::as_u64) else {
-        return Err(Answer::error("Mandatory 'subnet-id' parameter missing."));
-    };
-    let Some(iaid) = a.get("iaid").and_then(Value::as_u64) else {
-        return Err(Answer::error("Mandatory 'iaid' parameter missing."));
-    };
-    let duid = parse_hex(id).ok_or_else(|| Answer::error(format!("invalid identifier '{id}'")))?;
-    Ok(st
-        .leases
-        .get_by_duid_iaid(&duid, iaid as u32, t, Some(sid as u32))
-        .into_iter()
-        .next())
+    let key = LeaseKey::parse(a)?;
+    Ok(key.lookup(c.server.state().leases.as_ref()))
 }
 
 fn lease6_get(c: &Ctx, req: &Request) -> Answer {
@@ -505,6 +558,206 @@ fn stat_lease6_get(c: &Ctx, req: &Request) -> Answer {
         Answer::success_text(text)
     }
     .with_arguments(body)
+}
+
+/// `lease6-get-by-*` arguments: a map with the string `key`.
+fn by_key<'a>(req: &'a Request, key: &str) -> Result<&'a str, Answer> {
+    let a = req
+        .arguments_map()
+        .ok_or_else(|| Answer::error("Command arguments missing or a not a map."))?;
+    match a.get(key) {
+        None => Err(Answer::error(format!("'{key}' parameter not specified"))),
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(Answer::error(format!("'{key}' parameter must be a string"))),
+    }
+}
+
+fn lease6_get_by_duid(c: &Ctx, req: &Request) -> Answer {
+    let text = match by_key(req, "duid") {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let Some(duid) = parse_hex(text) else {
+        return Answer::error(format!(
+            "'{text}' is not a valid string of hexadecimal digits"
+        ));
+    };
+    leases_answer(&c.server.state().leases.get_by_duid(&duid), false)
+}
+
+fn lease6_get_by_hostname(c: &Ctx, req: &Request) -> Answer {
+    let name = match by_key(req, "hostname") {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    if name.is_empty() {
+        return Answer::error("'hostname' parameter is empty");
+    }
+    let leases = c
+        .server
+        .state()
+        .leases
+        .get_by_hostname(&name.to_ascii_lowercase());
+    leases_answer(&leases, false)
+}
+
+/// `lease6-resend-ddns`: checks the address like Kea, then answers as Kea does with DDNS
+/// disabled: this server never sends name change requests.
+fn lease6_resend_ddns(_c: &Ctx, req: &Request) -> Answer {
+    outcome(dhcpsrv::lease_cmds::resend_ddns(
+        req.arguments_map(),
+        "IPv6",
+        |s| s.parse::<Ipv6Addr>().is_ok(),
+    ))
+}
+
+/// `lease6-write`: the whole lease database as a CSV lease file.
+fn lease6_write_file(c: &Ctx, req: &Request) -> Answer {
+    let Some(store) = c.server.lease_store() else {
+        return Answer::error("the lease database is not open");
+    };
+    let policy = c.server.settings.policy;
+    outcome(dhcpsrv::lease_cmds::lease_write(
+        req.arguments_map(),
+        "IPv6",
+        |n| policy.data_file_path(n),
+        |p| store.write_snapshot(p).map(|_| ()),
+    ))
+}
+
+fn outcome(r: Result<String, String>) -> Answer {
+    match r {
+        Ok(text) => Answer::success_text(text),
+        Err(text) => Answer::error(text),
+    }
+}
+
+/// One failed entry of a `lease6-bulk-apply` answer.
+fn failed_entry(
+    t: LeaseType,
+    ip: Option<Ipv6Addr>,
+    duid: Option<&[u8]>,
+    result: i64,
+    msg: &str,
+) -> Value {
+    let mut m = Map::new();
+    if let Some(ip) = ip {
+        m.insert("ip-address".into(), json!(ip.to_string()));
+    }
+    if let Some(d) = duid {
+        m.insert("duid".into(), json!(hex_text(d)));
+    }
+    m.insert("type".into(), json!(t.name()));
+    m.insert("result".into(), json!(result));
+    m.insert("error-message".into(), json!(msg));
+    Value::Object(m)
+}
+
+/// `lease6-bulk-apply`: every entry is checked first (any malformed one changes nothing),
+/// then deletions and additions/updates are applied one by one; failures are listed.
+fn lease6_bulk_apply(c: &Ctx, req: &Request) -> Answer {
+    let Some(a) = req.arguments_map() else {
+        return Answer::error("Command arguments missing or a not a map.");
+    };
+    let list = |key: &str| -> Result<Option<&Vec<Value>>, Answer> {
+        match a.get(key) {
+            None => Ok(None),
+            Some(Value::Array(v)) => Ok(Some(v)),
+            Some(_) => Err(Answer::error(format!(
+                "the '{key}' parameter must be a list"
+            ))),
+        }
+    };
+    let (deleted, leases) = match (list("deleted-leases"), list("leases")) {
+        (Ok(d), Ok(l)) => (d, l),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    if deleted.is_none() && leases.is_none() {
+        return Answer::error("neither 'deleted-leases' nor 'leases' parameter specified");
+    }
+    let as_map = |v: &Value| -> Result<Args, Answer> {
+        v.as_object()
+            .cloned()
+            .ok_or_else(|| Answer::error("lease parameters must be maps"))
+    };
+    let mut keys = Vec::new();
+    for v in deleted.into_iter().flatten() {
+        match as_map(v).and_then(|m| LeaseKey::parse(&m)) {
+            Ok(k) => keys.push(k),
+            Err(e) => return e,
+        }
+    }
+    let mut new = Vec::new();
+    for v in leases.into_iter().flatten() {
+        match as_map(v).and_then(|m| lease_from_args(c, &m)) {
+            Ok(l) => new.push(l),
+            Err(e) => return e,
+        }
+    }
+    let st = c.server.state();
+    let mut ok = 0usize;
+    let mut failed_deleted = Vec::new();
+    for k in &keys {
+        let (ip, duid) = match k {
+            LeaseKey::Address(ip, _) => (Some(*ip), None),
+            LeaseKey::Duid { duid, .. } => (None, Some(duid.as_slice())),
+        };
+        let Some(l) = k.lookup(st.leases.as_ref()) else {
+            failed_deleted.push(failed_entry(k.lease_type(), ip, duid, 3, "lease not found"));
+            continue;
+        };
+        match st.leases.delete_if(&l) {
+            Ok(()) => {
+                st.account(Some(&l), None);
+                ok += 1;
+            }
+            Err(e) => failed_deleted.push(failed_entry(
+                l.lease_type,
+                Some(l.address),
+                None,
+                1,
+                &e.to_string(),
+            )),
+        }
+    }
+    let mut failed = Vec::new();
+    for l in new {
+        let old = st.leases.get(l.address);
+        let res = match &old {
+            Some(_) => st.leases.update(l.clone()),
+            None => st.leases.add(l.clone()),
+        };
+        match res {
+            Ok(()) => {
+                st.account(old.as_deref(), Some(&l));
+                ok += 1;
+            }
+            Err(e) => failed.push(failed_entry(
+                l.lease_type,
+                Some(l.address),
+                Some(&l.duid),
+                1,
+                &e.to_string(),
+            )),
+        }
+    }
+    let text = format!("Bulk apply of {ok} IPv6 leases completed.");
+    let mut answer = if ok > 0 {
+        Answer::success_text(text)
+    } else {
+        Answer::empty(text)
+    };
+    if !failed_deleted.is_empty() || !failed.is_empty() {
+        let mut m = Map::new();
+        if !failed_deleted.is_empty() {
+            m.insert("failed-deleted-leases".into(), Value::Array(failed_deleted));
+        }
+        if !failed.is_empty() {
+            m.insert("failed-leases".into(), Value::Array(failed));
+        }
+        answer = answer.with_arguments(Value::Object(m));
+    }
+    answer
 }
 
 impl StatisticsRegistry for crate::stats::Stats {

@@ -230,6 +230,14 @@ impl Server {
         )
     }
 
+    /// The lease database in service (`lease6-write`).
+    pub fn lease_store(&self) -> Option<Arc<Memfile6>> {
+        self.store
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|(_, m)| m.clone()))
+    }
+
     /// Puts a staged configuration in service.
     pub fn commit(&self, staged: Staged) {
         let Staged {

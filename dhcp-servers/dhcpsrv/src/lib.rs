@@ -1,6 +1,8 @@
 //! Code the two DHCP servers share (Kea's libdhcpsrv in spirit): network
 //! interface discovery ([`iface`]) and statistics with Kea's sample history and time stamp
-//! format ([`stats`]).
+//! format ([`stats`]), and the argument handling of lease commands both answer alike
+//! ([`lease_cmds`]).
 
 pub mod iface;
+pub mod lease_cmds;
 pub mod stats;
