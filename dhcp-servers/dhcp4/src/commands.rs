@@ -534,6 +534,7 @@ fn account(c: &Ctx, old: Option<&Lease4>, new: Option<&Lease4>) {
 }
 
 fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
+    crate::select_test::register(reg, ctx);
     let c = ctx.clone();
     reg.register("lease4-get", move |req| {
         let a = match need_args(req) {

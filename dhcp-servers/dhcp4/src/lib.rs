@@ -25,6 +25,7 @@ pub mod iface;
 pub mod load;
 pub mod options;
 pub mod pipeline;
+pub mod select_test;
 pub mod server;
 pub mod socket;
 pub mod stats;
