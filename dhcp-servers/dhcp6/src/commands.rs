@@ -50,6 +50,7 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
     on(reg, ctx, "lease6-del", lease6_del);
     on(reg, ctx, "lease6-wipe", lease6_wipe);
     on(reg, ctx, "stat-lease6-get", stat_lease6_get);
+    crate::select_test::register(reg, ctx);
     on(reg, ctx, "lease6-get-by-duid", lease6_get_by_duid);
     on(reg, ctx, "lease6-get-by-hostname", lease6_get_by_hostname);
     on(reg, ctx, "lease6-resend-ddns", lease6_resend_ddns);

@@ -22,6 +22,7 @@ pub mod iface;
 pub mod load;
 pub mod options;
 pub mod pipeline;
+pub mod select_test;
 pub mod server;
 pub mod shared;
 pub mod socket;
