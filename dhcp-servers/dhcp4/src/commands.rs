@@ -535,6 +535,10 @@ fn account(c: &Ctx, old: Option<&Lease4>, new: Option<&Lease4>) {
 
 fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
     crate::select_test::register(reg, ctx);
+    // Configuration backends are refused at configuration time, so there never is one.
+    reg.register("config-backend-pull", |_| {
+        Answer::empty("No config backend.")
+    });
     let c = ctx.clone();
     reg.register("lease4-get", move |req| {
         let a = match need_args(req) {
@@ -769,29 +773,42 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
     });
     let c = ctx.clone();
     reg.register("stat-lease4-get", move |req| {
+        use dhcpsrv::stat_lease;
+        let scope = match stat_lease::parse_scope(req.arguments.as_ref()) {
+            Ok(s) => s,
+            Err(e) => return Answer::error(e),
+        };
         let st = c.server.state();
-        let want = args(req).and_then(|a| a.get("subnet-id")).and_then(Value::as_u64).map(|v| v as u32);
-        if let Some(id) = want
-            && st.cfg.subnet_by_id(id).is_none()
-        {
-            return Answer::error(format!("subnet-id: {id} does not exist"));
-        }
         let mut rows = Vec::new();
         for (s, ss) in st.cfg.subnets.iter().zip(&st.subnet_stats) {
-            if want.is_some_and(|w| w != s.id) {
+            if !scope.contains(s.id) {
                 continue;
             }
             let (assigned, declined) = crate::server::lease_counts(st.leases.as_ref(), Some(s.id));
-            rows.push(json!([s.id, s.total_addresses(), ss.c.cumulative_assigned_addresses.get(), assigned + declined, declined]));
+            rows.push(json!([
+                s.id,
+                s.total_addresses(),
+                ss.c.cumulative_assigned_addresses.get(),
+                assigned + declined,
+                declined
+            ]));
         }
-        let n = rows.len();
-        let result = json!({"result-set": {
-            "columns": ["subnet-id", "total-addresses", "cumulative-assigned-addresses", "assigned-addresses", "declined-addresses"],
-            "rows": rows,
-            "timestamp": crate::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
-        }});
-        let text = format!("stat-lease4-get: {n} rows found");
-        if n == 0 { Answer::empty(text).with_arguments(result) } else { Answer::success_text(text).with_arguments(result) }
+        // Kea lists the subnets in id order.
+        rows.sort_by_key(|r| r[0].as_u64());
+        let (result, text, body) = stat_lease::answer(
+            "stat-lease4-get",
+            scope,
+            &[
+                "subnet-id",
+                "total-addresses",
+                "cumulative-assigned-addresses",
+                "assigned-addresses",
+                "declined-addresses",
+            ],
+            rows,
+            crate::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
+        );
+        Answer::new(result, text).with_arguments(body)
     });
     let c = ctx.clone();
     reg.register("leases-reclaim", move |req| {

@@ -278,7 +278,7 @@ fn lease_and_statistics_commands() {
     let all = d.cmd("lease4-get-all", Some(json!({"subnets": [2]})));
     assert_eq!(all["text"], "1 IPv4 lease(s) found.");
     let sl = d.cmd("stat-lease4-get", None);
-    assert_eq!(sl["text"], "stat-lease4-get: 2 rows found");
+    assert_eq!(sl["text"], "stat-lease4-get[all subnets]: 2 rows found");
     assert_eq!(
         sl["arguments"]["result-set"]["rows"][0],
         json!([1, 100, 0, 2, 0])

@@ -51,6 +51,21 @@ pub fn register(reg: &CommandRegistry, ctx: &Ctx) {
     on(reg, ctx, "lease6-wipe", lease6_wipe);
     on(reg, ctx, "stat-lease6-get", stat_lease6_get);
     crate::select_test::register(reg, ctx);
+    on(reg, ctx, "config-backend-pull", |c, _| {
+        let configured = c
+            .server
+            .state()
+            .cfg
+            .model
+            .config_control
+            .as_ref()
+            .is_some_and(|cc| !cc.config_databases.is_empty());
+        if configured {
+            Answer::error("configuration backends are not supported by this server")
+        } else {
+            Answer::empty("No config backend.")
+        }
+    });
     on(reg, ctx, "lease6-get-by-duid", lease6_get_by_duid);
     on(reg, ctx, "lease6-get-by-hostname", lease6_get_by_hostname);
     on(reg, ctx, "lease6-resend-ddns", lease6_resend_ddns);
@@ -505,21 +520,16 @@ fn lease6_wipe(c: &Ctx, req: &Request) -> Answer {
 }
 
 fn stat_lease6_get(c: &Ctx, req: &Request) -> Answer {
+    use dhcpsrv::stat_lease;
+    let scope = match stat_lease::parse_scope(req.arguments.as_ref()) {
+        Ok(s) => s,
+        Err(e) => return Answer::error(e),
+    };
     let st = c.server.state();
-    let want = req
-        .arguments_map()
-        .and_then(|a| a.get("subnet-id"))
-        .and_then(Value::as_u64)
-        .map(|v| v as u32);
-    if let Some(id) = want
-        && st.cfg.subnet_by_id(id).is_none()
-    {
-        return Answer::error(format!("subnet-id: {id} does not exist"));
-    }
     let counts = st.leases.counts();
     let mut rows = Vec::new();
     for (s, ss) in st.cfg.subnets.iter().zip(&st.subnet_stats) {
-        if want.is_some_and(|w| w != s.id) {
+        if !scope.contains(s.id) {
             continue;
         }
         let cum_na = ss.at(crate::stats::S::CumulativeAssignedNas).get();
@@ -546,19 +556,27 @@ fn stat_lease6_get(c: &Ctx, req: &Request) -> Answer {
             pd
         ]));
     }
-    let n = rows.len();
-    let body = json!({"result-set": {
-        "columns": ["subnet-id", "total-nas", "cumulative-assigned-nas", "assigned-nas", "declined-addresses", "total-pds", "cumulative-assigned-pds", "assigned-pds"],
-        "rows": rows,
-        "timestamp": dhcpsrv::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
-    }});
-    let text = format!("stat-lease6-get: {n} rows found");
-    if n == 0 {
-        Answer::empty(text)
-    } else {
-        Answer::success_text(text)
-    }
-    .with_arguments(body)
+    // Kea lists the subnets in id order.
+    rows.sort_by_key(|r| r[0].as_u64());
+    // Kea's column is "declined-nas" (the ARM's prose says declined-addresses; Kea 2.2.0 and
+    // ISC Stork use declined-nas).
+    let (result, text, body) = stat_lease::answer(
+        "stat-lease6-get",
+        scope,
+        &[
+            "subnet-id",
+            "total-nas",
+            "cumulative-assigned-nas",
+            "assigned-nas",
+            "declined-nas",
+            "total-pds",
+            "cumulative-assigned-pds",
+            "assigned-pds",
+        ],
+        rows,
+        dhcpsrv::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
+    );
+    Answer::new(result, text).with_arguments(body)
 }
 
 /// `lease6-get-by-*` arguments: a map with the string `key`.

@@ -1,8 +1,9 @@
 //! Code the two DHCP servers share (Kea's libdhcpsrv in spirit): network
 //! interface discovery ([`iface`]) and statistics with Kea's sample history and time stamp
 //! format ([`stats`]), and the argument handling of lease commands both answer alike
-//! ([`lease_cmds`]).
+//! ([`lease_cmds`]) and the `stat-lease*-get` arguments and texts ([`stat_lease`]).
 
 pub mod iface;
 pub mod lease_cmds;
+pub mod stat_lease;
 pub mod stats;
