@@ -412,7 +412,10 @@ fn find_lease(c: &Ctx, a: &Map<String, Value>) -> Result<Option<Arc<Lease4>>, An
     match t.as_str() {
         "hw-address" => Ok(st.leases.get_by_hw_address_subnet(&bytes, sid)),
         "client-id" => Ok(st.leases.get_by_client_id_subnet(&bytes, sid)),
-        other => Err(Answer::error(format!("Query by {other} not allowed."))),
+        "duid" => Err(Answer::error("Query by duid is not allowed in v4.")),
+        other => Err(Answer::error(format!(
+            "Incorrect identifier type: {other}, the only supported values are: address, hw-address, duid"
+        ))),
     }
 }
 

@@ -239,8 +239,18 @@ impl LeaseKey {
                 "No 'ip-address' provided and 'identifier' is either missing or not a string.",
             ));
         };
-        if kind != "duid" {
-            return Err(Answer::error(format!("Query by {kind} not allowed.")));
+        match kind.as_str() {
+            "duid" => {}
+            "hw-address" | "client-id" => {
+                return Err(Answer::error(format!(
+                    "Query by {kind} is not allowed in v6."
+                )));
+            }
+            other => {
+                return Err(Answer::error(format!(
+                    "Incorrect identifier type: {other}, the only supported values are: address, hw-address, duid"
+                )));
+            }
         }
         let Some(sid) = a.get("subnet-id").and_then(Value::as_u64) else {
             return Err(Answer::error("Mandatory 'subnet-id' parameter missing."));
