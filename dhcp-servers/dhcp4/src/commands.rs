@@ -613,9 +613,9 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
                 account(&c, None, Some(&l));
                 Answer::success_text(format!("Lease for address {ip}, subnet-id {sid} added."))
             }
-            // Kea answers a duplicate with a plain error (result 1).
+            // Kea 2.4+ answers a duplicate as a conflict (result 4; 2.2.0 said 1).
             Err(dhcp_lease::StoreError::AlreadyExists { .. }) => {
-                Answer::error("IPv4 lease already exists.")
+                Answer::conflict("IPv4 lease already exists.")
             }
             Err(e) => Answer::error(e.to_string()),
         }
@@ -651,7 +651,8 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
                 }
                 Err(e) => Answer::error(e.to_string()),
             },
-            None => Answer::error(format!(
+            // A conflict since Kea 2.4 (2.2.0 answered 1).
+            None => Answer::conflict(format!(
                 "failed to update the lease with address {} either because the lease has been deleted or it has changed in the database, in both cases a retry might succeed",
                 l.address
             )),

@@ -15,6 +15,10 @@ use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kea-dhcp4");
 
+/// Why some lease answers carry result 4 where Kea 2.2.0 said 1.
+const CONFLICT: &str = "Kea 2.4+ (lease_cmds) answers a duplicate lease or a vanished lease \
+     on update with result 4, conflict (ARM 3.0 24.46, 24.55)";
+
 fn config(dir: &std::path::Path, sock: &str, hooks: &[std::path::PathBuf]) -> Value {
     let mut c = json!({"Dhcp4": {
         "interfaces-config": {"interfaces": []},
@@ -224,9 +228,10 @@ fn answers_match_kea_2_2_0() {
                 json!({"subnet-id": 2}),
             )),
         ),
-        full(
+        case(
             "lease4-add",
             Some(lease("192.0.2.101", "01:02:03:04:05:09", json!({}))),
+            Compare::Ours(4, Some("IPv4 lease already exists."), CONFLICT),
         ),
         full(
             "lease4-add",
@@ -314,9 +319,10 @@ fn answers_match_kea_2_2_0() {
                 json!({"hostname": "renamed"}),
             )),
         ),
-        full(
+        case(
             "lease4-update",
             Some(lease("192.0.2.150", "01:02:03:04:05:03", json!({}))),
+            Compare::Ours(4, None, CONFLICT),
         ),
         full(
             "lease4-update",

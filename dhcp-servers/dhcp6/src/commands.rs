@@ -464,8 +464,9 @@ fn lease6_write(c: &Ctx, req: &Request, update: bool) -> Answer {
     let res = match (&old, update) {
         (Some(_), true) => st.leases.update(l.clone()),
         (None, true) if !force => {
-            return Answer::error(format!(
-                "failed to update the lease with address {} - no such lease",
+            // A conflict since Kea 2.4 (2.2.0 answered 1).
+            return Answer::conflict(format!(
+                "failed to update the lease with address {} either because the lease has been deleted or it has changed in the database, in both cases a retry might succeed",
                 l.address
             ));
         }
@@ -479,6 +480,11 @@ fn lease6_write(c: &Ctx, req: &Request, update: bool) -> Answer {
                 Answer::success_text("IPv6 lease updated.")
             } else if update {
                 Answer::success_text("IPv6 lease added.")
+            } else if l.lease_type == LeaseType::Pd {
+                Answer::success_text(format!(
+                    "Lease for prefix {}/{}, subnet-id {} added.",
+                    l.address, l.prefix_len, l.subnet_id
+                ))
             } else {
                 Answer::success_text(format!(
                     "Lease for address {}, subnet-id {} added.",
