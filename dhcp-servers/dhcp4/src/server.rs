@@ -388,6 +388,8 @@ impl Server {
                     return;
                 }
             };
+            // One clock read stamps all of this packet's statistic changes.
+            let _clock = dhcpsrv::stats::PacketClock::start();
             let st = self.state.load();
             let g = &st.stats.global;
             g.pkt4_received.inc();

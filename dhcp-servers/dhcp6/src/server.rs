@@ -403,6 +403,8 @@ impl Server {
                     return false;
                 }
             };
+            // One clock read stamps all of this packet's statistic changes.
+            let _clock = dhcpsrv::stats::PacketClock::start();
             let st = self.state.load();
             st.stats.g(G::Received).add(1);
             let q = match Pkt6::decode(&buf[..len]) {

@@ -36,6 +36,44 @@ pub fn now_us() -> i64 {
         .unwrap_or(0)
 }
 
+thread_local! {
+    /// The time stamp of the packet this thread is handling (0: none, read the clock).
+    static PACKET_STAMP: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
+/// While alive, statistic changes made on this thread are stamped with one clock reading
+/// taken at creation, so a packet's several counter updates cost one clock read. Create it
+/// when a packet arrives; dropping it (end of the packet) restores per-change clock reads.
+#[derive(Debug)]
+pub struct PacketClock {
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl PacketClock {
+    /// Reads the clock once for the packet being handled.
+    pub fn start() -> PacketClock {
+        PACKET_STAMP.with(|c| c.set(now_us()));
+        PacketClock {
+            _not_send: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Drop for PacketClock {
+    fn drop(&mut self) {
+        PACKET_STAMP.with(|c| c.set(0));
+    }
+}
+
+/// The stamp for a change now: the packet's, or a fresh clock reading.
+#[inline]
+fn stamp_now() -> i64 {
+    match PACKET_STAMP.with(std::cell::Cell::get) {
+        0 => now_us(),
+        t => t,
+    }
+}
+
 /// How many samples a statistic keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SampleLimit {
@@ -161,10 +199,10 @@ impl Statistic {
         h.push(v, stamp);
     }
 
-    /// Adds `d` now.
+    /// Adds `d` now (the [`PacketClock`] time while one is alive on this thread).
     #[inline]
     pub fn add(&self, d: i64) {
-        self.add_at(d, now_us());
+        self.add_at(d, stamp_now());
     }
 
     /// Adds one.
@@ -395,6 +433,23 @@ mod tests {
         s.add(1);
         assert!(!s.is_removed());
         assert_eq!(s.to_json()[0][0], json!(1));
+    }
+
+    #[test]
+    fn packet_clock_stamps_every_change_alike() {
+        let s = Statistic::default();
+        {
+            let _clock = PacketClock::start();
+            s.add(1);
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            s.add(1);
+            let v = s.to_json();
+            assert_eq!(v[0][1], v[1][1], "one stamp per packet");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        s.add(1);
+        let v = s.to_json();
+        assert_ne!(v[0][1], v[1][1], "a fresh reading once the packet is done");
     }
 
     #[test]
