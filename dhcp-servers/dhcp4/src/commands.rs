@@ -388,7 +388,8 @@ fn get_ip(a: &Map<String, Value>, key: &str) -> Result<Option<Ipv4Addr>, Answer>
 }
 
 /// Finds a lease by address or by (identifier-type, identifier, subnet-id).
-fn find_lease(c: &Ctx, a: &Map<String, Value>) -> Result<Option<Arc<Lease4>>, Answer> {
+/// `verb` names the operation in Kea's refusal texts ("Query" for get, "Delete" for del).
+fn find_lease(c: &Ctx, a: &Map<String, Value>, verb: &str) -> Result<Option<Arc<Lease4>>, Answer> {
     let st = c.server.state();
     if let Some(ip) = get_ip(a, "ip-address")? {
         return Ok(st.leases.get(ip));
@@ -412,7 +413,9 @@ fn find_lease(c: &Ctx, a: &Map<String, Value>) -> Result<Option<Arc<Lease4>>, An
     match t.as_str() {
         "hw-address" => Ok(st.leases.get_by_hw_address_subnet(&bytes, sid)),
         "client-id" => Ok(st.leases.get_by_client_id_subnet(&bytes, sid)),
-        "duid" => Err(Answer::error("Query by duid is not allowed in v4.")),
+        "duid" => Err(Answer::error(format!(
+            "{verb} by duid is not allowed in v4."
+        ))),
         other => Err(Answer::error(format!(
             "Incorrect identifier type: {other}, the only supported values are: address, hw-address, duid"
         ))),
@@ -548,7 +551,7 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
             Ok(a) => a,
             Err(e) => return e,
         };
-        match find_lease(&c, a) {
+        match find_lease(&c, a, "Query") {
             Ok(Some(l)) => Answer::success_text("IPv4 lease found.").with_arguments(lease_json(&l)),
             Ok(None) => Answer::empty("Lease not found."),
             Err(e) => e,
@@ -664,7 +667,7 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
             Ok(a) => a,
             Err(e) => return e,
         };
-        match find_lease(&c, a) {
+        match find_lease(&c, a, "Delete") {
             Ok(Some(l)) => match c.server.state().leases.delete(l.address) {
                 Ok(Some(gone)) => {
                     account(&c, Some(&gone), None);

@@ -372,6 +372,10 @@ fn answers_match_kea_2_2_0() {
                 json!({"identifier-type": "hw-address", "identifier": "01:02:03:04:05:03", "subnet-id": 1}),
             ),
         ),
+        full(
+            "lease4-del",
+            Some(json!({"identifier-type": "duid", "identifier": "01:02", "subnet-id": 1})),
+        ),
         full("lease4-wipe", Some(json!({"subnet-id": 2}))),
         full("lease4-wipe", None),
         full("lease4-wipe", None),

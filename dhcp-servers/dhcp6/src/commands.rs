@@ -223,8 +223,9 @@ enum LeaseKey {
 }
 
 impl LeaseKey {
-    /// By address, or by (identifier-type "duid", identifier, iaid, subnet-id).
-    fn parse(a: &Args) -> Result<LeaseKey, Answer> {
+    /// By address, or by (identifier-type "duid", identifier, iaid, subnet-id). `verb`
+    /// names the operation in Kea's refusal texts ("Query" for get, "Delete" for del).
+    fn parse(a: &Args, verb: &str) -> Result<LeaseKey, Answer> {
         let t = lease_type(a)?;
         if let Some(ip) = get_addr(a, "ip-address")? {
             return Ok(LeaseKey::Address(ip, t));
@@ -243,7 +244,7 @@ impl LeaseKey {
             "duid" => {}
             "hw-address" | "client-id" => {
                 return Err(Answer::error(format!(
-                    "Query by {kind} is not allowed in v6."
+                    "{verb} by {kind} is not allowed in v6."
                 )));
             }
             other => {
@@ -291,8 +292,8 @@ impl LeaseKey {
     }
 }
 
-fn find_lease(c: &Ctx, a: &Args) -> Result<Option<Arc<Lease6>>, Answer> {
-    let key = LeaseKey::parse(a)?;
+fn find_lease(c: &Ctx, a: &Args, verb: &str) -> Result<Option<Arc<Lease6>>, Answer> {
+    let key = LeaseKey::parse(a, verb)?;
     Ok(key.lookup(c.server.state().leases.as_ref()))
 }
 
@@ -301,7 +302,7 @@ fn lease6_get(c: &Ctx, req: &Request) -> Answer {
         Ok(a) => a,
         Err(e) => return e,
     };
-    match find_lease(c, a) {
+    match find_lease(c, a, "Query") {
         Ok(Some(l)) => Answer::success_text("IPv6 lease found.").with_arguments(lease_json(&l)),
         Ok(None) => Answer::empty("Lease not found."),
         Err(e) => e,
@@ -505,7 +506,7 @@ fn lease6_del(c: &Ctx, req: &Request) -> Answer {
         Err(e) => return e,
     };
     let st = c.server.state();
-    match find_lease(c, a) {
+    match find_lease(c, a, "Delete") {
         Ok(Some(l)) => match st.leases.delete(l.address) {
             Ok(Some(gone)) => {
                 st.account(Some(&gone), None);
@@ -717,7 +718,7 @@ fn lease6_bulk_apply(c: &Ctx, req: &Request) -> Answer {
     };
     let mut keys = Vec::new();
     for v in deleted.into_iter().flatten() {
-        match as_map(v).and_then(|m| LeaseKey::parse(&m)) {
+        match as_map(v).and_then(|m| LeaseKey::parse(&m, "Delete")) {
             Ok(k) => keys.push(k),
             Err(e) => return e,
         }

@@ -329,6 +329,18 @@ fn answers_match_kea_2_2_0() {
             "lease6-del",
             Some(json!({"ip-address": "2001:db8:8::", "type": "IA_PD"})),
         ),
+        full(
+            "lease6-del",
+            Some(
+                json!({"identifier-type": "hw-address", "identifier": "01:02", "iaid": 1, "subnet-id": 1}),
+            ),
+        ),
+        full(
+            "lease6-del",
+            Some(
+                json!({"identifier-type": "duid", "identifier": "0a:0b", "iaid": 1, "subnet-id": 1}),
+            ),
+        ),
         full("lease6-wipe", Some(json!({"subnet-id": 2}))),
         full("lease6-wipe", None),
         case(
