@@ -4,6 +4,7 @@ use std::net::Ipv6Addr;
 use std::sync::{Arc, OnceLock};
 
 use dhcp_lease::{HwAddr, Lease6, LeaseState, LeaseType, hex_text, parse_hex};
+use dhcpsrv::lease_cmds as lease_args;
 use kea_command::{Answer, CommandRegistry, ControlServer, Request};
 use kea_config::Element;
 use kea_log::{kea_log, loggers, messages};
@@ -186,34 +187,51 @@ pub fn lease_json(l: &Lease6) -> Value {
     Value::Object(m)
 }
 
-fn get_addr(a: &Args, key: &str) -> Result<Option<Ipv6Addr>, Answer> {
-    match a.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) => s.parse().map(Some).map_err(|_| {
-            Answer::error(format!(
-                "Failed to convert string to address '{s}': Invalid argument"
-            ))
-        }),
-        Some(_) => Err(Answer::error(format!("'{key}' is not a string."))),
+/// The `ip-address` naming a lease to get or delete.
+fn get_addr(a: &Args) -> Result<Option<Ipv6Addr>, Answer> {
+    match lease_args::lookup_address(a, true) {
+        Ok(Some(std::net::IpAddr::V6(ip))) => Ok(Some(ip)),
+        Ok(_) => Ok(None),
+        Err(e) => Err(Answer::error(e)),
     }
 }
 
-fn lease_type(a: &Args) -> Result<LeaseType, Answer> {
+/// The `type` of a lease to get or delete; `None` for "V4" (no v6 lease has it).
+fn lookup_type(a: &Args) -> Result<Option<LeaseType>, Answer> {
     match a.get("type") {
-        None => Ok(LeaseType::Na),
-        Some(Value::String(s)) if s == "IA_NA" => Ok(LeaseType::Na),
-        Some(Value::String(s)) if s == "IA_PD" => Ok(LeaseType::Pd),
-        Some(Value::String(s)) if s == "IA_TA" => Ok(LeaseType::Ta),
+        None => Ok(Some(LeaseType::Na)),
+        Some(Value::String(t)) => match t.as_str() {
+            "IA_NA" | "0" => Ok(Some(LeaseType::Na)),
+            "IA_TA" | "1" => Ok(Some(LeaseType::Ta)),
+            "IA_PD" | "2" => Ok(Some(LeaseType::Pd)),
+            "V4" | "3" => Ok(None),
+            other => Err(Answer::error(format!(
+                "Invalid lease type specified: {other}, only supported values are: IA_NA, IA_TA, IA_PD and V4"
+            ))),
+        },
         Some(_) => Err(Answer::error(
-            "Incorrect lease type specified: 'type' must be one of IA_NA, IA_TA or IA_PD",
+            "Invalid lease type specified: only supported values are: IA_NA, IA_TA, IA_PD and V4",
         )),
+    }
+}
+
+/// The `type` of a lease to add or update.
+fn lease_type(a: &Args) -> Result<LeaseType, Answer> {
+    match lease_args::opt_str(a, "type").map_err(Answer::error)? {
+        None | Some("IA_NA") => Ok(LeaseType::Na),
+        Some("IA_TA") => Ok(LeaseType::Ta),
+        Some("IA_PD") => Ok(LeaseType::Pd),
+        Some(other) => Err(Answer::error(format!(
+            "Incorrect lease type: {other}, the only supported values are: na, ta and pd"
+        ))),
     }
 }
 
 /// How a lease to get or delete is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum LeaseKey {
-    Address(Ipv6Addr, LeaseType),
+    /// By address and type (`None`: type "V4", which no v6 lease has).
+    Address(Ipv6Addr, Option<LeaseType>),
     Duid {
         duid: Vec<u8>,
         iaid: u32,
@@ -226,10 +244,11 @@ impl LeaseKey {
     /// By address, or by (identifier-type "duid", identifier, iaid, subnet-id). `verb`
     /// names the operation in Kea's refusal texts ("Query" for get, "Delete" for del).
     fn parse(a: &Args, verb: &str) -> Result<LeaseKey, Answer> {
-        let t = lease_type(a)?;
-        if let Some(ip) = get_addr(a, "ip-address")? {
+        let t = lookup_type(a)?;
+        if let Some(ip) = get_addr(a)? {
             return Ok(LeaseKey::Address(ip, t));
         }
+        let t = t.unwrap_or(LeaseType::Na);
         let Some(Value::String(kind)) = a.get("identifier-type") else {
             return Err(Answer::error(
                 "No 'ip-address' provided and 'identifier-type' is either missing or not a string.",
@@ -271,14 +290,14 @@ impl LeaseKey {
 
     fn lease_type(&self) -> LeaseType {
         match self {
-            LeaseKey::Address(_, t) => *t,
+            LeaseKey::Address(_, t) => t.unwrap_or(LeaseType::Na),
             LeaseKey::Duid { lease_type, .. } => *lease_type,
         }
     }
 
     fn lookup(&self, store: &dyn dhcp_lease::LeaseStore6) -> Option<Arc<Lease6>> {
         match self {
-            LeaseKey::Address(ip, t) => store.get(*ip).filter(|l| l.lease_type == *t),
+            LeaseKey::Address(ip, t) => store.get(*ip).filter(|l| Some(l.lease_type) == *t),
             LeaseKey::Duid {
                 duid,
                 iaid,
@@ -315,123 +334,98 @@ fn leases_answer(leases: &[Arc<Lease6>], count: bool) -> Answer {
 
 fn lease6_get_all(c: &Ctx, req: &Request) -> Answer {
     let st = c.server.state();
-    let leases = match req.arguments_map().and_then(|a| a.get("subnets")) {
-        None => st.leases.get_all(),
-        Some(Value::Array(ids)) => {
-            let mut v = Vec::new();
-            for id in ids {
-                match id.as_u64() {
-                    Some(id) => v.extend(st.leases.get_by_subnet(id as u32)),
-                    None => return Answer::error("listed subnet identifiers must be numbers"),
-                }
-            }
-            v
-        }
-        Some(_) => return Answer::error("'subnets' parameter must be a list"),
+    let leases = match lease_args::subnets_arg(req.arguments.as_ref()) {
+        Ok(None) => st.leases.get_all(),
+        Ok(Some(ids)) => ids
+            .into_iter()
+            .flat_map(|id| st.leases.get_by_subnet(id))
+            .collect(),
+        Err(e) => return Answer::error(e),
     };
     leases_answer(&leases, false)
 }
 
 fn lease6_get_page(c: &Ctx, req: &Request) -> Answer {
-    let a = match args(req) {
-        Ok(a) => a,
-        Err(e) => return e,
-    };
-    let from = match a.get("from") {
-        Some(Value::String(s)) if s == "start" => None,
-        Some(Value::String(s)) => match s.parse::<Ipv6Addr>() {
-            Ok(ip) if ip.is_unspecified() => None,
-            Ok(ip) => Some(ip),
-            Err(_) => {
-                return Answer::error(format!(
-                    "'from' parameter value {s} is neither 'start' keyword nor a valid IPv6 address"
-                ));
-            }
-        },
-        _ => return Answer::error("'from' parameter is mandatory"),
-    };
-    let limit = match a.get("limit").and_then(Value::as_u64) {
-        Some(l) if l > 0 => l as usize,
-        Some(_) => return Answer::error("page size of retrieved leases must not be 0"),
-        None => return Answer::error("'limit' parameter is mandatory"),
+    let (from, limit) = match lease_args::page_args(req.arguments.as_ref(), "lease6-get-page", true)
+    {
+        Ok((Some(std::net::IpAddr::V6(ip)), l)) => (Some(ip), l),
+        Ok((_, l)) => (None, l),
+        Err(e) => return Answer::error(e),
     };
     leases_answer(&c.server.state().leases.get_page(from, limit), true)
 }
 
-/// Builds a lease from lease6-add / lease6-update arguments.
+/// Builds a lease from lease6-add / lease6-update arguments (Kea's Lease6Parser checks).
 fn lease_from_args(c: &Ctx, a: &Args) -> Result<Lease6, Answer> {
+    let e = |t: String| Answer::error(t);
     let st = c.server.state();
+    let ip = match lease_args::lease_address(a, true).map_err(e)? {
+        std::net::IpAddr::V6(ip) => ip,
+        other => return Err(e(format!("Non-IPv6 address specified: {other}"))),
+    };
     let t = lease_type(a)?;
-    let ip = get_addr(a, "ip-address")?
-        .ok_or_else(|| Answer::error("missing parameter 'ip-address' (<wire>:0:0)"))?;
-    let subnet_id = match a.get("subnet-id").and_then(Value::as_u64).unwrap_or(0) {
+    let subnet_id = lease_args::opt_uint(a, "subnet-id", u64::from(u32::MAX)).map_err(e)?;
+    let subnet_id = match subnet_id.unwrap_or(0) as u32 {
+        0 if t == LeaseType::Pd => {
+            return Err(e(
+                "Subnet-id is 0 or not specified. This is allowed for address leases only, not prefix leases."
+                    .into(),
+            ));
+        }
         0 => st
             .cfg
             .subnets
             .iter()
-            .find(|s| {
-                s.prefix.contains(&ip)
-                    || (t == LeaseType::Pd && s.pd_pools.iter().any(|p| p.pool.contains(ip)))
-            })
+            .find(|s| s.prefix.contains(&ip))
             .map(|s| s.id)
             .ok_or_else(|| {
-                Answer::error(format!(
+                e(format!(
                     "subnet-id not specified and failed to find a subnet for address {ip}"
                 ))
             })?,
         id => {
-            let id = id as u32;
             if st.cfg.subnet_by_id(id).is_none() {
-                return Err(Answer::error(format!(
+                return Err(e(format!(
                     "Invalid subnet-id: No IPv6 subnet with subnet-id={id} currently configured."
                 )));
             }
             id
         }
     };
-    let Some(Value::String(duid)) = a.get("duid") else {
-        return Err(Answer::error("missing parameter 'duid' (<wire>:0:0)"));
-    };
-    let duid = parse_hex(duid).ok_or_else(|| Answer::error(format!("invalid duid '{duid}'")))?;
-    let Some(iaid) = a
-        .get("iaid")
-        .and_then(Value::as_u64)
-        .and_then(|v| u32::try_from(v).ok())
-    else {
-        return Err(Answer::error("missing parameter 'iaid' (<wire>:0:0)"));
-    };
+    let duid = lease_args::req_str(a, "duid").map_err(e)?;
+    let duid = parse_hex(duid).ok_or_else(|| e(lease_args::bad_hex(duid)))?;
+    let iaid = lease_args::opt_uint(a, "iaid", u64::from(u32::MAX))
+        .map_err(e)?
+        .ok_or_else(|| e(lease_args::missing("iaid")))? as u32;
     let prefix_len = match t {
-        LeaseType::Pd => a
-            .get("prefix-len")
-            .and_then(Value::as_u64)
-            .filter(|l| *l <= 128)
-            .ok_or_else(|| Answer::error("missing parameter 'prefix-len' (<wire>:0:0)"))?
-            as u8,
+        LeaseType::Pd => lease_args::opt_uint(a, "prefix-len", 128)
+            .map_err(e)?
+            .ok_or_else(|| e(lease_args::missing("prefix-len")))? as u8,
         _ => 128,
     };
     let s = st.cfg.subnet_by_id(subnet_id);
     let u32_arg = |k: &str, dflt: u32| -> Result<u32, Answer> {
-        match a.get(k) {
-            None => Ok(dflt),
-            Some(v) => v
-                .as_u64()
-                .and_then(|x| u32::try_from(x).ok())
-                .ok_or_else(|| Answer::error(format!("'{k}' must be a positive integer"))),
-        }
+        Ok(lease_args::opt_uint(a, k, u64::from(u32::MAX))
+            .map_err(e)?
+            .map_or(dflt, |v| v as u32))
     };
     let valid = u32_arg("valid-lft", s.map_or(7200, |s| s.valid.default))?;
+    // ARM 17.15.1: the subnet's preferred lifetime (Kea 2.2.0 used the valid one).
     let pref = u32_arg("preferred-lft", s.map_or(3600, |s| s.preferred.default))?;
     let now = chrono::Utc::now().timestamp();
-    let cltt = match a.get("expire").and_then(Value::as_i64) {
+    let cltt = match lease_args::opt_int(a, "expire").map_err(e)? {
         Some(exp) if valid != u32::MAX => exp - i64::from(valid),
         _ => now,
     };
     let mut l =
         Lease6::new(t, ip, prefix_len, &duid, iaid, subnet_id).with_lifetimes(pref, valid, cltt);
-    if let Some(Value::String(hw)) = a.get("hw-address") {
-        l.hw_address = Some(HwAddr::parse(1, hw).map_err(|e| Answer::error(e.to_string()))?);
+    if let Some(hw) = lease_args::opt_str(a, "hw-address").map_err(e)? {
+        l.hw_address = Some(HwAddr::parse(1, hw).map_err(|_| e(lease_args::bad_hw_address(hw)))?);
     }
-    let extras = crate::shared::LeaseExtras::parse(a, 4)?;
+    let extras = crate::shared::LeaseExtras::parse(a, 3)?;
+    if t == LeaseType::Pd && extras.state == Some(LeaseState::DECLINED) {
+        return Err(e("Invalid declined state for PD prefix.".into()));
+    }
     l.hostname = extras.hostname.into_boxed_str();
     l.fqdn_fwd = extras.fqdn_fwd;
     l.fqdn_rev = extras.fqdn_rev;
@@ -448,6 +442,13 @@ fn lease_from_args(c: &Ctx, a: &Args) -> Result<Lease6, Answer> {
 }
 
 fn lease6_write(c: &Ctx, req: &Request, update: bool) -> Answer {
+    if req.arguments.is_none() {
+        return Answer::error(if update {
+            "no parameters specified for lease6-update command"
+        } else {
+            "no parameters specified for the command"
+        });
+    }
     let a = match args(req) {
         Ok(a) => a,
         Err(e) => return e,
@@ -522,11 +523,10 @@ fn lease6_del(c: &Ctx, req: &Request) -> Answer {
 
 fn lease6_wipe(c: &Ctx, req: &Request) -> Answer {
     let st = c.server.state();
-    let sid = req
-        .arguments_map()
-        .and_then(|a| a.get("subnet-id"))
-        .and_then(Value::as_u64)
-        .unwrap_or(0) as u32;
+    let sid = match lease_args::wipe_arg(req.arguments.as_ref()) {
+        Ok(id) => id,
+        Err(e) => return Answer::error(e),
+    };
     let ids: Vec<u32> = match sid {
         0 => st.cfg.subnets.iter().map(|s| s.id).collect(),
         id => vec![id],
