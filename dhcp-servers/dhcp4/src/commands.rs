@@ -408,6 +408,8 @@ fn lease_ip(a: &Map<String, Value>) -> Result<Ipv4Addr, Answer> {
 /// `verb` names the operation in Kea's refusal texts ("Query" for get, "Delete" for del).
 fn find_lease(c: &Ctx, a: &Map<String, Value>, verb: &str) -> Result<Option<Arc<Lease4>>, Answer> {
     let st = c.server.state();
+    // A v4 lease has no IA type; a valid `type` is accepted and ignored, as in Kea.
+    lease_args::lookup_common(a).map_err(Answer::error)?;
     if let Some(ip) = get_ip(a)? {
         return Ok(st.leases.get(ip));
     }

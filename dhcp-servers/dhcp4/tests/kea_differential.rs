@@ -360,6 +360,18 @@ fn answers_match_kea_2_2_0() {
         full("lease4-get-page", None),
         full("lease4-del", Some(json!({"ip-address": "192.0.2.77"}))),
         full("lease4-del", None),
+        full(
+            "lease4-del",
+            Some(json!({"ip-address": "192.0.2.5", "update-ddns": "x"})),
+        ),
+        full(
+            "lease4-del",
+            Some(json!({"ip-address": "192.0.2.5", "update-ddns": true})),
+        ),
+        full(
+            "lease4-get",
+            Some(json!({"ip-address": "192.0.2.5", "type": "IA_XX"})),
+        ),
         full("lease4-update", None),
         full("lease4-wipe", Some(json!({"subnet-id": 9}))),
         full(

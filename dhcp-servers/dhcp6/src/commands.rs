@@ -198,20 +198,11 @@ fn get_addr(a: &Args) -> Result<Option<Ipv6Addr>, Answer> {
 
 /// The `type` of a lease to get or delete; `None` for "V4" (no v6 lease has it).
 fn lookup_type(a: &Args) -> Result<Option<LeaseType>, Answer> {
-    match a.get("type") {
-        None => Ok(Some(LeaseType::Na)),
-        Some(Value::String(t)) => match t.as_str() {
-            "IA_NA" | "0" => Ok(Some(LeaseType::Na)),
-            "IA_TA" | "1" => Ok(Some(LeaseType::Ta)),
-            "IA_PD" | "2" => Ok(Some(LeaseType::Pd)),
-            "V4" | "3" => Ok(None),
-            other => Err(Answer::error(format!(
-                "Invalid lease type specified: {other}, only supported values are: IA_NA, IA_TA, IA_PD and V4"
-            ))),
-        },
-        Some(_) => Err(Answer::error(
-            "Invalid lease type specified: only supported values are: IA_NA, IA_TA, IA_PD and V4",
-        )),
+    match lease_args::lookup_common(a).map_err(Answer::error)? {
+        None | Some("IA_NA" | "0") => Ok(Some(LeaseType::Na)),
+        Some("IA_TA" | "1") => Ok(Some(LeaseType::Ta)),
+        Some("IA_PD" | "2") => Ok(Some(LeaseType::Pd)),
+        Some(_) => Ok(None),
     }
 }
 

@@ -316,6 +316,18 @@ fn answers_match_kea_2_2_0() {
             ),
         ),
         full("lease6-del", None),
+        full(
+            "lease6-del",
+            Some(json!({"ip-address": "2001:db8:1::5", "update-ddns": "x"})),
+        ),
+        full(
+            "lease6-del",
+            Some(json!({"ip-address": "2001:db8:1::5", "update-ddns": true})),
+        ),
+        full(
+            "lease6-get",
+            Some(json!({"ip-address": "2001:db8:1::5", "type": "IA_XX"})),
+        ),
         case(
             "statistic-get",
             Some(json!({"name": "subnet[1].assigned-nas"})),

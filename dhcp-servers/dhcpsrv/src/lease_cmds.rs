@@ -157,6 +157,30 @@ pub fn lookup_address(a: &Args, v6: bool) -> Result<Option<IpAddr>, String> {
     Ok(Some(addr))
 }
 
+/// The checks Kea makes on every get/del argument map before naming the lease:
+/// `update-ddns` must be a boolean and `type` one of IA_NA, IA_TA, IA_PD, V4 (or 0-3).
+/// Returns the type (None when absent).
+pub fn lookup_common<'a>(a: &'a Args) -> Result<Option<&'a str>, String> {
+    if let Some(v) = a.get("update-ddns")
+        && !v.is_boolean()
+    {
+        return Err("'update-ddns' is not a boolean".into());
+    }
+    match a.get("type") {
+        None => Ok(None),
+        Some(Value::String(t)) => match t.as_str() {
+            "IA_NA" | "0" | "IA_TA" | "1" | "IA_PD" | "2" | "V4" | "3" => Ok(Some(t)),
+            other => Err(format!(
+                "Invalid lease type specified: {other}, only supported values are: IA_NA, IA_TA, IA_PD and V4"
+            )),
+        },
+        Some(_) => Err(
+            "Invalid lease type specified: only supported values are: IA_NA, IA_TA, IA_PD and V4"
+                .into(),
+        ),
+    }
+}
+
 /// The optional `state`: 0 default, 1 declined, 2 expired-reclaimed, 3 released, and for
 /// v6 (`max` 4) 4 registered.
 pub fn lease_state(a: &Args, max: u32) -> Result<Option<u32>, String> {
@@ -342,6 +366,18 @@ mod tests {
             bad_hw_address("zz"),
             "'z' is not a valid hexadecimal digit in decoded string 'zz'"
         );
+    }
+
+    #[test]
+    fn lookup_checks() {
+        let m = |v: Value| v.as_object().cloned().unwrap();
+        assert_eq!(
+            lookup_common(&m(json!({"update-ddns": "x"}))),
+            Err("'update-ddns' is not a boolean".into())
+        );
+        assert_eq!(lookup_common(&m(json!({"type": "2"}))), Ok(Some("2")));
+        assert!(lookup_common(&m(json!({"type": "IA_XX"}))).is_err());
+        assert_eq!(lookup_common(&m(json!({"update-ddns": true}))), Ok(None));
     }
 
     #[test]
