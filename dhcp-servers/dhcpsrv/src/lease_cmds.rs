@@ -160,7 +160,7 @@ pub fn lookup_address(a: &Args, v6: bool) -> Result<Option<IpAddr>, String> {
 /// The checks Kea makes on every get/del argument map before naming the lease:
 /// `update-ddns` must be a boolean and `type` one of IA_NA, IA_TA, IA_PD, V4 (or 0-3).
 /// Returns the type (None when absent).
-pub fn lookup_common<'a>(a: &'a Args) -> Result<Option<&'a str>, String> {
+pub fn lookup_common(a: &Args) -> Result<Option<&str>, String> {
     if let Some(v) = a.get("update-ddns")
         && !v.is_boolean()
     {
