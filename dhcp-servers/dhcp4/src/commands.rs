@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
 use dhcp_lease::{HwAddr, Lease4, LeaseState, hex_text, parse_hex};
+use dhcpsrv::lease_cmds as lease_args;
 use kea_command::{Answer, CommandRegistry, ControlServer, Request};
 use kea_config::Element;
 use kea_log::{kea_log, loggers, messages};
@@ -276,6 +277,13 @@ fn stat_name(req: &Request) -> Result<String, Answer> {
     }
 }
 
+fn outcome(r: Result<String, String>) -> Answer {
+    match r {
+        Ok(text) => Answer::success_text(text),
+        Err(text) => Answer::error(text),
+    }
+}
+
 fn register_stats(reg: &CommandRegistry, ctx: &Ctx) {
     let c = ctx.clone();
     reg.register("statistic-get", move |req| match stat_name(req) {
@@ -312,6 +320,31 @@ fn register_stats(reg: &CommandRegistry, ctx: &Ctx) {
         c.server.stats.remove_all();
         Answer::success_text("All statistics removed.")
     });
+    use dhcpsrv::stats::commands as sample;
+    let c = ctx.clone();
+    reg.register("statistic-sample-count-set", move |req| {
+        outcome(sample::count_set(args(req), |n, f| {
+            c.server.stats.with_live(n, f)
+        }))
+    });
+    let c = ctx.clone();
+    reg.register("statistic-sample-age-set", move |req| {
+        outcome(sample::age_set(args(req), |n, f| {
+            c.server.stats.with_live(n, f)
+        }))
+    });
+    let c = ctx.clone();
+    reg.register("statistic-sample-count-set-all", move |req| {
+        outcome(sample::count_set_all(args(req), |f| {
+            c.server.stats.each_live(f)
+        }))
+    });
+    let c = ctx.clone();
+    reg.register("statistic-sample-age-set-all", move |req| {
+        outcome(sample::age_set_all(args(req), |f| {
+            c.server.stats.each_live(f)
+        }))
+    });
 }
 
 /// Kea's JSON for a v4 lease.
@@ -344,22 +377,41 @@ fn need_args(req: &Request) -> Result<&Map<String, Value>, Answer> {
     args(req).ok_or_else(|| Answer::error("Parameters missing or are not a map."))
 }
 
-fn get_ip(a: &Map<String, Value>, key: &str) -> Result<Option<Ipv4Addr>, Answer> {
-    match a.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) => s.parse().map(Some).map_err(|_| {
-            Answer::error(format!(
-                "Failed to convert string to address '{s}': Invalid argument"
-            ))
-        }),
-        Some(_) => Err(Answer::error(format!("'{key}' is not a string."))),
+/// The lease commands' arguments: a map, or Kea's text for their absence.
+fn need_args_or<'a>(req: &'a Request, missing: &str) -> Result<&'a Map<String, Value>, Answer> {
+    match &req.arguments {
+        None => Err(Answer::error(missing)),
+        Some(_) => need_args(req),
+    }
+}
+
+/// The `ip-address` naming a lease to get or delete.
+fn get_ip(a: &Map<String, Value>) -> Result<Option<Ipv4Addr>, Answer> {
+    match lease_args::lookup_address(a, false) {
+        Ok(Some(std::net::IpAddr::V4(ip))) => Ok(Some(ip)),
+        Ok(_) => Ok(None),
+        Err(e) => Err(Answer::error(e)),
+    }
+}
+
+/// The address of a lease to add or update.
+fn lease_ip(a: &Map<String, Value>) -> Result<Ipv4Addr, Answer> {
+    match lease_args::lease_address(a, false) {
+        Ok(std::net::IpAddr::V4(ip)) => Ok(ip),
+        Ok(other) => Err(Answer::error(format!(
+            "Non-IPv4 address specified: {other}"
+        ))),
+        Err(e) => Err(Answer::error(e)),
     }
 }
 
 /// Finds a lease by address or by (identifier-type, identifier, subnet-id).
-fn find_lease(c: &Ctx, a: &Map<String, Value>) -> Result<Option<Arc<Lease4>>, Answer> {
+/// `verb` names the operation in Kea's refusal texts ("Query" for get, "Delete" for del).
+fn find_lease(c: &Ctx, a: &Map<String, Value>, verb: &str) -> Result<Option<Arc<Lease4>>, Answer> {
     let st = c.server.state();
-    if let Some(ip) = get_ip(a, "ip-address")? {
+    // A v4 lease has no IA type; a valid `type` is accepted and ignored, as in Kea.
+    lease_args::lookup_common(a).map_err(Answer::error)?;
+    if let Some(ip) = get_ip(a)? {
         return Ok(st.leases.get(ip));
     }
     // Kea checks subnet-id first, then the identifier.
@@ -381,16 +433,22 @@ fn find_lease(c: &Ctx, a: &Map<String, Value>) -> Result<Option<Arc<Lease4>>, An
     match t.as_str() {
         "hw-address" => Ok(st.leases.get_by_hw_address_subnet(&bytes, sid)),
         "client-id" => Ok(st.leases.get_by_client_id_subnet(&bytes, sid)),
-        other => Err(Answer::error(format!("Query by {other} not allowed."))),
+        "duid" => Err(Answer::error(format!(
+            "{verb} by duid is not allowed in v4."
+        ))),
+        other => Err(Answer::error(format!(
+            "Incorrect identifier type: {other}, the only supported values are: address, hw-address, duid"
+        ))),
     }
 }
 
-/// Builds a lease from lease4-add / lease4-update arguments.
+/// Builds a lease from lease4-add / lease4-update arguments (Kea's Lease4Parser checks).
 fn lease_from_args(c: &Ctx, a: &Map<String, Value>) -> Result<Lease4, Answer> {
+    let e = |t: String| Answer::error(t);
     let st = c.server.state();
-    let ip = get_ip(a, "ip-address")?
-        .ok_or_else(|| Answer::error("missing parameter 'ip-address' (<wire>:0:0)"))?;
-    let subnet_id = match a.get("subnet-id").and_then(Value::as_u64).unwrap_or(0) {
+    let ip = lease_ip(a)?;
+    let subnet_id = lease_args::opt_uint(a, "subnet-id", u64::from(u32::MAX)).map_err(e)?;
+    let subnet_id = match subnet_id.unwrap_or(0) as u32 {
         0 => st
             .cfg
             .subnets
@@ -398,19 +456,18 @@ fn lease_from_args(c: &Ctx, a: &Map<String, Value>) -> Result<Lease4, Answer> {
             .find(|s| s.prefix.contains(ip))
             .map(|s| s.id)
             .ok_or_else(|| {
-                Answer::error(format!(
+                e(format!(
                     "subnet-id not specified and failed to find a subnet for address {ip}"
                 ))
             })?,
         id => {
-            let id = id as u32;
             let s = st.cfg.subnet_by_id(id).ok_or_else(|| {
-                Answer::error(format!(
+                e(format!(
                     "Invalid subnet-id: No IPv4 subnet with subnet-id={id} currently configured."
                 ))
             })?;
             if !s.prefix.contains(ip) {
-                return Err(Answer::error(format!(
+                return Err(e(format!(
                     "The address {ip} does not belong to subnet {}, subnet-id={id}",
                     s.prefix
                 )));
@@ -418,15 +475,10 @@ fn lease_from_args(c: &Ctx, a: &Map<String, Value>) -> Result<Lease4, Answer> {
             id
         }
     };
-    let Some(Value::String(hw)) = a.get("hw-address") else {
-        return Err(Answer::error("missing parameter 'hw-address' (<wire>:0:0)"));
-    };
-    let hw = HwAddr::parse(1, hw).map_err(|e| Answer::error(e.to_string()))?;
-    let valid = match a.get("valid-lft") {
-        Some(v) => v
-            .as_u64()
-            .and_then(|x| u32::try_from(x).ok())
-            .ok_or_else(|| Answer::error("'valid-lft' must be a positive integer"))?,
+    let hw = lease_args::req_str(a, "hw-address").map_err(e)?;
+    let hw = HwAddr::parse(1, hw).map_err(|_| e(lease_args::bad_hw_address(hw)))?;
+    let valid = match lease_args::opt_uint(a, "valid-lft", u64::from(u32::MAX)).map_err(e)? {
+        Some(v) => v as u32,
         None => st
             .cfg
             .subnet_by_id(subnet_id)
@@ -434,41 +486,38 @@ fn lease_from_args(c: &Ctx, a: &Map<String, Value>) -> Result<Lease4, Answer> {
             .unwrap_or(7200),
     };
     let now = chrono::Utc::now().timestamp();
-    let cltt = match a.get("expire").and_then(Value::as_i64) {
+    let cltt = match lease_args::opt_int(a, "expire").map_err(e)? {
         Some(exp) if valid != u32::MAX => exp - i64::from(valid),
         _ => now,
     };
     let mut l = Lease4::new(ip, subnet_id, valid, cltt);
     l.hw_address = Some(hw);
-    if let Some(Value::String(cid)) = a.get("client-id") {
+    if let Some(cid) = lease_args::opt_str(a, "client-id").map_err(e)? {
         l.client_id = Some(
             parse_hex(cid)
-                .ok_or_else(|| Answer::error(format!("invalid client-id '{cid}'")))?
+                .ok_or_else(|| e(lease_args::bad_hex(cid)))?
                 .into_boxed_slice(),
         );
     }
-    if let Some(Value::String(h)) = a.get("hostname") {
+    if let Some(h) = lease_args::opt_str(a, "hostname").map_err(e)? {
         l.hostname = h.to_ascii_lowercase().into_boxed_str();
     }
-    l.fqdn_fwd = a.get("fqdn-fwd").and_then(Value::as_bool).unwrap_or(false);
-    l.fqdn_rev = a.get("fqdn-rev").and_then(Value::as_bool).unwrap_or(false);
+    l.fqdn_fwd = lease_args::opt_bool(a, "fqdn-fwd")
+        .map_err(e)?
+        .unwrap_or(false);
+    l.fqdn_rev = lease_args::opt_bool(a, "fqdn-rev")
+        .map_err(e)?
+        .unwrap_or(false);
     if (l.fqdn_fwd || l.fqdn_rev) && l.hostname.is_empty() {
         return Err(Answer::error(
             "No hostname specified and either forward or reverse fqdn was set to true.",
         ));
     }
-    if let Some(s) = a.get("state") {
-        let v = s
-            .as_u64()
-            .filter(|v| *v <= 3)
-            .ok_or_else(|| Answer::error("Invalid state value: must be 0, 1, 2 or 3"))?;
-        l.state = LeaseState(v as u32);
+    if let Some(v) = lease_args::lease_state(a, 3).map_err(e)? {
+        l.state = LeaseState(v);
     }
-    if let Some(uc) = a.get("user-context") {
-        if !uc.is_object() {
-            return Err(Answer::error("Invalid user context: must be a map"));
-        }
-        l.user_context = Some(uc.to_string().into_boxed_str());
+    if let Some(uc) = lease_args::user_context(a).map_err(e)? {
+        l.user_context = Some(uc.into_boxed_str());
     }
     if let Some(s) = st.cfg.subnet_by_id(subnet_id) {
         l.pool_id = s.pools.iter().position(|p| p.contains(ip)).unwrap_or(0) as u32;
@@ -503,13 +552,18 @@ fn account(c: &Ctx, old: Option<&Lease4>, new: Option<&Lease4>) {
 }
 
 fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
+    crate::select_test::register(reg, ctx);
+    // Configuration backends are refused at configuration time, so there never is one.
+    reg.register("config-backend-pull", |_| {
+        Answer::empty("No config backend.")
+    });
     let c = ctx.clone();
     reg.register("lease4-get", move |req| {
         let a = match need_args(req) {
             Ok(a) => a,
             Err(e) => return e,
         };
-        match find_lease(&c, a) {
+        match find_lease(&c, a, "Query") {
             Ok(Some(l)) => Answer::success_text("IPv4 lease found.").with_arguments(lease_json(&l)),
             Ok(None) => Answer::empty("Lease not found."),
             Err(e) => e,
@@ -518,48 +572,30 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
     let c = ctx.clone();
     reg.register("lease4-get-all", move |req| {
         let st = c.server.state();
-        let leases: Vec<Arc<Lease4>> = match args(req).and_then(|a| a.get("subnets")) {
-            None => st.leases.get_all(),
-            Some(Value::Array(ids)) => {
-                let mut v = Vec::new();
-                for id in ids {
-                    match id.as_u64() {
-                        Some(id) => v.extend(st.leases.get_by_subnet(id as u32)),
-                        None => return Answer::error("listed subnet identifiers must be numbers"),
-                    }
-                }
-                v
-            }
-            Some(_) => return Answer::error("'subnets' parameter must be a list"),
+        let leases: Vec<Arc<Lease4>> = match lease_args::subnets_arg(req.arguments.as_ref()) {
+            Ok(None) => st.leases.get_all(),
+            Ok(Some(ids)) => ids
+                .into_iter()
+                .flat_map(|id| st.leases.get_by_subnet(id))
+                .collect(),
+            Err(e) => return Answer::error(e),
         };
         leases_answer(&leases, None)
     });
     let c = ctx.clone();
     reg.register("lease4-get-page", move |req| {
-        let a = match need_args(req) {
-            Ok(a) => a,
-            Err(e) => return e,
-        };
-        let from = match a.get("from") {
-            Some(Value::String(s)) if s == "start" => None,
-            Some(Value::String(s)) => match s.parse::<Ipv4Addr>() {
-                Ok(ip) if ip.is_unspecified() => None,
-                Ok(ip) => Some(ip),
-                Err(_) => return Answer::error(format!("'from' parameter value {s} is neither 'start' keyword nor a valid IPv4 address")),
-            },
-            _ => return Answer::error("'from' parameter is mandatory"),
-        };
-        let limit = match a.get("limit").and_then(Value::as_u64) {
-            Some(l) if l > 0 => l as usize,
-            Some(_) => return Answer::error("page size of retrieved leases must not be 0"),
-            None => return Answer::error("'limit' parameter is mandatory"),
-        };
+        let (from, limit) =
+            match lease_args::page_args(req.arguments.as_ref(), "lease4-get-page", false) {
+                Ok((Some(std::net::IpAddr::V4(ip)), l)) => (Some(ip), l),
+                Ok((_, l)) => (None, l),
+                Err(e) => return Answer::error(e),
+            };
         let leases = c.server.state().leases.get_page(from, limit);
         leases_answer(&leases, Some(leases.len()))
     });
     let c = ctx.clone();
     reg.register("lease4-add", move |req| {
-        let a = match need_args(req) {
+        let a = match need_args_or(req, "no parameters specified for the command") {
             Ok(a) => a,
             Err(e) => return e,
         };
@@ -574,16 +610,16 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
                 account(&c, None, Some(&l));
                 Answer::success_text(format!("Lease for address {ip}, subnet-id {sid} added."))
             }
-            // Kea answers a duplicate with a plain error (result 1).
+            // Kea 2.4+ answers a duplicate as a conflict (result 4; 2.2.0 said 1).
             Err(dhcp_lease::StoreError::AlreadyExists { .. }) => {
-                Answer::error("IPv4 lease already exists.")
+                Answer::conflict("IPv4 lease already exists.")
             }
             Err(e) => Answer::error(e.to_string()),
         }
     });
     let c = ctx.clone();
     reg.register("lease4-update", move |req| {
-        let a = match need_args(req) {
+        let a = match need_args_or(req, "no parameters specified for lease4-update command") {
             Ok(a) => a,
             Err(e) => return e,
         };
@@ -612,7 +648,8 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
                 }
                 Err(e) => Answer::error(e.to_string()),
             },
-            None => Answer::error(format!(
+            // A conflict since Kea 2.4 (2.2.0 answered 1).
+            None => Answer::conflict(format!(
                 "failed to update the lease with address {} either because the lease has been deleted or it has changed in the database, in both cases a retry might succeed",
                 l.address
             )),
@@ -624,7 +661,7 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
             Ok(a) => a,
             Err(e) => return e,
         };
-        match find_lease(&c, a) {
+        match find_lease(&c, a, "Delete") {
             Ok(Some(l)) => match c.server.state().leases.delete(l.address) {
                 Ok(Some(gone)) => {
                     account(&c, Some(&gone), None);
@@ -640,10 +677,10 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
     let c = ctx.clone();
     reg.register("lease4-wipe", move |req| {
         let st = c.server.state();
-        let sid = args(req)
-            .and_then(|a| a.get("subnet-id"))
-            .and_then(Value::as_u64)
-            .unwrap_or(0) as u32;
+        let sid = match lease_args::wipe_arg(req.arguments.as_ref()) {
+            Ok(id) => id,
+            Err(e) => return Answer::error(e),
+        };
         let ids: Vec<u32> = if sid == 0 {
             st.cfg.subnets.iter().map(|s| s.id).collect()
         } else {
@@ -677,9 +714,8 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
     ] {
         let c = ctx.clone();
         reg.register(cmd, move |req| {
-            let a = match need_args(req) {
-                Ok(a) => a,
-                Err(e) => return e,
+            let Some(a) = args(req) else {
+                return Answer::error("Command arguments missing or a not a map.");
             };
             let Some(v) = a.get(key) else {
                 return Answer::error(format!("'{key}' parameter not specified"));
@@ -695,7 +731,11 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
                 st.leases.get_by_hostname(&text.to_ascii_lowercase())
             } else {
                 let Some(bytes) = parse_hex(text) else {
-                    return Answer::error(format!("invalid {key} '{text}'"));
+                    return Answer::error(if key == "hw-address" {
+                        lease_args::bad_hw_address(text)
+                    } else {
+                        lease_args::bad_hex(text)
+                    });
                 };
                 if key == "hw-address" {
                     st.leases.get_by_hw_address(&bytes)
@@ -706,6 +746,24 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
             leases_answer(&leases, None)
         });
     }
+    reg.register("lease4-resend-ddns", |req| {
+        outcome(dhcpsrv::lease_cmds::resend_ddns(args(req), "IPv4", |s| {
+            s.parse::<Ipv4Addr>().is_ok()
+        }))
+    });
+    let c = ctx.clone();
+    reg.register("lease4-write", move |req| {
+        let Some(store) = c.server.lease_store() else {
+            return Answer::error("the lease database is not open");
+        };
+        let policy = c.server.policy;
+        outcome(dhcpsrv::lease_cmds::lease_write(
+            args(req),
+            "IPv4",
+            |n| policy.data_file_path(n),
+            |p| store.write_snapshot(p).map(|_| ()),
+        ))
+    });
     let c = ctx.clone();
     reg.register("server-tag-get", move |_| {
         let st = c.server.state();
@@ -720,29 +778,42 @@ fn register_leases(reg: &CommandRegistry, ctx: &Ctx) {
     });
     let c = ctx.clone();
     reg.register("stat-lease4-get", move |req| {
+        use dhcpsrv::stat_lease;
+        let scope = match stat_lease::parse_scope(req.arguments.as_ref()) {
+            Ok(s) => s,
+            Err(e) => return Answer::error(e),
+        };
         let st = c.server.state();
-        let want = args(req).and_then(|a| a.get("subnet-id")).and_then(Value::as_u64).map(|v| v as u32);
-        if let Some(id) = want
-            && st.cfg.subnet_by_id(id).is_none()
-        {
-            return Answer::error(format!("subnet-id: {id} does not exist"));
-        }
         let mut rows = Vec::new();
         for (s, ss) in st.cfg.subnets.iter().zip(&st.subnet_stats) {
-            if want.is_some_and(|w| w != s.id) {
+            if !scope.contains(s.id) {
                 continue;
             }
             let (assigned, declined) = crate::server::lease_counts(st.leases.as_ref(), Some(s.id));
-            rows.push(json!([s.id, s.total_addresses(), ss.c.cumulative_assigned_addresses.get(), assigned + declined, declined]));
+            rows.push(json!([
+                s.id,
+                s.total_addresses(),
+                ss.c.cumulative_assigned_addresses.get(),
+                assigned + declined,
+                declined
+            ]));
         }
-        let n = rows.len();
-        let result = json!({"result-set": {
-            "columns": ["subnet-id", "total-addresses", "cumulative-assigned-addresses", "assigned-addresses", "declined-addresses"],
-            "rows": rows,
-            "timestamp": crate::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
-        }});
-        let text = format!("stat-lease4-get: {n} rows found");
-        if n == 0 { Answer::empty(text).with_arguments(result) } else { Answer::success_text(text).with_arguments(result) }
+        // Kea lists the subnets in id order.
+        rows.sort_by_key(|r| r[0].as_u64());
+        let (result, text, body) = stat_lease::answer(
+            "stat-lease4-get",
+            scope,
+            &[
+                "subnet-id",
+                "total-addresses",
+                "cumulative-assigned-addresses",
+                "assigned-addresses",
+                "declined-addresses",
+            ],
+            rows,
+            crate::stats::format_stamp(chrono::Utc::now().timestamp_micros()),
+        );
+        Answer::new(result, text).with_arguments(body)
     });
     let c = ctx.clone();
     reg.register("leases-reclaim", move |req| {

@@ -14,7 +14,9 @@
 //!   [`pipeline::Outcome`] (reply, done, or a [`pipeline::Drop`] reason with its Kea log ID).
 //! - Runtime: [`server::Server`] (configuration generations swapped atomically, packet loop
 //!   thread, reclamation) and [`commands::register`] (the control-channel commands).
-//! - [`stats::Stats`]: live statistics in atomics (global, subnet, pool).
+//!   [`select_test`] answers `subnet4-select-test` with the pipeline's subnet selection.
+//! - [`stats::Stats`]: live statistics (global, subnet, pool) with Kea's sample history
+//!   ([`dhcpsrv::stats`]).
 
 pub mod bpf;
 pub mod classify;
@@ -26,6 +28,7 @@ pub mod iface;
 pub mod load;
 pub mod options;
 pub mod pipeline;
+pub mod select_test;
 pub mod server;
 pub mod socket;
 pub mod stats;

@@ -101,6 +101,16 @@ fn reclaim_config(cfg: &ServerConfig) -> dhcp_alloc::ReclaimConfig {
     }
 }
 
+/// `statistic-default-sample-count` / `-age` of a configuration going live.
+fn apply_sample_defaults(cfg: &crate::config::ServerConfig) {
+    if let Some(m) = &cfg.model {
+        dhcpsrv::stats::set_default_limits(
+            m.statistic_default_sample_count,
+            u64::from(m.statistic_default_sample_age),
+        );
+    }
+}
+
 impl Server {
     /// Creates the server around its first configuration (staged by [`Server::stage_first`]).
     pub fn new(
@@ -122,6 +132,7 @@ impl Server {
             store,
         } = staged;
         let rc = reclaim_config(&prepared.cfg);
+        apply_sample_defaults(&prepared.cfg);
         state.stats.install_subnets(&state.subnet_stats);
         let server = Arc::new(Server {
             state: ArcSwap::from_pointee(state),
@@ -177,6 +188,14 @@ impl Server {
         stage_with(prepared, current, self.ports, &self.stats, &self.disabled)
     }
 
+    /// The lease database in service (`lease4-write`).
+    pub fn lease_store(&self) -> Option<Arc<Memfile4>> {
+        self.store
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|(_, m)| m.clone()))
+    }
+
     /// Puts a staged configuration in service.
     pub fn commit(&self, staged: Staged) {
         let Staged {
@@ -186,6 +205,7 @@ impl Server {
             store_key,
             store,
         } = staged;
+        apply_sample_defaults(&prepared.cfg);
         state.stats.install_subnets(&state.subnet_stats);
         if let Ok(mut r) = self.reclaimer.lock() {
             *r = dhcp_alloc::Reclaimer::new(reclaim_config(&prepared.cfg));
@@ -251,7 +271,6 @@ impl Server {
             &mut r
         };
         let now = unix_now();
-        crate::stats::tick();
         let report = reclaimer.reclaim(st.leases.as_ref(), now, &mut |_| {
             dhcp_alloc::ReclaimAction::Reclaim
         });
@@ -388,7 +407,8 @@ impl Server {
                 }
             };
             served += 1;
-            crate::stats::tick();
+            // One clock read stamps all of this packet's statistic changes.
+            let _clock = dhcpsrv::stats::PacketClock::start();
             let st = self.state.load();
             if batch_store.is_none() {
                 st.leases.begin_write_batch();

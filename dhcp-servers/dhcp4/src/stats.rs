@@ -1,120 +1,22 @@
-//! Live statistics (ARM §9.8) kept in atomics so the packet path never takes a lock.
+//! Live statistics (ARM §9.8): one short per-statistic lock per update, no registry lock on
+//! the packet path.
 //!
-//! Each statistic keeps its current value and the time of its last change (Kea's
-//! `[[value, "timestamp"]]` shape). Only the latest sample is kept (Kea keeps up to 20 by
-//! default); `statistic-sample-*` limits are therefore not applicable.
+//! Each statistic keeps Kea's sample history (`[[value, "timestamp"], ...]`, newest first,
+//! 20 samples by default; see [`dhcpsrv::stats`] for the limits and the `statistic-sample-*`
+//! commands).
 //!
 //! Per-subnet statistics live in [`SubnetStats`], shared by `Arc` between the registry and the
 //! running configuration so the packet path reaches them without a lookup.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-fn now_us() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0)
-}
+pub use dhcpsrv::stats::{Statistic, format_stamp};
 
-/// Time stamp used by counter updates on the packet path, refreshed once per packet by
-/// [`tick`] so a query's several updates cost one clock read.
-static PACKET_CLOCK: AtomicI64 = AtomicI64::new(0);
-
-/// Refreshes the packet-path time stamp (call once per received packet).
-#[inline]
-pub fn tick() {
-    PACKET_CLOCK.store(now_us(), Ordering::Relaxed);
-}
-
-#[inline]
-fn stamp_now() -> i64 {
-    match PACKET_CLOCK.load(Ordering::Relaxed) {
-        0 => now_us(),
-        t => t,
-    }
-}
-
-pub use dhcpsrv::stats::format_stamp;
-
-/// One integer statistic.
-#[derive(Debug)]
-pub struct Counter {
-    value: AtomicI64,
-    stamp: AtomicI64,
-    removed: AtomicBool,
-}
-
-impl Default for Counter {
-    fn default() -> Self {
-        Counter {
-            value: AtomicI64::new(0),
-            stamp: AtomicI64::new(now_us()),
-            removed: AtomicBool::new(false),
-        }
-    }
-}
-
-impl Counter {
-    /// Adds `d` (may be negative).
-    #[inline]
-    pub fn add(&self, d: i64) {
-        self.value.fetch_add(d, Ordering::Relaxed);
-        self.touch();
-    }
-
-    /// Adds one.
-    #[inline]
-    pub fn inc(&self) {
-        self.add(1);
-    }
-
-    /// Sets the value (commands, configuration: stamped with a fresh clock read).
-    pub fn set(&self, v: i64) {
-        self.value.store(v, Ordering::Relaxed);
-        self.stamp.store(now_us(), Ordering::Relaxed);
-        if self.removed.load(Ordering::Relaxed) {
-            self.removed.store(false, Ordering::Relaxed);
-        }
-    }
-
-    #[inline]
-    fn touch(&self) {
-        self.stamp.store(stamp_now(), Ordering::Relaxed);
-        if self.removed.load(Ordering::Relaxed) {
-            self.removed.store(false, Ordering::Relaxed);
-        }
-    }
-
-    /// Current value.
-    pub fn get(&self) -> i64 {
-        self.value.load(Ordering::Relaxed)
-    }
-
-    /// Resets to zero (statistic-reset).
-    pub fn reset(&self) {
-        self.set(0);
-    }
-
-    /// Hides the statistic until it changes again (statistic-remove).
-    pub fn remove(&self) {
-        self.value.store(0, Ordering::Relaxed);
-        self.removed.store(true, Ordering::Relaxed);
-    }
-
-    fn is_removed(&self) -> bool {
-        self.removed.load(Ordering::Relaxed)
-    }
-
-    /// Kea's sample list: `[[value, "timestamp"]]`.
-    pub fn to_json(&self) -> Value {
-        json!([[self.get(), format_stamp(self.stamp.load(Ordering::Relaxed))]])
-    }
-}
+/// One integer statistic with Kea's sample history (shared with kea-dhcp6).
+pub type Counter = Statistic;
 
 macro_rules! stat_struct {
     ($(#[$m:meta])* $name:ident { $($field:ident => $key:literal),* $(,)? }) => {
@@ -377,11 +279,34 @@ impl Stats {
     pub fn remove_all(&self) {
         self.for_each(|_, c| c.remove());
     }
+
+    /// Runs `f` on the named statistic unless it is unknown or removed.
+    pub fn with_live(&self, name: &str, f: &dyn Fn(&Counter)) -> bool {
+        self.with_named(name, |c| {
+            if c.is_removed() {
+                false
+            } else {
+                f(c);
+                true
+            }
+        })
+        .unwrap_or(false)
+    }
+
+    /// Runs `f` on every statistic that is not removed.
+    pub fn each_live(&self, f: &dyn Fn(&Counter)) {
+        self.for_each(|_, c| {
+            if !c.is_removed() {
+                f(c)
+            }
+        });
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn get_reset_remove() {
@@ -419,6 +344,28 @@ mod tests {
         assert_eq!(s.value("subnet[1].assigned-addresses"), Some(5));
         s.set_subnets(&[2]);
         assert!(s.subnet(1).is_none());
+    }
+
+    #[test]
+    fn sample_limits_by_name() {
+        let s = Stats::new();
+        s.set_subnets(&[1]);
+        let sub = s.subnet(1).unwrap();
+        assert!(s.with_live("subnet[1].assigned-addresses", &|c| {
+            c.set_limit(dhcpsrv::stats::SampleLimit::Count(2))
+        }));
+        for _ in 0..5 {
+            sub.c.assigned_addresses.inc();
+        }
+        let v = s.get("subnet[1].assigned-addresses");
+        assert_eq!(
+            v["subnet[1].assigned-addresses"],
+            json!([
+                [5, v["subnet[1].assigned-addresses"][0][1]],
+                [4, v["subnet[1].assigned-addresses"][1][1]]
+            ])
+        );
+        assert!(!s.with_live("subnet[9].assigned-addresses", &|_| {}));
     }
 
     #[test]

@@ -278,7 +278,7 @@ fn lease_and_statistics_commands() {
     let all = d.cmd("lease4-get-all", Some(json!({"subnets": [2]})));
     assert_eq!(all["text"], "1 IPv4 lease(s) found.");
     let sl = d.cmd("stat-lease4-get", None);
-    assert_eq!(sl["text"], "stat-lease4-get: 2 rows found");
+    assert_eq!(sl["text"], "stat-lease4-get[all subnets]: 2 rows found");
     assert_eq!(
         sl["arguments"]["result-set"]["rows"][0],
         json!([1, 100, 0, 2, 0])
@@ -471,5 +471,238 @@ fn reclamation_timer_reclaims_expired_leases() {
             Some(json!({"ip-address": "192.0.2.170"}))
         )["result"],
         3
+    );
+}
+
+/// The sample values of a statistic, newest first.
+fn samples(d: &Daemon, name: &str) -> Vec<i64> {
+    d.cmd("statistic-get", Some(json!({ "name": name })))["arguments"][name]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s[0].as_i64()).collect())
+        .unwrap_or_default()
+}
+
+fn add_lease(d: &Daemon, ip: &str, mac: &str) -> Value {
+    d.cmd(
+        "lease4-add",
+        Some(json!({"ip-address": ip, "hw-address": mac})),
+    )
+}
+
+#[test]
+fn statistics_keep_the_configured_samples() {
+    let d = Daemon::start();
+    let name = "subnet[1].assigned-addresses";
+    for i in 1..=5 {
+        let a = add_lease(
+            &d,
+            &format!("192.0.2.10{i}"),
+            &format!("00:00:00:00:00:0{i}"),
+        );
+        assert_eq!(a["result"], 0, "{a}");
+    }
+    let s = samples(&d, name);
+    assert_eq!(
+        s[..5],
+        [5, 4, 3, 2, 1],
+        "every change is a sample, newest first"
+    );
+
+    let a = d.cmd(
+        "statistic-sample-count-set",
+        Some(json!({"name": name, "max-samples": 3})),
+    );
+    assert_eq!(
+        a,
+        json!({"result": 0, "text": format!("Statistic '{name}' count limit is set.")})
+    );
+    assert_eq!(samples(&d, name), [5, 4, 3], "the limit applies at once");
+    assert_eq!(
+        d.cmd("lease4-del", Some(json!({"ip-address": "192.0.2.101"})))["result"],
+        0
+    );
+    assert_eq!(samples(&d, name), [4, 5, 4]);
+    // Other statistics keep the default 20.
+    assert_eq!(
+        d.cmd(
+            "statistic-sample-count-set",
+            Some(json!({"name": "no-such", "max-samples": 3}))
+        ),
+        json!({"result": 1, "text": "No 'no-such' statistic found"})
+    );
+
+    // Age limit: samples older than the duration go with the next change.
+    let a = d.cmd("statistic-sample-age-set-all", Some(json!({"duration": 1})));
+    assert_eq!(
+        a,
+        json!({"result": 0, "text": "All statistics duration limit are set."})
+    );
+    std::thread::sleep(Duration::from_millis(1300));
+    add_lease(&d, "192.0.2.110", "00:00:00:00:00:10");
+    assert_eq!(samples(&d, name), [5]);
+
+    // Count limit for all, then a reset keeps one sample.
+    let a = d.cmd(
+        "statistic-sample-count-set-all",
+        Some(json!({"max-samples": 2})),
+    );
+    assert_eq!(
+        a,
+        json!({"result": 0, "text": "All statistics count limit are set."})
+    );
+    for i in 1..=3 {
+        add_lease(
+            &d,
+            &format!("192.0.2.12{i}"),
+            &format!("00:00:00:00:01:0{i}"),
+        );
+    }
+    assert_eq!(samples(&d, name), [8, 7]);
+    assert_eq!(
+        d.cmd("statistic-reset", Some(json!({ "name": name })))["result"],
+        0
+    );
+    assert_eq!(samples(&d, name), [0]);
+    assert_eq!(
+        d.cmd(
+            "statistic-sample-count-set-all",
+            Some(json!({"max-samples": 0}))
+        )["text"],
+        "'max-samples' parameter must not be zero"
+    );
+}
+
+#[test]
+fn default_sample_count_comes_from_the_configuration() {
+    let d = Daemon::start();
+    let mut cfg = config(d.dir.path(), 4000);
+    cfg["Dhcp4"]["statistic-default-sample-count"] = json!(3);
+    assert_eq!(d.cmd("config-set", Some(cfg))["result"], 0);
+    for i in 1..=5 {
+        add_lease(
+            &d,
+            &format!("192.0.2.10{i}"),
+            &format!("00:00:00:00:00:0{i}"),
+        );
+    }
+    assert_eq!(samples(&d, "subnet[1].assigned-addresses"), [5, 4, 3]);
+    let mut cfg = config(d.dir.path(), 4000);
+    cfg["Dhcp4"]["statistic-default-sample-count"] = json!(0);
+    cfg["Dhcp4"]["statistic-default-sample-age"] = json!(3600);
+    assert_eq!(d.cmd("config-set", Some(cfg))["result"], 0);
+    for i in 6..=9 {
+        add_lease(
+            &d,
+            &format!("192.0.2.10{i}"),
+            &format!("00:00:00:00:00:0{i}"),
+        );
+    }
+    assert!(
+        samples(&d, "subnet[1].assigned-addresses").len() >= 4,
+        "age-limited statistics keep every recent sample"
+    );
+}
+
+#[test]
+fn lease4_write_dumps_the_lease_database() {
+    let d = Daemon::start();
+    add_lease(&d, "192.0.2.101", "00:00:00:00:00:01");
+    add_lease(&d, "198.51.100.7", "00:00:00:00:00:02");
+    let file = d.dir.path().join("dump4.csv");
+    let a = d.cmd("lease4-write", Some(json!({"filename": file})));
+    assert_eq!(
+        a,
+        json!({"result": 0, "text": format!("IPv4 lease database into '{}'.", file.display())})
+    );
+    let text = std::fs::read_to_string(&file).expect("dump written");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], dhcp_lease::V4_COLUMNS.join(","));
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[1..].iter().any(|l| l.starts_with("198.51.100.7,")));
+    for (args, text) in [
+        (json!({}), "'filename' parameter not specified"),
+        (json!({"filename": ""}), "'filename' parameter is empty"),
+        (
+            json!({"filename": 7}),
+            "'filename' parameter must be a string",
+        ),
+    ] {
+        assert_eq!(
+            d.cmd("lease4-write", Some(args)),
+            json!({"result": 1, "text": text})
+        );
+    }
+    // Onto the live file: the old one is kept as .bak<pid> and appends go on in the new one.
+    let live = d.dir.path().join("leases4.csv");
+    assert_eq!(
+        d.cmd("lease4-write", Some(json!({"filename": live})))["result"],
+        0
+    );
+    let bak = d
+        .dir
+        .path()
+        .join(format!("leases4.csv.bak{}", d.guard.pid()));
+    assert!(bak.exists(), "backup {}", bak.display());
+    add_lease(&d, "192.0.2.150", "00:00:00:00:00:03");
+    let live_text = std::fs::read_to_string(&live).unwrap();
+    assert!(live_text.lines().any(|l| l.starts_with("192.0.2.150,")));
+}
+
+#[test]
+fn select_test_and_ddns_and_backend_answers() {
+    let d = Daemon::start();
+    let sel = |a: Value| d.cmd("subnet4-select-test", Some(a));
+    assert_eq!(
+        sel(json!({"address": "192.0.2.5"})),
+        json!({"result": 0, "text": "selected subnet '192.0.2.0/24' id 1"})
+    );
+    assert_eq!(
+        sel(json!({"relay": "198.51.100.1"})),
+        json!({"result": 0, "text": "selected subnet '198.51.100.0/24' id 2"})
+    );
+    assert_eq!(
+        sel(json!({"subnet": "10.9.9.9"})),
+        json!({"result": 3, "text": "no subnet selected"})
+    );
+    assert_eq!(sel(json!({"interface": "lo"}))["result"], 3);
+    assert_eq!(
+        sel(json!({"interface": "no-such-if0"}))["result"],
+        1,
+        "a missing interface is an error"
+    );
+    assert_eq!(
+        sel(json!({"bogus": 1})),
+        json!({"result": 1, "text": "unknown entry 'bogus'"})
+    );
+    assert_eq!(
+        d.cmd(
+            "subnet4o6-select-test",
+            Some(json!({"remote": "2001:db8::1"}))
+        ),
+        json!({"result": 3, "text": "no subnet selected"})
+    );
+    add_lease(&d, "192.0.2.101", "00:00:00:00:00:01");
+    assert_eq!(
+        d.cmd(
+            "lease4-resend-ddns",
+            Some(json!({"ip-address": "192.0.2.101"}))
+        ),
+        json!({"result": 1, "text": "DDNS updating is not enabled"})
+    );
+    assert_eq!(
+        d.cmd("config-backend-pull", None),
+        json!({"result": 3, "text": "No config backend."})
+    );
+    let a = d.cmd(
+        "stat-lease4-get",
+        Some(json!({"subnet-range": {"first-subnet-id": 2, "last-subnet-id": 9}})),
+    );
+    assert_eq!(
+        a["text"],
+        "stat-lease4-get[subnets 2 through 9]: 1 rows found"
+    );
+    assert_eq!(
+        a["arguments"]["result-set"]["rows"],
+        json!([[2, 0, 0, 0, 0]])
     );
 }

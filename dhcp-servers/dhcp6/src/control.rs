@@ -1,6 +1,6 @@
 //! The daemon-level control commands every Kea DHCP server answers the same way
 //! (`build-report`, `version-get`, `status-get`, `config-*`, `shutdown`, `dhcp-disable`,
-//! `dhcp-enable`, `statistic-*`), written against two small traits so kea-dhcp4 and
+//! `dhcp-enable`, `statistic-*` including the sample limits), written against two small traits so kea-dhcp4 and
 //! kea-dhcp6 can share them (candidate for `dhcp-servers/server-common`).
 
 use std::future::Future;
@@ -30,6 +30,10 @@ pub trait StatisticsRegistry: Send + Sync {
     fn remove(&self, name: &str) -> bool;
     fn reset_all(&self);
     fn remove_all(&self);
+    /// Runs `f` on the named statistic; false when there is none.
+    fn with_live(&self, name: &str, f: &dyn Fn(&dhcpsrv::stats::Statistic)) -> bool;
+    /// Runs `f` on every statistic.
+    fn each_live(&self, f: &dyn Fn(&dhcpsrv::stats::Statistic));
 }
 
 /// What the daemon-level commands need from a running server.
@@ -187,6 +191,34 @@ pub fn register<D: ManagedDaemon>(reg: &CommandRegistry, d: &Arc<D>) {
         d.statistics().remove_all();
         Answer::success_text("All statistics removed.")
     });
+    use dhcpsrv::stats::commands as sample;
+    sync(reg, d, "statistic-sample-count-set", |d, req| {
+        outcome(sample::count_set(req.arguments_map(), |n, f| {
+            d.statistics().with_live(n, f)
+        }))
+    });
+    sync(reg, d, "statistic-sample-age-set", |d, req| {
+        outcome(sample::age_set(req.arguments_map(), |n, f| {
+            d.statistics().with_live(n, f)
+        }))
+    });
+    sync(reg, d, "statistic-sample-count-set-all", |d, req| {
+        outcome(sample::count_set_all(req.arguments_map(), |f| {
+            d.statistics().each_live(f)
+        }))
+    });
+    sync(reg, d, "statistic-sample-age-set-all", |d, req| {
+        outcome(sample::age_set_all(req.arguments_map(), |f| {
+            d.statistics().each_live(f)
+        }))
+    });
+}
+
+fn outcome(r: Result<String, String>) -> Answer {
+    match r {
+        Ok(text) => Answer::success_text(text),
+        Err(text) => Answer::error(text),
+    }
 }
 
 fn dhcp_disable<D: ManagedDaemon>(d: &D, req: &Request) -> Answer {

@@ -618,7 +618,19 @@ fn destination(st: &ServerState, q: &Pkt6, meta: &RecvMeta, listen: Option<&List
 /// prefixes). Otherwise (direct queries, relays on the server's link) the receiving
 /// interface decides, then the source address.
 pub fn select_subnet(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<usize> {
-    select_among(cfg, q, meta).filter(|&i| class_allowed(&cfg.subnets[i].classes))
+    let link = q
+        .relays
+        .iter()
+        .rev()
+        .map(|r| r.link_address)
+        .find(|a| !a.is_unspecified() && !is_link_local(a));
+    let inputs = SelectInputs {
+        link,
+        interface_id: q.relays.iter().rev().find_map(|r| r.interface_id()),
+        iface: meta.iface.as_str(),
+        remote: *meta.remote.ip(),
+    };
+    select_with(cfg, &inputs, &|s| class_allowed(&s.classes))
 }
 
 /// Before host lookup a client is only in ALL: a subnet restricted to other classes is
@@ -627,38 +639,46 @@ fn class_allowed(classes: &[String]) -> bool {
     classes.is_empty() || classes.iter().any(|c| c == "ALL")
 }
 
-fn select_among(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<usize> {
+/// What subnet selection looks at (from a query, or from `subnet6-select-test`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelectInputs<'a> {
+    /// The first relay link address that is neither unspecified nor link-local.
+    pub link: Option<Ipv6Addr>,
+    /// The interface-id option of the relays (innermost first).
+    pub interface_id: Option<&'a [u8]>,
+    /// The receiving interface.
+    pub iface: &'a str,
+    /// The source address.
+    pub remote: Ipv6Addr,
+}
+
+/// Subnet selection over `inputs`, skipping subnets `allowed` refuses (client classes).
+pub fn select_with(
+    cfg: &ServerConfig,
+    inputs: &SelectInputs<'_>,
+    allowed: &dyn Fn(&crate::config::Subnet) -> bool,
+) -> Option<usize> {
     let subs = &cfg.subnets;
-    let link = q
-        .relays
-        .iter()
-        .rev()
-        .map(|r| r.link_address)
-        .find(|a| !a.is_unspecified() && !is_link_local(a));
-    if let Some(link) = link {
-        if let Some(id) = q.relays.iter().rev().find_map(|r| r.interface_id())
-            && let Some(i) = subs
-                .iter()
-                .position(|s| s.interface_id.as_deref() == Some(id))
+    let find = |pred: &dyn Fn(&crate::config::Subnet) -> bool| {
+        subs.iter().position(|s| pred(s) && allowed(s))
+    };
+    if let Some(link) = inputs.link {
+        if let Some(id) = inputs.interface_id
+            && let Some(i) = find(&|s| s.interface_id.as_deref() == Some(id))
         {
             return Some(i);
         }
-        if let Some(i) = subs.iter().position(|s| s.relay.contains(&link)) {
+        if let Some(i) = find(&|s| s.relay.contains(&link)) {
             return Some(i);
         }
-        return subs
-            .iter()
-            .position(|s| s.relay.is_empty() && s.prefix.contains(&link));
+        return find(&|s| s.relay.is_empty() && s.prefix.contains(&link));
     }
-    if let Some(i) = subs
-        .iter()
-        .position(|s| s.interface.as_deref() == Some(meta.iface.as_str()))
-    {
+    if let Some(i) = find(&|s| s.interface.as_deref() == Some(inputs.iface)) {
         return Some(i);
     }
-    let src = *meta.remote.ip();
-    if !is_link_local(&src) {
-        return subs.iter().position(|s| s.prefix.contains(&src));
+    let src = inputs.remote;
+    if !src.is_unspecified() && !is_link_local(&src) {
+        return find(&|s| s.prefix.contains(&src));
     }
     None
 }

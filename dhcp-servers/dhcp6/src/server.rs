@@ -160,6 +160,14 @@ pub fn stage(
     })
 }
 
+/// `statistic-default-sample-count` / `-age` of a configuration going live.
+fn apply_sample_defaults(cfg: &crate::config::ServerConfig) {
+    dhcpsrv::stats::set_default_limits(
+        cfg.model.statistic_default_sample_count,
+        u64::from(cfg.model.statistic_default_sample_age),
+    );
+}
+
 impl Server {
     /// The server around its first staged configuration; returns it with the endpoints
     /// for [`Server::run_packet_loop`].
@@ -176,6 +184,7 @@ impl Server {
             endpoints,
             store,
         } = staged;
+        apply_sample_defaults(&prepared.cfg);
         stats.install_subnets(&state.subnet_stats);
         if let Some(l) = &prepared.logging {
             let _ = kea_log::apply(l);
@@ -222,6 +231,14 @@ impl Server {
         )
     }
 
+    /// The lease database in service (`lease6-write`).
+    pub fn lease_store(&self) -> Option<Arc<Memfile6>> {
+        self.store
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|(_, m)| m.clone()))
+    }
+
     /// Puts a staged configuration in service.
     pub fn commit(&self, staged: Staged) {
         let Staged {
@@ -230,6 +247,7 @@ impl Server {
             endpoints,
             store,
         } = staged;
+        apply_sample_defaults(&prepared.cfg);
         self.stats.install_subnets(&state.subnet_stats);
         if let Ok(mut r) = self.reclaimer.lock() {
             *r = dhcp_alloc::Reclaimer::new(reclaim_config(&prepared));
@@ -435,6 +453,8 @@ impl Server {
                     return false;
                 }
             };
+            // One clock read stamps all of this packet's statistic changes.
+            let _clock = dhcpsrv::stats::PacketClock::start();
             let st = self.state.load();
             if batch_store.is_none() {
                 st.leases.begin_write_batch();

@@ -279,38 +279,29 @@ pub struct LeaseExtras {
 }
 
 impl LeaseExtras {
-    /// Reads the shared fields; `max_state` is 3 for v4 and 4 (registered) for v6.
+    /// Reads the shared fields with Kea's checks and texts; `max_state` is the highest
+    /// state accepted (3, released, per ARM 17.15.1).
     pub fn parse(a: &Map<String, Value>, max_state: u32) -> Result<LeaseExtras, Answer> {
-        let flag = |k: &str| a.get(k).and_then(Value::as_bool).unwrap_or(false);
-        let hostname = match a.get("hostname") {
-            Some(Value::String(h)) => h.to_ascii_lowercase(),
-            _ => String::new(),
-        };
-        let (fqdn_fwd, fqdn_rev) = (flag("fqdn-fwd"), flag("fqdn-rev"));
+        use dhcpsrv::lease_cmds as args;
+        let hostname = args::opt_str(a, "hostname")
+            .map_err(Answer::error)?
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let fqdn_fwd = args::opt_bool(a, "fqdn-fwd")
+            .map_err(Answer::error)?
+            .unwrap_or(false);
+        let fqdn_rev = args::opt_bool(a, "fqdn-rev")
+            .map_err(Answer::error)?
+            .unwrap_or(false);
         if (fqdn_fwd || fqdn_rev) && hostname.is_empty() {
             return Err(Answer::error(
                 "No hostname specified and either forward or reverse fqdn was set to true.",
             ));
         }
-        let state = match a.get("state") {
-            None => None,
-            Some(v) => Some(LeaseState(
-                v.as_u64()
-                    .filter(|s| *s <= u64::from(max_state))
-                    .ok_or_else(|| {
-                        let list = (0..=max_state).map(|s| s.to_string()).collect::<Vec<_>>();
-                        Answer::error(format!(
-                            "Invalid state value: must be one of {}",
-                            list.join(", ")
-                        ))
-                    })? as u32,
-            )),
-        };
-        let user_context = match a.get("user-context") {
-            None => None,
-            Some(v) if v.is_object() => Some(v.to_string()),
-            Some(_) => return Err(Answer::error("Invalid user context: must be a map")),
-        };
+        let state = args::lease_state(a, max_state)
+            .map_err(Answer::error)?
+            .map(LeaseState);
+        let user_context = args::user_context(a).map_err(Answer::error)?;
         Ok(LeaseExtras {
             hostname,
             fqdn_fwd,
@@ -328,16 +319,24 @@ mod tests {
 
     #[test]
     fn lease_extras() {
-        let a = json!({"hostname": "Host.Example", "fqdn-fwd": true, "state": 4, "user-context": {"a": 1}});
-        let e = LeaseExtras::parse(a.as_object().unwrap(), 4).unwrap();
+        let a = json!({"hostname": "Host.Example", "fqdn-fwd": true, "state": 3, "user-context": {"a": 1}});
+        let e = LeaseExtras::parse(a.as_object().unwrap(), 3).unwrap();
         assert_eq!(e.hostname, "host.example");
-        assert_eq!(e.state, Some(LeaseState(4)));
+        assert_eq!(e.state, Some(LeaseState(3)));
         assert_eq!(e.user_context.as_deref(), Some(r#"{"a":1}"#));
-        assert!(LeaseExtras::parse(a.as_object().unwrap(), 3).is_err());
+        assert!(LeaseExtras::parse(a.as_object().unwrap(), 2).is_err());
         let bad = json!({"fqdn-rev": true});
-        assert!(LeaseExtras::parse(bad.as_object().unwrap(), 4).is_err());
+        assert!(LeaseExtras::parse(bad.as_object().unwrap(), 3).is_err());
         let bad = json!({"user-context": 5});
-        assert!(LeaseExtras::parse(bad.as_object().unwrap(), 4).is_err());
+        assert_eq!(
+            LeaseExtras::parse(bad.as_object().unwrap(), 3)
+                .unwrap_err()
+                .text
+                .as_deref(),
+            Some("Invalid user context '5' is not a JSON map.")
+        );
+        let bad = json!({"fqdn-fwd": "yes"});
+        assert!(LeaseExtras::parse(bad.as_object().unwrap(), 3).is_err());
     }
 
     #[test]

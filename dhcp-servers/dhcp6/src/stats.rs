@@ -1,74 +1,17 @@
-//! DHCPv6 statistics (ARM 10.14) in atomics, addressed by index on the packet path and by
+//! DHCPv6 statistics (ARM 10.14), addressed by index on the packet path and by
 //! name from the `statistic-*` commands.
 //!
 //! The registry is table-driven (a name table per scope, counters in a slice) so the same
 //! code serves any daemon's statistic names; it is the candidate for the shared
-//! server-common crate. Timestamps use kea-dhcp4's Kea-compatible formatter.
+//! server-common crate. Each statistic keeps Kea's sample history ([`dhcpsrv::stats`]).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-fn now_us() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0)
-}
-
-/// One statistic: value and time of last change; a negative stamp marks it removed.
-#[derive(Debug)]
-pub struct Stat {
-    value: AtomicI64,
-    stamp: AtomicI64,
-}
-
-impl Default for Stat {
-    fn default() -> Self {
-        Stat {
-            value: AtomicI64::new(0),
-            stamp: AtomicI64::new(now_us()),
-        }
-    }
-}
-
-impl Stat {
-    /// Adds `d` (may be negative); a removed statistic comes back.
-    #[inline]
-    pub fn add(&self, d: i64) {
-        self.value.fetch_add(d, Ordering::Relaxed);
-        self.stamp.store(now_us(), Ordering::Relaxed);
-    }
-
-    /// Sets the value.
-    pub fn set(&self, v: i64) {
-        self.value.store(v, Ordering::Relaxed);
-        self.stamp.store(now_us(), Ordering::Relaxed);
-    }
-
-    /// Current value.
-    pub fn get(&self) -> i64 {
-        self.value.load(Ordering::Relaxed)
-    }
-
-    fn hidden(&self) -> bool {
-        self.stamp.load(Ordering::Relaxed) < 0
-    }
-
-    fn hide(&self) {
-        self.value.store(0, Ordering::Relaxed);
-        self.stamp.store(-1, Ordering::Relaxed);
-    }
-
-    fn sample(&self) -> Value {
-        json!([[
-            self.get(),
-            dhcpsrv::stats::format_stamp(self.stamp.load(Ordering::Relaxed))
-        ]])
-    }
-}
+/// One statistic with Kea's sample history (shared with kea-dhcp4).
+pub type Stat = dhcpsrv::stats::Statistic;
 
 macro_rules! names {
     ($table:ident, $count:ident, $($idx:ident = $name:literal),* $(,)?) => {
@@ -227,7 +170,7 @@ impl Stats {
     /// `statistic-get`: `{name: [[value, stamp]]}`, `{}` when unknown or removed.
     pub fn get(&self, name: &str) -> Value {
         let mut m = Map::new();
-        if let Some(Some(v)) = self.find(name, |s| (!s.hidden()).then(|| s.sample())) {
+        if let Some(Some(v)) = self.find(name, |s| (!s.is_removed()).then(|| s.to_json())) {
             m.insert(name.to_string(), v);
         }
         Value::Object(m)
@@ -237,8 +180,8 @@ impl Stats {
     pub fn get_all(&self) -> Value {
         let mut m = Map::new();
         self.each(|n, s| {
-            if !s.hidden() {
-                m.insert(n, s.sample());
+            if !s.is_removed() {
+                m.insert(n, s.to_json());
             }
         });
         Value::Object(m)
@@ -247,8 +190,8 @@ impl Stats {
     /// `statistic-reset`; false when there is no such statistic.
     pub fn reset(&self, name: &str) -> bool {
         self.find(name, |s| {
-            !s.hidden() && {
-                s.set(0);
+            !s.is_removed() && {
+                s.reset();
                 true
             }
         })
@@ -258,8 +201,8 @@ impl Stats {
     /// `statistic-remove`; false when there is no such statistic.
     pub fn remove(&self, name: &str) -> bool {
         self.find(name, |s| {
-            !s.hidden() && {
-                s.hide();
+            !s.is_removed() && {
+                s.remove();
                 true
             }
         })
@@ -269,21 +212,42 @@ impl Stats {
     /// `statistic-reset-all`.
     pub fn reset_all(&self) {
         self.each(|_, s| {
-            if !s.hidden() {
-                s.set(0)
+            if !s.is_removed() {
+                s.reset()
             }
         });
     }
 
     /// `statistic-remove-all`.
     pub fn remove_all(&self) {
-        self.each(|_, s| s.hide());
+        self.each(|_, s| s.remove());
+    }
+
+    /// Runs `f` on the named statistic unless it is unknown or removed.
+    pub fn with_live(&self, name: &str, f: &dyn Fn(&Stat)) -> bool {
+        self.find(name, |s| {
+            !s.is_removed() && {
+                f(s);
+                true
+            }
+        })
+        .unwrap_or(false)
+    }
+
+    /// Runs `f` on every statistic that is not removed.
+    pub fn each_live(&self, f: &dyn Fn(&Stat)) {
+        self.each(|_, s| {
+            if !s.is_removed() {
+                f(s)
+            }
+        });
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn names_and_indexes_agree() {
