@@ -722,7 +722,8 @@ pub struct SharedNetwork {
 /// A client class definition.
 #[derive(Debug, Clone)]
 pub struct ClientClassDef {
-    pub name: String,
+    /// Shared with the per-packet class sets (no copy when a packet joins the class).
+    pub name: std::sync::Arc<str>,
     pub test: Option<crate::classify::Expr>,
     pub only_if_required: bool,
     /// The test reads KNOWN/UNKNOWN (directly or through another class): evaluated after the
@@ -952,30 +953,20 @@ impl ServerConfig {
         for r in list(m, "reservations")? {
             global_hosts.insert(parse_host(r, &option_defs)?, r)?;
         }
-        let mut classes = Vec::new();
+        let mut classes: Vec<ClientClassDef> = Vec::new();
         for c in list(m, "client-classes")? {
-            let mut def = parse_class(c, &option_defs)?;
-            if classes.iter().any(|x: &ClientClassDef| x.name == def.name) {
+            let mut def = parse_class(c, &option_defs, &classes)?;
+            if classes.iter().any(|x| x.name == def.name) {
                 return Err(verr(c, format!("duplicate client class '{}'", def.name)));
             }
+            // Classes reading KNOWN/UNKNOWN (directly or through an earlier class) wait
+            // for the reservation lookup.
             if let Some(t) = &def.test {
-                for dep in t.members() {
-                    let known_dep = dep == "KNOWN" || dep == "UNKNOWN";
-                    let earlier = classes.iter().find(|x| x.name == dep);
-                    if !crate::classify::is_builtin(&dep) && earlier.is_none() {
-                        return Err(verr(
-                            c,
-                            format!(
-                                "expression '{}' for class '{}' references undefined class '{dep}'",
-                                t.text(),
-                                def.name
-                            ),
-                        ));
-                    }
-                    if known_dep || earlier.is_some_and(|x| x.depends_on_known) {
-                        def.depends_on_known = true;
-                    }
-                }
+                def.depends_on_known = t.depends_on_known(|dep| {
+                    classes
+                        .iter()
+                        .any(|x| &*x.name == dep && x.depends_on_known)
+                });
             }
             classes.push(def);
         }
@@ -1256,6 +1247,7 @@ fn parse_relay(m: &Map) -> Result<Vec<Ipv4Addr>, ConfigError> {
 fn parse_class(
     e: &Element,
     defs: &crate::options::OptionDefs,
+    earlier: &[ClientClassDef],
 ) -> Result<ClientClassDef, ConfigError> {
     let m = get_map(e, "client class")?;
     let name = opt_str(m, "name")?
@@ -1267,15 +1259,12 @@ fn parse_class(
             format!("template class '{name}' (template-test) is not supported by this server"),
         ));
     }
+    let defined = |n: &str| earlier.iter().any(|c| &*c.name == n);
     let test = match opt_str(m, "test")? {
-        Some(t) if !t.trim().is_empty() => {
-            Some(crate::classify::Expr::parse(t).map_err(|msg| {
-                verr(
-                    m.get("test").unwrap_or(e),
-                    format!("expression '{t}' for class '{name}' cannot be used: {msg}"),
-                )
-            })?)
-        }
+        Some(t) if !t.trim().is_empty() => Some(
+            crate::classify::parse_test(t, defs, &defined)
+                .map_err(|err| verr(m.get("test").unwrap_or(e), err.to_string()))?,
+        ),
         _ => None,
     };
     Ok(ClientClassDef {
@@ -1289,7 +1278,7 @@ fn parse_class(
         server_hostname: opt_str(m, "server-hostname")?.map(str::to_string),
         boot_file_name: opt_str(m, "boot-file-name")?.map(str::to_string),
         valid_lifetime: opt_u32(m, "valid-lifetime")?,
-        name,
+        name: name.into(),
     })
 }
 

@@ -232,15 +232,15 @@ fn evaluate_additional(ctx: &mut Ctx<'_>, addr: Option<Ipv4Addr>) {
         if ctx.classes.contains(name) {
             continue;
         }
-        let Some(def) = cfg.classes.iter().find(|c| c.name == name) else {
+        let Some(def) = cfg.classes.iter().find(|c| &*c.name == name) else {
             continue;
         };
         let member = match &def.test {
             None => true,
-            Some(t) => t.eval(&env, &ctx.classes),
+            Some(t) => t.eval(&env, &ctx.classes).unwrap_or(false),
         };
         if member {
-            ctx.classes.insert(name);
+            ctx.classes.insert_shared(&def.name);
         }
     }
 }
