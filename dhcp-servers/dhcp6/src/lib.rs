@@ -5,6 +5,8 @@
 //! timestamps come from kea-dhcp4's library until they move to a shared server crate.
 //!
 //! - [`config::ServerConfig::compile`]: the model compiled for the packet path.
+//! - [`classify`]: client classification (built-in classes, class tests through the
+//!   shared dhcp-classify crate, `evaluate-additional-classes`).
 //! - [`pipeline::process`]`(&ServerState, &Pkt6, &RecvMeta, now) -> Outcome`: the
 //!   synchronous packet pipeline (SOLICIT … INFORMATION-REQUEST, relays, rapid commit).
 //! - [`socket::Endpoint`]: UDP on port 547 per interface, joined to ff02::1:2.
@@ -14,6 +16,7 @@
 //! - [`control`]: daemon-level commands over the `ManagedDaemon` trait (shareable).
 //! - [`shared`]: protocol-independent daemon pieces meant for a shared server crate.
 
+pub mod classify;
 pub mod commands;
 pub mod config;
 pub mod control;

@@ -39,6 +39,11 @@ impl ServerDefs {
         Ok(ServerDefs { inner })
     }
 
+    /// Code of the option called `name` in `space` (classification's `option[name]`).
+    pub fn code_of(&self, space: &str, name: &str) -> Option<u16> {
+        self.inner.by_name(space, name).map(|d| d.code)
+    }
+
     /// The definition of `code` in `space`.
     pub fn by_code(&self, space: &str, code: u16) -> Option<&OptionDef> {
         self.inner.by_code(space, code)
