@@ -217,6 +217,19 @@ impl Default for ClassSet {
     }
 }
 
+/// The names separated by ", " (as Kea prints a packet's classes in its logs).
+impl std::fmt::Display for ClassSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, n) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(n)?;
+        }
+        Ok(())
+    }
+}
+
 impl PartialEq for ClassSet {
     fn eq(&self, other: &Self) -> bool {
         self.iter().eq(other.iter())

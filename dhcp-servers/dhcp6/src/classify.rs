@@ -9,8 +9,10 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use dhcp_classify::{ClassSet, Packet};
 use dhcp_packet::Pkt6;
+use kea_log::{kea_log, loggers, messages};
 
 use crate::config::{Host, ServerConfig};
+use crate::pipeline::Label;
 use crate::socket::RecvMeta;
 
 /// A received query as class expressions see it.
@@ -86,6 +88,13 @@ pub fn early(cfg: &ServerConfig, env: &Env6<'_>, classes: &mut ClassSet) {
     if cfg.has_class_tests {
         evaluate(cfg, env, classes, false);
     }
+    kea_log!(
+        loggers::DHCP6,
+        messages::DHCP6_CLASSES_ASSIGNED,
+        Label(env.q),
+        env.q.msg_type.kea_name(),
+        &*classes
+    );
 }
 
 /// After the reservation lookup: KNOWN or UNKNOWN, the reservation's classes, then the
@@ -103,6 +112,12 @@ pub fn after_host(cfg: &ServerConfig, env: &Env6<'_>, classes: &mut ClassSet, ho
     if cfg.has_class_tests {
         evaluate(cfg, env, classes, true);
     }
+    kea_log!(
+        loggers::DHCP6,
+        messages::DHCP6_CLASSES_ASSIGNED_AFTER_SUBNET_SELECTION,
+        Label(env.q),
+        &*classes
+    );
 }
 
 fn evaluate(cfg: &ServerConfig, env: &Env6<'_>, classes: &mut ClassSet, late: bool) {
@@ -112,9 +127,62 @@ fn evaluate(cfg: &ServerConfig, env: &Env6<'_>, classes: &mut ClassSet, late: bo
         }
         if let Some(t) = &c.test
             && !classes.contains(&c.name)
-            && t.eval(env, classes).unwrap_or(false)
+            && eval_logged(env, &c.name, t, classes, false)
         {
             classes.insert_shared(&c.name);
+        }
+    }
+}
+
+/// Evaluates a class test, logging the result as Kea does (an evaluation error, such as
+/// `addrtotext` of a 3-byte value, leaves the packet out of the class).
+fn eval_logged(
+    env: &Env6<'_>,
+    name: &str,
+    t: &dhcp_classify::Expr,
+    classes: &ClassSet,
+    additional: bool,
+) -> bool {
+    match t.eval(env, classes) {
+        Ok(b) => {
+            if additional {
+                kea_log!(
+                    loggers::DHCP6,
+                    messages::DHCP6_ADDITIONAL_CLASS_EVAL_RESULT,
+                    Label(env.q),
+                    name,
+                    b
+                );
+            } else {
+                kea_log!(
+                    loggers::DHCPSRV,
+                    messages::DHCPSRV_EVAL_RESULT,
+                    Label(env.q),
+                    name,
+                    b
+                );
+            }
+            b
+        }
+        Err(e) => {
+            if additional {
+                kea_log!(
+                    loggers::DHCP6,
+                    messages::DHCP6_ADDITIONAL_CLASS_EVAL_ERROR,
+                    Label(env.q),
+                    name,
+                    e
+                );
+            } else {
+                kea_log!(
+                    loggers::DHCPSRV,
+                    messages::DHCPSRV_EVAL_ERROR,
+                    Label(env.q),
+                    name,
+                    e
+                );
+            }
+            false
         }
     }
 }
@@ -134,11 +202,17 @@ pub fn additional<'c>(
                 continue;
             }
             let Some(def) = cfg.class(name) else {
+                kea_log!(
+                    loggers::DHCP6,
+                    messages::DHCP6_CLASS_UNCONFIGURED,
+                    Label(env.q),
+                    name
+                );
                 continue;
             };
             let member = match &def.test {
                 None => true,
-                Some(t) => t.eval(env, classes).unwrap_or(false),
+                Some(t) => eval_logged(env, &def.name, t, classes, true),
             };
             if member {
                 classes.insert_shared(&def.name);

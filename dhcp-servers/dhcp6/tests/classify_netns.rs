@@ -98,10 +98,20 @@ fn class_test_guards_a_subnet_for_perfdhcp_clients() {
     let common = ["-r", "50", "-R", "100", "-n", "50", "-p", "5"];
     let text = perfdhcp(&tb, &[&common[..], &["-o", vc]].concat());
     let modems = s.stat("subnet[1].assigned-nas");
-    assert!(modems >= 45, "subnet 1 assigned {modems}; perfdhcp:\n{text}");
+    assert!(
+        modems >= 45,
+        "subnet 1 assigned {modems}; perfdhcp:\n{text}"
+    );
     assert_eq!(s.stat("subnet[2].assigned-nas"), 0, "perfdhcp:\n{text}");
     let text = perfdhcp(&tb, &common);
     let others = s.stat("subnet[2].assigned-nas");
-    assert!(others >= 45, "subnet 2 assigned {others}; perfdhcp:\n{text}");
-    assert_eq!(s.stat("subnet[1].assigned-nas"), modems, "perfdhcp:\n{text}");
+    assert!(
+        others >= 45,
+        "subnet 2 assigned {others}; perfdhcp:\n{text}"
+    );
+    assert_eq!(
+        s.stat("subnet[1].assigned-nas"),
+        modems,
+        "perfdhcp:\n{text}"
+    );
 }
