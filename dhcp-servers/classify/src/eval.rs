@@ -157,11 +157,27 @@ fn matches_ent(want: u32, got: u32) -> bool {
     want == 0 || want == got
 }
 
+/// Where the sub-options of option `code` start: after the fixed fields of the options
+/// that carry some (IA_NA, IA_TA, IA_PD, IAADDR, IAPREFIX), after the enterprise number of
+/// the vendor options.
+fn sub_option_area<P: Packet + ?Sized>(family: Family, code: u16, p: &P) -> Option<&[u8]> {
+    let v = p.option(code)?;
+    let skip = match (family, code) {
+        (Family::V4, 125) | (Family::V6, 17) => return vendor_option(family, p).map(|x| x.1),
+        (Family::V6, 3 | 25) => 12,
+        (Family::V6, 4) => 4,
+        (Family::V6, 5) => 24,
+        (Family::V6, 26) => 25,
+        _ => 0,
+    };
+    v.get(skip..)
+}
+
 /// The bytes a source points at, if present.
 fn lookup<P: Packet + ?Sized>(family: Family, src: Source, p: &P) -> Option<&[u8]> {
     match src {
         Source::Option(c) => p.option(c),
-        Source::SubOption(c, s) => find_sub(family, p.option(c)?, s),
+        Source::SubOption(c, s) => find_sub(family, sub_option_area(family, c, p)?, s),
         Source::Relay4(s) => find_sub(Family::V4, p.option(82)?, s),
         Source::Relay6 { nest, code } => p.relay6_option(relay_level(p, nest)?, code),
         Source::Vendor(e) => {

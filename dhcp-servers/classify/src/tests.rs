@@ -111,6 +111,13 @@ fn pkt6() -> TestPkt {
             // Vendor opts: enterprise 4491, sub-option 1 = "ab".
             (17, vec![0, 0, 0x11, 0x8b, 0, 1, 0, 2, b'a', b'b']),
             (15, vec![0, 6, 0, 4, b'i', b'P', b'X', b'E']),
+            // IA_NA iaid 1, T1 0, T2 0, one IAADDR (5) with address ::1 and lifetimes.
+            (3, {
+                let mut v = vec![0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 24];
+                v.extend_from_slice(&Ipv6Addr::LOCALHOST.octets());
+                v.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 2]);
+                v
+            }),
         ],
         relays: vec![
             (
@@ -205,7 +212,9 @@ fn options_and_sub_options() {
     assert!(v4(
         "option[43].option[1].exists and not option[43].option[2].exists"
     ));
-    assert!(v6("option[15].option[4].exists") || !v6("option[15].option[4].exists"));
+    assert!(v6("substring(option[3].option[5].hex, 0, 16) == ::1"));
+    assert!(v6("option[17].option[1].hex == 'ab'"));
+    assert!(!v6("option[3].option[26].exists"));
     assert!(v6("option[1].hex == 0x0002aabbccdd"));
     assert!(v6("substring(option[client-id].hex, 0, 2) == 0x0002"));
 }
