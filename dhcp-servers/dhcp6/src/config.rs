@@ -373,7 +373,10 @@ fn compile_classes(
                     option_code: &code,
                     class_defined: &defined,
                 };
-                Some(dhcp_classify::Expr::parse(t, &env).map_err(|e| format!("{}: {e}", c.pos))?)
+                Some(
+                    dhcp_classify::Expr::parse(t, &env)
+                        .map_err(|e| format!("{e} at ({})", c.pos))?,
+                )
             }
             _ => None,
         };
