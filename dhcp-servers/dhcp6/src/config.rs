@@ -213,6 +213,10 @@ pub struct ClientClass {
     /// after the reservation lookup.
     pub depends_on_known: bool,
     pub options: OptionSet,
+    /// `valid-lifetime` (with `min-`/`max-`) for members: wins over the subnet's.
+    pub valid: Option<Triplet>,
+    /// `preferred-lifetime` (with `min-`/`max-`) for members.
+    pub preferred: Option<Triplet>,
 }
 
 /// A subnet with every inherited parameter resolved.
@@ -383,7 +387,20 @@ fn compile_classes(
         let depends_on_known = test.as_ref().is_some_and(|t| {
             t.depends_on_known(|dep| out.iter().any(|x| &*x.name == dep && x.depends_on_known))
         });
+        let triplet = |d: Option<u32>, min: Option<u32>, max: Option<u32>| {
+            d.map(|d| Triplet {
+                default: d,
+                min: min.unwrap_or(d),
+                max: max.unwrap_or(d),
+            })
+        };
         out.push(ClientClass {
+            valid: triplet(c.valid_lifetime, c.min_valid_lifetime, c.max_valid_lifetime),
+            preferred: triplet(
+                c.preferred_lifetime,
+                c.min_preferred_lifetime,
+                c.max_preferred_lifetime,
+            ),
             name: Arc::from(c.name.as_str()),
             test,
             additional_only: c.only_in_additional_list,
@@ -399,6 +416,32 @@ impl ServerConfig {
     /// The class definition called `name`.
     pub fn class(&self, name: &str) -> Option<&ClientClass> {
         self.classes.iter().find(|c| &*c.name == name)
+    }
+
+    /// The valid and preferred lifetime triplets for a client in `classes` served from
+    /// `subnet`: the first of its classes (in the order it joined them) that sets one
+    /// wins over the subnet's, as in Kea.
+    pub fn lifetimes(
+        &self,
+        subnet: &Subnet,
+        classes: &dhcp_classify::ClassSet,
+    ) -> (Triplet, Triplet) {
+        let mut valid = None;
+        let mut preferred = None;
+        if self
+            .classes
+            .iter()
+            .any(|c| c.valid.is_some() || c.preferred.is_some())
+        {
+            for d in classes.iter().filter_map(|n| self.class(n)) {
+                valid = valid.or(d.valid);
+                preferred = preferred.or(d.preferred);
+            }
+        }
+        (
+            valid.unwrap_or(subnet.valid),
+            preferred.unwrap_or(subnet.preferred),
+        )
     }
 
     /// Compiles the typed model. Errors name the subnet or scope at fault.

@@ -1069,8 +1069,9 @@ fn assign_ia(
     };
     let s = &st.cfg.subnets[si];
     let hint = hints.iter().find(|h| h.0 == addr).or(hints.first());
-    let valid = s.valid.choose(hint.map(|h| h.3));
-    let pref = s.preferred.choose(hint.map(|h| h.2)).min(valid);
+    let (valid_t, pref_t) = st.cfg.lifetimes(s, &c.classes);
+    let valid = valid_t.choose(hint.map(|h| h.3));
+    let pref = pref_t.choose(hint.map(|h| h.2)).min(valid);
     let (t1, t2) = s.tee_times(pref);
     let pool = if pd {
         s.pd_pool_of(addr, len)

@@ -623,6 +623,7 @@ const CLASSIFIED: &str = r#"{"Dhcp6": {"preferred-lifetime": 3000, "valid-lifeti
   "option-data": [{"name": "dns-servers", "data": "2001:db8::53"}],
   "client-classes": [
     {"name": "modems", "test": "vendor-class[4491].data == 'docsis3.0' and pkt6.msgtype == 1",
+     "valid-lifetime": 1000, "preferred-lifetime": 500, "max-preferred-lifetime": 600,
      "option-data": [{"name": "dns-servers", "data": "2001:db8::cafe"},
                      {"name": "sntp-servers", "data": "2001:db8::123", "always-send": true}]},
     {"name": "phones", "test": "substring(option[1].hex, 0, 2) == 0x0003 and member('KNOWN')",
@@ -666,6 +667,13 @@ fn class_test_selects_the_subnet_and_adds_its_options() {
         .push(code::VENDOR_CLASS, &vendor_class(b"docsis3.0"));
     let (r, a) = solicit_addr(&st, &q);
     assert_eq!(a, "2001:db8:1::10".parse::<Ipv6Addr>().unwrap());
+    // The class's lifetimes win over the global ones.
+    let got = first_ia(&r, code::IA_NA)
+        .addresses()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.preferred, got.valid), (500, 1000));
     // The class's dns-servers beats the global one; its always-send option is added.
     assert_eq!(
         r.options.get(23).unwrap(),
@@ -683,6 +691,12 @@ fn class_test_selects_the_subnet_and_adds_its_options() {
     q.options.push(code::VENDOR_CLASS, &vendor_class(b"other"));
     let (r, a) = solicit_addr(&st, &q);
     assert_eq!(a, "2001:db8:2::20".parse::<Ipv6Addr>().unwrap());
+    let got = first_ia(&r, code::IA_NA)
+        .addresses()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.preferred, got.valid), (3000, 4000));
     assert_eq!(
         r.options.get(23).unwrap(),
         &"2001:db8::53".parse::<Ipv6Addr>().unwrap().octets()[..]
