@@ -122,7 +122,7 @@ impl BoolExpr {
 }
 
 impl StrExpr {
-    fn members<'a>(&'a self, out: &mut Vec<&'a str>) {
+    pub(crate) fn members<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             StrExpr::IfElse(c, a, b) => {
                 c.members(out);

@@ -12,6 +12,8 @@
 //!   nothing.
 //! * [`ClassSet`]: the classes a packet belongs to, in assignment order, with inline
 //!   storage (no allocation for a handful of classes).
+//! * [`StringExpr`]: a `template-test` (string-valued) expression; the value names the
+//!   spawned class ([`StringExpr::spawned_name`]).
 //! * [`is_builtin_class`]: names `member()` may use without a definition.
 //!
 //! Covered: string, hex, integer and IP literals; `option[code|name].hex|text|exists`,
@@ -159,6 +161,70 @@ impl Expr {
     /// The expression text as configured.
     pub fn text(&self) -> &str {
         &self.text
+    }
+}
+
+/// A compiled string expression: the `template-test` of a template class, whose value
+/// names the spawned class `SPAWN_<class>_<value>`.
+#[derive(Debug, Clone)]
+pub struct StringExpr {
+    root: ast::StrExpr,
+    family: Family,
+    text: String,
+}
+
+impl StringExpr {
+    /// Compiles `text` for `env.family`.
+    pub fn parse(text: &str, env: &ParseEnv<'_>) -> Result<StringExpr, ParseError> {
+        match parser::Parser::parse_string(text, env) {
+            Ok(root) => Ok(StringExpr {
+                root,
+                family: env.family,
+                text: text.to_string(),
+            }),
+            Err(mut e) => {
+                e.expression = text.to_string();
+                Err(e)
+            }
+        }
+    }
+
+    /// The value for a packet (empty: no class is spawned).
+    pub fn eval<P: Packet + ?Sized>(
+        &self,
+        pkt: &P,
+        classes: &ClassSet,
+    ) -> Result<Vec<u8>, EvalError> {
+        let ctx = eval::Ctx {
+            family: self.family,
+            pkt,
+            classes,
+        };
+        Ok(self.root.eval(&ctx)?.bytes().to_vec())
+    }
+
+    /// Class names the expression reads.
+    pub fn members(&self) -> Vec<&str> {
+        let mut v = Vec::new();
+        self.root.members(&mut v);
+        v
+    }
+
+    /// See [`Expr::depends_on_known`].
+    pub fn depends_on_known(&self, late: impl Fn(&str) -> bool) -> bool {
+        self.members()
+            .into_iter()
+            .any(|m| m == "KNOWN" || m == "UNKNOWN" || late(m))
+    }
+
+    /// The expression text as configured.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// `SPAWN_<class>_<value>`, or `None` for an empty value.
+    pub fn spawned_name(class: &str, value: &[u8]) -> Option<String> {
+        (!value.is_empty()).then(|| format!("SPAWN_{class}_{}", String::from_utf8_lossy(value)))
     }
 }
 

@@ -37,6 +37,18 @@ impl<'e> Parser<'e> {
         run(&mut p).map_err(|(e, _)| e)
     }
 
+    /// A top-level string expression (template classes).
+    pub(crate) fn parse_string(text: &str, env: &'e ParseEnv<'e>) -> Result<StrExpr, ParseError> {
+        let toks = tokenize(text)?;
+        let mut p = Parser { toks, pos: 0, env };
+        let run = |p: &mut Parser<'_>| -> PResult<StrExpr> {
+            let e = p.string_expr()?;
+            p.expect_after_string(Kind::End)?;
+            Ok(e)
+        };
+        run(&mut p).map_err(|(e, _)| e)
+    }
+
     fn tok(&self) -> &Token {
         // The token list always ends with End and the parser never moves past it.
         &self.toks[self.pos.min(self.toks.len() - 1)]

@@ -553,3 +553,22 @@ fn class_set_inline_and_spill() {
     assert!(cs.allows(&["x", "c3"]));
     assert!(!cs.allows(&["x"]));
 }
+
+#[test]
+fn template_string_expressions() {
+    let e = StringExpr::parse("substring(option[1].hex, 0, 2) + 'x'", &env(Family::V6)).unwrap();
+    let v = e.eval(&pkt6(), &ClassSet::default()).unwrap();
+    assert_eq!(v, b"\x00\x02x");
+    assert_eq!(
+        StringExpr::spawned_name("Client-ID", b"foo").as_deref(),
+        Some("SPAWN_Client-ID_foo")
+    );
+    assert_eq!(StringExpr::spawned_name("c", b""), None);
+    let e = StringExpr::parse("ifelse(member('gold'), 'g', '')", &env(Family::V4)).unwrap();
+    assert_eq!(e.members(), vec!["gold"]);
+    let err = StringExpr::parse("'a' == 'b'", &env(Family::V6)).unwrap_err();
+    assert_eq!(
+        err.detail(),
+        "<string>:1.5-6: syntax error, unexpected ==, expecting end of file or +"
+    );
+}

@@ -125,12 +125,49 @@ fn evaluate(cfg: &ServerConfig, env: &Env6<'_>, classes: &mut ClassSet, late: bo
         if c.additional_only || c.depends_on_known != late {
             continue;
         }
+        if classes.contains(&c.name) {
+            continue;
+        }
         if let Some(t) = &c.test
-            && !classes.contains(&c.name)
             && eval_logged(env, &c.name, t, classes, false)
         {
             classes.insert_shared(&c.name);
         }
+        if let Some(t) = &c.template {
+            spawn(env, c, t, classes);
+        }
+    }
+}
+
+/// A template class: a non-empty value of its `template-test` puts the query in
+/// `SPAWN_<class>_<value>` and in the template class (whose options then apply).
+fn spawn(
+    env: &Env6<'_>,
+    def: &crate::config::ClientClass,
+    t: &dhcp_classify::StringExpr,
+    classes: &mut ClassSet,
+) {
+    match t.eval(env, classes) {
+        Ok(v) => {
+            if let Some(name) = dhcp_classify::StringExpr::spawned_name(&def.name, &v) {
+                kea_log!(
+                    loggers::DHCPSRV,
+                    messages::DHCPSRV_TEMPLATE_EVAL_RESULT,
+                    Label(env.q),
+                    &def.name,
+                    &name
+                );
+                classes.insert(&name);
+                classes.insert_shared(&def.name);
+            }
+        }
+        Err(e) => kea_log!(
+            loggers::DHCPSRV,
+            messages::DHCPSRV_TEMPLATE_EVAL_ERROR,
+            Label(env.q),
+            &def.name,
+            e
+        ),
     }
 }
 
@@ -210,6 +247,10 @@ pub fn additional<'c>(
                 );
                 continue;
             };
+            if let Some(t) = &def.template {
+                spawn(env, def, t, classes);
+                continue;
+            }
             let member = match &def.test {
                 None => true,
                 Some(t) => eval_logged(env, &def.name, t, classes, true),

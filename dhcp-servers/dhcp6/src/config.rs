@@ -207,6 +207,8 @@ pub struct ClientClass {
     /// The compiled `test` (none: membership only through reservations or additional
     /// evaluation).
     pub test: Option<dhcp_classify::Expr>,
+    /// The compiled `template-test`: its value spawns `SPAWN_<name>_<value>`.
+    pub template: Option<dhcp_classify::StringExpr>,
     /// `only-in-additional-list` (Kea 2's `only-if-required`).
     pub additional_only: bool,
     /// The test reads KNOWN/UNKNOWN, directly or through another class: it is evaluated
@@ -359,34 +361,36 @@ fn compile_classes(
         if out.iter().any(|x| *x.name == *c.name) {
             return Err(format!("{}: duplicate client class '{}'", c.pos, c.name));
         }
-        if c.template_test
-            .as_deref()
-            .is_some_and(|t| !t.trim().is_empty())
-        {
+        let code = |n: &str| defs.code_of("dhcp6", n);
+        let defined = |n: &str| out.iter().any(|x| &*x.name == n);
+        let env = dhcp_classify::ParseEnv {
+            family: dhcp_classify::Family::V6,
+            option_code: &code,
+            class_defined: &defined,
+        };
+        let nonempty = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if nonempty(&c.test) && nonempty(&c.template_test) {
             return Err(format!(
-                "{}: template class '{}' (template-test) is not supported by this server",
+                "{}: client class '{}' has both 'test' and 'template-test'",
                 c.pos, c.name
             ));
         }
-        let test = match c.test.as_deref() {
-            Some(t) if !t.trim().is_empty() => {
-                let code = |n: &str| defs.code_of("dhcp6", n);
-                let defined = |n: &str| out.iter().any(|x| &*x.name == n);
-                let env = dhcp_classify::ParseEnv {
-                    family: dhcp_classify::Family::V6,
-                    option_code: &code,
-                    class_defined: &defined,
-                };
-                Some(
-                    dhcp_classify::Expr::parse(t, &env)
-                        .map_err(|e| format!("{e} at ({})", c.pos))?,
-                )
-            }
+        let template = match c.template_test.as_deref() {
+            Some(t) if !t.trim().is_empty() => Some(
+                dhcp_classify::StringExpr::parse(t, &env)
+                    .map_err(|e| format!("{e} at ({})", c.pos))?,
+            ),
             _ => None,
         };
-        let depends_on_known = test.as_ref().is_some_and(|t| {
-            t.depends_on_known(|dep| out.iter().any(|x| &*x.name == dep && x.depends_on_known))
-        });
+        let test = match c.test.as_deref() {
+            Some(t) if !t.trim().is_empty() => Some(
+                dhcp_classify::Expr::parse(t, &env).map_err(|e| format!("{e} at ({})", c.pos))?,
+            ),
+            _ => None,
+        };
+        let late = |dep: &str| out.iter().any(|x| &*x.name == dep && x.depends_on_known);
+        let depends_on_known = test.as_ref().is_some_and(|t| t.depends_on_known(late))
+            || template.as_ref().is_some_and(|t| t.depends_on_known(late));
         let triplet = |d: Option<u32>, min: Option<u32>, max: Option<u32>| {
             d.map(|d| Triplet {
                 default: d,
@@ -403,6 +407,7 @@ fn compile_classes(
             ),
             name: Arc::from(c.name.as_str()),
             test,
+            template,
             additional_only: c.only_in_additional_list,
             depends_on_known,
             options: OptionSet::compile(&c.option_data, defs)
@@ -568,7 +573,9 @@ impl ServerConfig {
             });
         }
         let classes = compile_classes(&model.client_classes, &defs)?;
-        let has_class_tests = classes.iter().any(|c| c.test.is_some());
+        let has_class_tests = classes
+            .iter()
+            .any(|c| c.test.is_some() || c.template.is_some());
         let global_hosts = HostTable::build(&model.reservations, &defs, "global reservations")?;
         let mac_sources = MacSource::parse_list(&model.mac_sources)?;
         Ok(ServerConfig {
@@ -723,10 +730,17 @@ mod tests {
             assert!(e.contains(want), "{test}: {e}");
             assert!(e.contains(&format!("expression: [{test}]")), "{e}");
         }
-        let e =
-            compile(r#"{"Dhcp6": {"client-classes": [{"name": "t", "template-test": "'a'"}]}}"#)
-                .unwrap_err();
-        assert!(e.contains("template"), "{e}");
+        let e = compile(
+            r#"{"Dhcp6": {"client-classes": [
+                {"name": "t", "test": "'a' == 'a'", "template-test": "'a'"}]}}"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("both 'test' and 'template-test'"), "{e}");
+        let c = compile(
+            r#"{"Dhcp6": {"client-classes": [{"name": "t", "template-test": "pkt.iface"}]}}"#,
+        )
+        .unwrap();
+        assert!(c.has_class_tests && c.class("t").unwrap().template.is_some());
     }
 
     #[test]

@@ -738,3 +738,33 @@ fn drop_class_drops_and_no_tests_cost_nothing() {
     let plain = state(BASIC);
     assert!(!plain.cfg.has_class_tests);
 }
+
+#[test]
+fn template_class_spawns_per_value_and_brings_its_options() {
+    let st = state(
+        r#"{"Dhcp6": {"client-classes": [
+            {"name": "by-type", "template-test": "substring(option[1].hex, 0, 2)",
+             "option-data": [{"name": "nis-servers", "data": "2001:db8::77", "always-send": true}]},
+            {"name": "SPAWN_by-type_\u0000\u0003",
+             "option-data": [{"name": "nis-servers", "data": "2001:db8::78", "always-send": true}]}],
+          "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+            "client-classes": ["by-type"],
+            "pools": [{"pool": "2001:db8:1::10-2001:db8:1::20"}]}]}}"#,
+    );
+    let mut q = query(MessageType6::SOLICIT, &duid(1), false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    let (r, _) = solicit_addr(&st, &q);
+    // The spawned class is defined too: its option wins over the template's.
+    assert_eq!(
+        r.options.get(27).unwrap(),
+        &"2001:db8::78".parse::<Ipv6Addr>().unwrap().octets()[..]
+    );
+    // A DUID of another type spawns another class: the template's option.
+    let mut q = query(MessageType6::SOLICIT, &[0, 2, 0, 0, 0, 9, 1], false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    let (r, _) = solicit_addr(&st, &q);
+    assert_eq!(
+        r.options.get(27).unwrap(),
+        &"2001:db8::77".parse::<Ipv6Addr>().unwrap().octets()[..]
+    );
+}
