@@ -87,6 +87,45 @@ pub fn parse_test(
     )
 }
 
+/// Compiles a class `template-test` for DHCPv4.
+pub fn parse_template(
+    text: &str,
+    defs: &crate::options::OptionDefs,
+    defined: &dyn Fn(&str) -> bool,
+) -> Result<dhcp_classify::StringExpr, dhcp_classify::ParseError> {
+    let code = |name: &str| defs.code_of("dhcp4", name);
+    dhcp_classify::StringExpr::parse(
+        text,
+        &ParseEnv {
+            family: Family::V4,
+            option_code: &code,
+            class_defined: defined,
+        },
+    )
+}
+
+/// Evaluates one class for a packet: its test (no test: member), or for a template class
+/// its `template-test`, whose non-empty value puts the packet in `SPAWN_<class>_<value>`
+/// and in the template class.
+pub fn evaluate_one(def: &crate::config::ClientClassDef, env: &Env<'_>, classes: &mut ClassSet) {
+    if let Some(t) = &def.template {
+        if let Ok(v) = t.eval(env, classes)
+            && let Some(name) = dhcp_classify::StringExpr::spawned_name(&def.name, &v)
+        {
+            classes.insert(&name);
+            classes.insert_shared(&def.name);
+        }
+        return;
+    }
+    let member = match &def.test {
+        None => true,
+        Some(t) => t.eval(env, classes).unwrap_or(false),
+    };
+    if member {
+        classes.insert_shared(&def.name);
+    }
+}
+
 /// Built-in classification done before subnet selection: ALL, VENDOR_CLASS_*, BOOTP.
 pub fn builtin_classes(pkt: &Pkt4, out: &mut ClassSet) {
     out.insert_static("ALL");
@@ -110,15 +149,14 @@ pub fn evaluate_configured(
     late: bool,
 ) {
     for c in &cfg.classes {
-        if c.only_if_required || c.depends_on_known != late {
+        if c.only_if_required
+            || c.depends_on_known != late
+            || (c.test.is_none() && c.template.is_none())
+            || classes.contains(&c.name)
+        {
             continue;
         }
-        if let Some(t) = &c.test
-            && !classes.contains(&c.name)
-            && t.eval(env, classes).unwrap_or(false)
-        {
-            classes.insert_shared(&c.name);
-        }
+        evaluate_one(c, env, classes);
     }
 }
 
@@ -199,5 +237,48 @@ mod tests {
         }
         let e = parse_test("member('gold') or known", &defs, &|n| n == "gold").unwrap();
         assert_eq!(e.members(), vec!["gold", "KNOWN"]);
+    }
+
+    #[test]
+    fn template_classes_spawn_per_value() {
+        let e = kea_config::parse_str(
+            r#"{"Dhcp4": {"client-classes": [
+                {"name": "vc", "template-test": "split(option[60].text, ':', 1)"},
+                {"name": "late", "template-test": "ifelse(known, 'k', '')"},
+                {"name": "both", "test": "'a' == 'a'", "template-test": "'a'"}]}}"#,
+            "t",
+        )
+        .unwrap();
+        let err = crate::config::ServerConfig::from_element(&e).unwrap_err();
+        assert!(
+            err.to_string().contains("both 'test' and 'template-test'"),
+            "{err}"
+        );
+        let e = kea_config::parse_str(
+            r#"{"Dhcp4": {"client-classes": [
+                {"name": "vc", "template-test": "split(option[60].text, ':', 1)"},
+                {"name": "late", "template-test": "ifelse(known, 'k', '')"}]}}"#,
+            "t",
+        )
+        .unwrap();
+        let cfg = crate::config::ServerConfig::from_element(&e).unwrap();
+        assert!(cfg.classes[1].depends_on_known && !cfg.classes[0].depends_on_known);
+        let p = pkt();
+        let env = Env {
+            pkt: &p,
+            iface: "eth0",
+            src: Ipv4Addr::new(10, 0, 0, 1),
+            dst: Ipv4Addr::new(10, 0, 0, 2),
+        };
+        let mut cs = ClassSet::default();
+        builtin_classes(&p, &mut cs);
+        evaluate_configured(&cfg, &env, &mut cs, false);
+        assert!(
+            cs.contains("SPAWN_vc_docsis3.0") && cs.contains("vc"),
+            "{cs}"
+        );
+        assert!(!cs.contains("late"));
+        evaluate_configured(&cfg, &env, &mut cs, true);
+        assert!(!cs.contains("late"), "empty value spawns nothing: {cs}");
     }
 }

@@ -725,6 +725,8 @@ pub struct ClientClassDef {
     /// Shared with the per-packet class sets (no copy when a packet joins the class).
     pub name: std::sync::Arc<str>,
     pub test: Option<crate::classify::Expr>,
+    /// The compiled `template-test`: its value spawns `SPAWN_<name>_<value>`.
+    pub template: Option<dhcp_classify::StringExpr>,
     pub only_if_required: bool,
     /// The test reads KNOWN/UNKNOWN (directly or through another class): evaluated after the
     /// reservation lookup.
@@ -961,13 +963,16 @@ impl ServerConfig {
             }
             // Classes reading KNOWN/UNKNOWN (directly or through an earlier class) wait
             // for the reservation lookup.
-            if let Some(t) = &def.test {
-                def.depends_on_known = t.depends_on_known(|dep| {
-                    classes
-                        .iter()
-                        .any(|x| &*x.name == dep && x.depends_on_known)
-                });
-            }
+            let late = |dep: &str| {
+                classes
+                    .iter()
+                    .any(|x| &*x.name == dep && x.depends_on_known)
+            };
+            def.depends_on_known = def.test.as_ref().is_some_and(|t| t.depends_on_known(late))
+                || def
+                    .template
+                    .as_ref()
+                    .is_some_and(|t| t.depends_on_known(late));
             classes.push(def);
         }
         let mut cfg = ServerConfig {
@@ -1253,12 +1258,6 @@ fn parse_class(
     let name = opt_str(m, "name")?
         .ok_or_else(|| verr(e, "missing parameter 'name'"))?
         .to_string();
-    if let Some(t) = m.get("template-test") {
-        return Err(verr(
-            t,
-            format!("template class '{name}' (template-test) is not supported by this server"),
-        ));
-    }
     let defined = |n: &str| earlier.iter().any(|c| &*c.name == n);
     let test = match opt_str(m, "test")? {
         Some(t) if !t.trim().is_empty() => Some(
@@ -1267,9 +1266,25 @@ fn parse_class(
         ),
         _ => None,
     };
+    let template = match opt_str(m, "template-test")? {
+        Some(t) if !t.trim().is_empty() => {
+            if test.is_some() {
+                return Err(verr(
+                    e,
+                    format!("client class '{name}' has both 'test' and 'template-test'"),
+                ));
+            }
+            Some(
+                crate::classify::parse_template(t, defs, &defined)
+                    .map_err(|err| verr(m.get("template-test").unwrap_or(e), err.to_string()))?,
+            )
+        }
+        _ => None,
+    };
     Ok(ClientClassDef {
         depends_on_known: false,
         test,
+        template,
         only_if_required: opt_bool(m, "only-if-required")?
             .or(opt_bool(m, "only-in-additional-list")?)
             .unwrap_or(false),

@@ -235,13 +235,7 @@ fn evaluate_additional(ctx: &mut Ctx<'_>, addr: Option<Ipv4Addr>) {
         let Some(def) = cfg.classes.iter().find(|c| &*c.name == name) else {
             continue;
         };
-        let member = match &def.test {
-            None => true,
-            Some(t) => t.eval(&env, &ctx.classes).unwrap_or(false),
-        };
-        if member {
-            ctx.classes.insert_shared(&def.name);
-        }
+        crate::classify::evaluate_one(def, &env, &mut ctx.classes);
     }
 }
 
