@@ -82,8 +82,10 @@ pub(crate) enum BoolExpr {
 #[derive(Debug, Clone)]
 pub(crate) enum StrExpr {
     Lit(Vec<u8>),
-    /// `.hex` and `.text` both read the payload bytes (Kea renders some typed options
-    /// differently for `.text`; string options, the common case, are the same).
+    /// `.hex` and `.text` both read the payload bytes. For string options (the usual
+    /// `.text` case) this is what Kea gives; for other types Kea 2.2 pushes its debug
+    /// rendering (checked live: `type=057, len=002: 1500 (uint16)`), which is not
+    /// reproduced.
     Value(Source),
     Pkt(PktField),
     Pkt4(Pkt4Field),

@@ -126,6 +126,17 @@ pub fn evaluate_one(def: &crate::config::ClientClassDef, env: &Env<'_>, classes:
     }
 }
 
+/// The definitions of the packet's classes in the order it joined them (Kea's precedence
+/// for class options, lifetimes and boot fields: the first class that sets one wins).
+pub fn member_defs<'a>(
+    cfg: &'a crate::config::ServerConfig,
+    classes: &'a ClassSet,
+) -> impl Iterator<Item = &'a crate::config::ClientClassDef> + 'a {
+    classes
+        .iter()
+        .filter_map(move |n| cfg.classes.iter().find(|c| &*c.name == n))
+}
+
 /// Built-in classification done before subnet selection: ALL, VENDOR_CLASS_*, BOOTP.
 pub fn builtin_classes(pkt: &Pkt4, out: &mut ClassSet) {
     out.insert_static("ALL");
