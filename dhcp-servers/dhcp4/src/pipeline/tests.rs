@@ -825,3 +825,22 @@ fn class_options_follow_the_order_the_packet_joined_the_classes() {
         Some(&b"early.example"[..])
     );
 }
+
+#[test]
+fn drop_class_reading_known_drops_after_the_reservation_lookup() {
+    let st = state(
+        r#"{"Dhcp4": {
+        "client-classes": [{"name": "DROP", "test": "not member('KNOWN')"}],
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}],
+                     "reservations": [{"hw-address": "0a:00:00:00:00:05", "hostname": "five"}]}]
+    }}"#,
+    );
+    assert!(matches!(
+        run(&st, &query(MessageType4::Discover, 1)),
+        Outcome::Drop(Drop::DropClassAfterHost)
+    ));
+    assert_eq!(
+        reply(&st, &query(MessageType4::Discover, 5)).0.yiaddr,
+        Ipv4Addr::new(192, 0, 2, 10)
+    );
+}
