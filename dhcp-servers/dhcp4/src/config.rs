@@ -722,8 +722,11 @@ pub struct SharedNetwork {
 /// A client class definition.
 #[derive(Debug, Clone)]
 pub struct ClientClassDef {
-    pub name: String,
+    /// Shared with the per-packet class sets (no copy when a packet joins the class).
+    pub name: std::sync::Arc<str>,
     pub test: Option<crate::classify::Expr>,
+    /// The compiled `template-test`: its value spawns `SPAWN_<name>_<value>`.
+    pub template: Option<dhcp_classify::StringExpr>,
     pub only_if_required: bool,
     /// The test reads KNOWN/UNKNOWN (directly or through another class): evaluated after the
     /// reservation lookup.
@@ -952,31 +955,24 @@ impl ServerConfig {
         for r in list(m, "reservations")? {
             global_hosts.insert(parse_host(r, &option_defs)?, r)?;
         }
-        let mut classes = Vec::new();
+        let mut classes: Vec<ClientClassDef> = Vec::new();
         for c in list(m, "client-classes")? {
-            let mut def = parse_class(c, &option_defs)?;
-            if classes.iter().any(|x: &ClientClassDef| x.name == def.name) {
+            let mut def = parse_class(c, &option_defs, &classes)?;
+            if classes.iter().any(|x| x.name == def.name) {
                 return Err(verr(c, format!("duplicate client class '{}'", def.name)));
             }
-            if let Some(t) = &def.test {
-                for dep in t.members() {
-                    let known_dep = dep == "KNOWN" || dep == "UNKNOWN";
-                    let earlier = classes.iter().find(|x| x.name == dep);
-                    if !crate::classify::is_builtin(&dep) && earlier.is_none() {
-                        return Err(verr(
-                            c,
-                            format!(
-                                "expression '{}' for class '{}' references undefined class '{dep}'",
-                                t.text(),
-                                def.name
-                            ),
-                        ));
-                    }
-                    if known_dep || earlier.is_some_and(|x| x.depends_on_known) {
-                        def.depends_on_known = true;
-                    }
-                }
-            }
+            // Classes reading KNOWN/UNKNOWN (directly or through an earlier class) wait
+            // for the reservation lookup.
+            let late = |dep: &str| {
+                classes
+                    .iter()
+                    .any(|x| &*x.name == dep && x.depends_on_known)
+            };
+            def.depends_on_known = def.test.as_ref().is_some_and(|t| t.depends_on_known(late))
+                || def
+                    .template
+                    .as_ref()
+                    .is_some_and(|t| t.depends_on_known(late));
             classes.push(def);
         }
         let mut cfg = ServerConfig {
@@ -1256,31 +1252,39 @@ fn parse_relay(m: &Map) -> Result<Vec<Ipv4Addr>, ConfigError> {
 fn parse_class(
     e: &Element,
     defs: &crate::options::OptionDefs,
+    earlier: &[ClientClassDef],
 ) -> Result<ClientClassDef, ConfigError> {
     let m = get_map(e, "client class")?;
     let name = opt_str(m, "name")?
         .ok_or_else(|| verr(e, "missing parameter 'name'"))?
         .to_string();
-    if let Some(t) = m.get("template-test") {
-        return Err(verr(
-            t,
-            format!("template class '{name}' (template-test) is not supported by this server"),
-        ));
-    }
+    let defined = |n: &str| earlier.iter().any(|c| &*c.name == n);
     let test = match opt_str(m, "test")? {
+        Some(t) if !t.trim().is_empty() => Some(
+            crate::classify::parse_test(t, defs, &defined)
+                .map_err(|err| verr(m.get("test").unwrap_or(e), err.to_string()))?,
+        ),
+        _ => None,
+    };
+    let template = match opt_str(m, "template-test")? {
         Some(t) if !t.trim().is_empty() => {
-            Some(crate::classify::Expr::parse(t).map_err(|msg| {
-                verr(
-                    m.get("test").unwrap_or(e),
-                    format!("expression '{t}' for class '{name}' cannot be used: {msg}"),
-                )
-            })?)
+            if test.is_some() {
+                return Err(verr(
+                    e,
+                    format!("client class '{name}' has both 'test' and 'template-test'"),
+                ));
+            }
+            Some(
+                crate::classify::parse_template(t, defs, &defined)
+                    .map_err(|err| verr(m.get("template-test").unwrap_or(e), err.to_string()))?,
+            )
         }
         _ => None,
     };
     Ok(ClientClassDef {
         depends_on_known: false,
         test,
+        template,
         only_if_required: opt_bool(m, "only-if-required")?
             .or(opt_bool(m, "only-in-additional-list")?)
             .unwrap_or(false),
@@ -1289,7 +1293,7 @@ fn parse_class(
         server_hostname: opt_str(m, "server-hostname")?.map(str::to_string),
         boot_file_name: opt_str(m, "boot-file-name")?.map(str::to_string),
         valid_lifetime: opt_u32(m, "valid-lifetime")?,
-        name,
+        name: name.into(),
     })
 }
 

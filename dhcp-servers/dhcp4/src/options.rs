@@ -90,6 +90,11 @@ impl OptionDefs {
         self.inner.by_name(space_alias(space), name)
     }
 
+    /// Code of the option called `name` in `space` (classification's `option[name]`).
+    pub fn code_of(&self, space: &str, name: &str) -> Option<u16> {
+        self.by_name(space, name).map(|d| d.code)
+    }
+
     fn by_code(&self, space: &str, code: u16) -> Option<&OptionDef> {
         if let Some(d) = &self.opt43
             && space == "dhcp4"

@@ -100,7 +100,7 @@ fn classes(v: &Value) -> Result<ClassSet, String> {
 }
 
 /// The selection inputs of the command.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 struct Inputs {
     interface: String,
     address: Option<Ipv4Addr>,

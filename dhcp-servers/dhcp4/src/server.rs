@@ -644,6 +644,12 @@ fn log_drop(q: &Pkt4, iface: &str, d: &Drop) {
             client_label(q),
             pkt_text(q)
         ),
+        Drop::DropClassAfterHost => kea_log!(
+            loggers::PACKETS,
+            messages::DHCP4_PACKET_DROP_0013,
+            client_label(q),
+            pkt_text(q)
+        ),
         Drop::NotRequest | Drop::Rfc(_) | Drop::Store(_) => {
             kea_log!(
                 loggers::PACKETS,

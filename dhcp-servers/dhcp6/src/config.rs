@@ -184,7 +184,10 @@ impl HostTable {
 pub struct AddrPool {
     pub pool: Pool6,
     pub options: OptionSet,
+    /// `client-classes`: the pool serves members of any of these (empty: everyone).
     pub classes: Vec<String>,
+    /// `evaluate-additional-classes`.
+    pub additional_classes: Vec<String>,
 }
 
 /// A prefix delegation pool with its options and class restrictions.
@@ -193,6 +196,29 @@ pub struct PrefixPool {
     pub pool: PdPool,
     pub options: OptionSet,
     pub classes: Vec<String>,
+    pub additional_classes: Vec<String>,
+}
+
+/// A `client-classes` entry compiled for the packet path.
+#[derive(Debug, Clone)]
+pub struct ClientClass {
+    /// Shared with the per-packet class sets (no copy when a packet joins the class).
+    pub name: Arc<str>,
+    /// The compiled `test` (none: membership only through reservations or additional
+    /// evaluation).
+    pub test: Option<dhcp_classify::Expr>,
+    /// The compiled `template-test`: its value spawns `SPAWN_<name>_<value>`.
+    pub template: Option<dhcp_classify::StringExpr>,
+    /// `only-in-additional-list` (Kea 2's `only-if-required`).
+    pub additional_only: bool,
+    /// The test reads KNOWN/UNKNOWN, directly or through another class: it is evaluated
+    /// after the reservation lookup.
+    pub depends_on_known: bool,
+    pub options: OptionSet,
+    /// `valid-lifetime` (with `min-`/`max-`) for members: wins over the subnet's.
+    pub valid: Option<Triplet>,
+    /// `preferred-lifetime` (with `min-`/`max-`) for members.
+    pub preferred: Option<Triplet>,
 }
 
 /// A subnet with every inherited parameter resolved.
@@ -219,7 +245,10 @@ pub struct Subnet {
     pub reservations_global: bool,
     pub reservations_out_of_pool: bool,
     pub options: OptionSet,
+    /// `client-classes` guard of the subnet.
     pub classes: Vec<String>,
+    /// `evaluate-additional-classes`.
+    pub additional_classes: Vec<String>,
     /// `ddns-qualifying-suffix` for partial client FQDNs ("" = root).
     pub qualifying_suffix: String,
     /// Index into [`ServerConfig::networks`].
@@ -278,6 +307,10 @@ pub struct Network {
     pub name: String,
     pub subnets: Vec<usize>,
     pub options: OptionSet,
+    /// `client-classes` guard of the network.
+    pub classes: Vec<String>,
+    /// `evaluate-additional-classes`.
+    pub additional_classes: Vec<String>,
 }
 
 /// The whole server configuration for the packet path.
@@ -288,6 +321,10 @@ pub struct ServerConfig {
     pub networks: Vec<Network>,
     pub options: OptionSet,
     pub global_hosts: HostTable,
+    /// `client-classes`, in configuration order.
+    pub classes: Vec<ClientClass>,
+    /// Some class has a `test`: per-packet evaluation is needed at all.
+    pub has_class_tests: bool,
     pub host_ids: Vec<HostIdentifierType>,
     pub mac_sources: Vec<MacSource>,
     pub interfaces: Vec<InterfaceSpec>,
@@ -312,7 +349,106 @@ fn interface_id_bytes(s: &str) -> Vec<u8> {
     s.as_bytes().to_vec()
 }
 
+/// Compiles `client-classes` in order: a test may only name classes defined before it
+/// (or built-in ones), as in Kea. Errors carry the class position and Kea's expression
+/// message.
+fn compile_classes(
+    list: &[kea_config::ClientClass],
+    defs: &ServerDefs,
+) -> Result<Vec<ClientClass>, String> {
+    let mut out: Vec<ClientClass> = Vec::with_capacity(list.len());
+    for c in list {
+        if out.iter().any(|x| *x.name == *c.name) {
+            return Err(format!("{}: duplicate client class '{}'", c.pos, c.name));
+        }
+        let code = |n: &str| defs.code_of("dhcp6", n);
+        let defined = |n: &str| out.iter().any(|x| &*x.name == n);
+        let env = dhcp_classify::ParseEnv {
+            family: dhcp_classify::Family::V6,
+            option_code: &code,
+            class_defined: &defined,
+        };
+        let nonempty = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if nonempty(&c.test) && nonempty(&c.template_test) {
+            return Err(format!(
+                "{}: client class '{}' has both 'test' and 'template-test'",
+                c.pos, c.name
+            ));
+        }
+        let template = match c.template_test.as_deref() {
+            Some(t) if !t.trim().is_empty() => Some(
+                dhcp_classify::StringExpr::parse(t, &env)
+                    .map_err(|e| format!("{e} at ({})", c.pos))?,
+            ),
+            _ => None,
+        };
+        let test = match c.test.as_deref() {
+            Some(t) if !t.trim().is_empty() => Some(
+                dhcp_classify::Expr::parse(t, &env).map_err(|e| format!("{e} at ({})", c.pos))?,
+            ),
+            _ => None,
+        };
+        let late = |dep: &str| out.iter().any(|x| &*x.name == dep && x.depends_on_known);
+        let depends_on_known = test.as_ref().is_some_and(|t| t.depends_on_known(late))
+            || template.as_ref().is_some_and(|t| t.depends_on_known(late));
+        let triplet = |d: Option<u32>, min: Option<u32>, max: Option<u32>| {
+            d.map(|d| Triplet {
+                default: d,
+                min: min.unwrap_or(d),
+                max: max.unwrap_or(d),
+            })
+        };
+        out.push(ClientClass {
+            valid: triplet(c.valid_lifetime, c.min_valid_lifetime, c.max_valid_lifetime),
+            preferred: triplet(
+                c.preferred_lifetime,
+                c.min_preferred_lifetime,
+                c.max_preferred_lifetime,
+            ),
+            name: Arc::from(c.name.as_str()),
+            test,
+            template,
+            additional_only: c.only_in_additional_list,
+            depends_on_known,
+            options: OptionSet::compile(&c.option_data, defs)
+                .map_err(|e| format!("client class '{}': {e}", c.name))?,
+        });
+    }
+    Ok(out)
+}
+
 impl ServerConfig {
+    /// The class definition called `name`.
+    pub fn class(&self, name: &str) -> Option<&ClientClass> {
+        self.classes.iter().find(|c| &*c.name == name)
+    }
+
+    /// The valid and preferred lifetime triplets for a client in `classes` served from
+    /// `subnet`: the first of its classes (in the order it joined them) that sets one
+    /// wins over the subnet's, as in Kea.
+    pub fn lifetimes(
+        &self,
+        subnet: &Subnet,
+        classes: &dhcp_classify::ClassSet,
+    ) -> (Triplet, Triplet) {
+        let mut valid = None;
+        let mut preferred = None;
+        if self
+            .classes
+            .iter()
+            .any(|c| c.valid.is_some() || c.preferred.is_some())
+        {
+            for d in classes.iter().filter_map(|n| self.class(n)) {
+                valid = valid.or(d.valid);
+                preferred = preferred.or(d.preferred);
+            }
+        }
+        (
+            valid.unwrap_or(subnet.valid),
+            preferred.unwrap_or(subnet.preferred),
+        )
+    }
+
     /// Compiles the typed model. Errors name the subnet or scope at fault.
     pub fn compile(model: Arc<Dhcp6Config>) -> Result<ServerConfig, String> {
         let defs = ServerDefs::build(&model.option_def)?;
@@ -325,6 +461,8 @@ impl ServerConfig {
                 subnets: Vec::new(),
                 options: OptionSet::compile(&n.option_data, &defs)
                     .map_err(|e| format!("shared network {}: {e}", n.name))?,
+                classes: n.client_classes.clone(),
+                additional_classes: n.evaluate_additional_classes.clone(),
             });
         }
         let mut subnets = Vec::with_capacity(model.subnets.len());
@@ -356,6 +494,7 @@ impl ServerConfig {
                     options: OptionSet::compile(&pl.option_data, &defs)
                         .map_err(|e| format!("{scope}: pool: {e}"))?,
                     classes: pl.client_classes.clone(),
+                    additional_classes: pl.evaluate_additional_classes.clone(),
                 });
             }
             let mut pd_pools = Vec::new();
@@ -373,6 +512,7 @@ impl ServerConfig {
                     options: OptionSet::compile(&pp.option_data, &defs)
                         .map_err(|e| format!("{scope}: pd-pool: {e}"))?,
                     classes: pp.client_classes.clone(),
+                    additional_classes: pp.evaluate_additional_classes.clone(),
                 });
             }
             let network = match &s.shared_network {
@@ -421,6 +561,7 @@ impl ServerConfig {
                 options: OptionSet::compile(&s.option_data, &defs)
                     .map_err(|e| format!("{scope}: {e}"))?,
                 classes: s.client_classes.clone(),
+                additional_classes: s.evaluate_additional_classes.clone(),
                 qualifying_suffix: model
                     .effective_ddns(s, None)
                     .qualifying_suffix
@@ -431,20 +572,10 @@ impl ServerConfig {
                 hosts,
             });
         }
-        // Class membership comes only from the built-in classes and from reservations:
-        // test expressions would need the evaluator kea-dhcp4 has for v4 packets only.
-        for c in &model.client_classes {
-            if c.test.as_deref().is_some_and(|t| !t.trim().is_empty())
-                || c.template_test
-                    .as_deref()
-                    .is_some_and(|t| !t.trim().is_empty())
-            {
-                return Err(format!(
-                    "client class '{}': test expressions are not supported by this DHCPv6 server yet (classes can be assigned by host reservations)",
-                    c.name
-                ));
-            }
-        }
+        let classes = compile_classes(&model.client_classes, &defs)?;
+        let has_class_tests = classes
+            .iter()
+            .any(|c| c.test.is_some() || c.template.is_some());
         let global_hosts = HostTable::build(&model.reservations, &defs, "global reservations")?;
         let mac_sources = MacSource::parse_list(&model.mac_sources)?;
         Ok(ServerConfig {
@@ -452,6 +583,8 @@ impl ServerConfig {
             networks,
             options,
             global_hosts,
+            classes,
+            has_class_tests,
             host_ids: model.host_reservation_identifiers.clone(),
             mac_sources,
             interfaces: model.interfaces_config.interfaces.clone(),
@@ -559,13 +692,55 @@ mod tests {
     }
 
     #[test]
-    fn class_tests_are_rejected_not_ignored() {
+    fn class_tests_compile_in_order() {
+        let c = compile(
+            r#"{"Dhcp6": {"client-classes": [
+                {"name": "voip", "test": "option[16].exists",
+                 "option-data": [{"name": "dns-servers", "data": "2001:db8::53"}]},
+                {"name": "late", "test": "member('voip') and member('KNOWN')"},
+                {"name": "later", "test": "member('late')"},
+                {"name": "extra", "only-in-additional-list": true, "test": "member('ALL')"}]}}"#,
+        )
+        .unwrap();
+        assert!(c.has_class_tests);
+        assert!(!c.class("voip").unwrap().depends_on_known);
+        assert!(c.class("late").unwrap().depends_on_known);
+        assert!(c.class("later").unwrap().depends_on_known);
+        assert!(c.class("extra").unwrap().additional_only);
+        assert_eq!(c.class("voip").unwrap().options.items.len(), 1);
+        assert!(
+            !compile(r#"{"Dhcp6": {"client-classes": [{"name": "gold"}]}}"#)
+                .unwrap()
+                .has_class_tests
+        );
+    }
+
+    #[test]
+    fn bad_class_tests_are_config_errors() {
+        for (test, want) in [
+            ("member('later')", "Not defined client class 'later'"),
+            ("pkt4.mac == 0x01", "pkt4 can only be used in DHCPv4."),
+            ("option[16].hex ==", "syntax error, unexpected end of file"),
+        ] {
+            let text = format!(
+                r#"{{"Dhcp6": {{"client-classes": [{{"name": "a", "test": "{test}"}},
+                    {{"name": "later"}}]}}}}"#
+            );
+            let e = compile(&text).unwrap_err();
+            assert!(e.contains(want), "{test}: {e}");
+            assert!(e.contains(&format!("expression: [{test}]")), "{e}");
+        }
         let e = compile(
-            r#"{"Dhcp6": {"client-classes": [{"name": "voip", "test": "option[16].exists"}]}}"#,
+            r#"{"Dhcp6": {"client-classes": [
+                {"name": "t", "test": "'a' == 'a'", "template-test": "'a'"}]}}"#,
         )
         .unwrap_err();
-        assert!(e.contains("voip"), "{e}");
-        assert!(compile(r#"{"Dhcp6": {"client-classes": [{"name": "gold"}]}}"#).is_ok());
+        assert!(e.contains("both 'test' and 'template-test'"), "{e}");
+        let c = compile(
+            r#"{"Dhcp6": {"client-classes": [{"name": "t", "template-test": "pkt.iface"}]}}"#,
+        )
+        .unwrap();
+        assert!(c.has_class_tests && c.class("t").unwrap().template.is_some());
     }
 
     #[test]

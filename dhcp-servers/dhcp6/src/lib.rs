@@ -5,6 +5,8 @@
 //! statistics with sample history, lease command arguments shared with kea-dhcp4).
 //!
 //! - [`config::ServerConfig::compile`]: the model compiled for the packet path.
+//! - [`classify`]: client classification (built-in classes, class tests through the
+//!   shared dhcp-classify crate, `evaluate-additional-classes`).
 //! - [`pipeline::process`]`(&ServerState, &Pkt6, &RecvMeta, now) -> Outcome`: the
 //!   synchronous packet pipeline (SOLICIT … INFORMATION-REQUEST, relays, rapid commit).
 //! - [`socket::Endpoint`]: UDP on port 547 per interface, joined to ff02::1:2.
@@ -15,6 +17,7 @@
 //! - [`control`]: daemon-level commands over the `ManagedDaemon` trait (shareable).
 //! - [`shared`]: protocol-independent daemon pieces meant for a shared server crate.
 
+pub mod classify;
 pub mod commands;
 pub mod config;
 pub mod config_access;

@@ -39,6 +39,11 @@ impl ServerDefs {
         Ok(ServerDefs { inner })
     }
 
+    /// Code of the option called `name` in `space` (classification's `option[name]`).
+    pub fn code_of(&self, space: &str, name: &str) -> Option<u16> {
+        self.inner.by_name(space, name).map(|d| d.code)
+    }
+
     /// The definition of `code` in `space`.
     pub fn by_code(&self, space: &str, code: u16) -> Option<&OptionDef> {
         self.inner.by_code(space, code)
@@ -70,6 +75,15 @@ pub struct OptionSet {
     pub items: Vec<CfgOption>,
 }
 
+/// Kea's name of the DOCSIS 3 vendor space; dhcp-packet calls it `vendor-4491`.
+fn space_alias(space: &str) -> &str {
+    if space == "docsis3-v6" {
+        "vendor-4491"
+    } else {
+        space
+    }
+}
+
 fn vendor_enterprise(space: &str) -> Option<u32> {
     space.strip_prefix("vendor-")?.parse().ok()
 }
@@ -90,7 +104,7 @@ impl OptionSet {
     pub fn compile(list: &[kea_config::OptionData], defs: &ServerDefs) -> Result<Self, String> {
         let mut entries: Vec<Encoded<'_>> = Vec::with_capacity(list.len());
         for o in list {
-            let space = o.space.as_str();
+            let space = space_alias(o.space.as_str());
             let def = match (&o.name, o.code) {
                 (Some(n), _) => Some(defs.inner.by_name(space, n).ok_or_else(|| {
                     format!("definition for the option '{space}.{n}' does not exist")
@@ -150,7 +164,7 @@ impl OptionSet {
                 }
             } else if e.space == "dhcp6" {
                 let mut data = e.bytes.clone();
-                if !e.encapsulate.is_empty() {
+                if encapsulates(e.encapsulate) {
                     data.extend(encapsulated(&entries, e.encapsulate, 0)?);
                 }
                 items.push(CfgOption {
@@ -196,6 +210,13 @@ struct Encoded<'a> {
     data: &'a kea_config::OptionData,
 }
 
+/// Whether configured options of `space` go inside the option encapsulating it. Kea never
+/// nests the top-level spaces (lq-query and client-data encapsulate `dhcp6` for
+/// decoding only).
+fn encapsulates(space: &str) -> bool {
+    !space.is_empty() && space != "dhcp6" && space != "dhcp4"
+}
+
 /// The options of `space` in this scope, each with its own encapsulated sub-options, as
 /// option headers and values (DHCPv6 sub-options share the top-level format).
 fn encapsulated(entries: &[Encoded<'_>], space: &str, depth: u8) -> Result<Vec<u8>, String> {
@@ -207,7 +228,7 @@ fn encapsulated(entries: &[Encoded<'_>], space: &str, depth: u8) -> Result<Vec<u
     let mut out = Vec::new();
     for e in entries.iter().filter(|e| e.space == space) {
         let mut value = e.bytes.clone();
-        if !e.encapsulate.is_empty() {
+        if encapsulates(e.encapsulate) {
             value.extend(encapsulated(entries, e.encapsulate, depth + 1)?);
         }
         let len = u16::try_from(value.len())
@@ -226,6 +247,22 @@ mod tests {
     fn opt(json: &str) -> kea_config::OptionData {
         let e = kea_config::parse_str(json, "<t>").unwrap();
         kea_config::OptionData::from_element(&e, true).unwrap()
+    }
+
+    #[test]
+    fn top_level_space_is_not_nested() {
+        let defs = ServerDefs::default();
+        let set = OptionSet::compile(
+            &[
+                opt(r#"{"name": "lq-query", "data": "1, 2001:db8::17"}"#),
+                opt(r#"{"name": "client-data"}"#),
+                opt(r#"{"name": "dns-servers", "data": "2001:db8::53"}"#),
+            ],
+            &defs,
+        )
+        .unwrap();
+        assert_eq!(set.get(45).unwrap().data, Vec::<u8>::new());
+        assert_eq!(set.get(44).unwrap().data.len(), 17);
     }
 
     #[test]

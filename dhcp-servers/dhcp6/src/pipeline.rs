@@ -18,6 +18,9 @@ use dhcp_packet::{Ia, IaAddr, MessageType6, Pkt6};
 use kea_config::{Allocator, HostIdentifierType};
 use kea_log::{kea_log, loggers, messages};
 
+use dhcp_classify::ClassSet;
+
+use crate::classify::{self as cls, Env6};
 use crate::config::{Host, MacSource, ServerConfig, Subnet};
 use crate::iface::{Listen6, is_link_local};
 use crate::options::OptionSet;
@@ -248,6 +251,9 @@ pub enum Drop {
     Rfc(&'static str),
     /// DHCP6_PACKET_PROCESS_FAIL
     Failed(String),
+    /// DHCP6_PACKET_DROP_DROP_CLASS (early) / DHCP6_PACKET_DROP_DROP_CLASS2 (after the
+    /// reservation lookup): the query is in the special class DROP.
+    DropClass { after_host: bool },
 }
 
 /// The result of processing one query.
@@ -370,6 +376,8 @@ struct Client<'a> {
     /// Pool of the first assigned address (pool-level options).
     na_pool: Option<(usize, usize)>,
     pd_pool: Option<(usize, usize)>,
+    /// The classes the query belongs to, in assignment order.
+    classes: ClassSet,
 }
 
 /// Processes one query at time `now`.
@@ -424,6 +432,13 @@ fn process_inner(st: &ServerState, q: &Pkt6, meta: &RecvMeta, now: i64) -> Outco
     );
     if !known {
         return Outcome::Drop(Drop::UnknownType(t.0));
+    }
+    // Classification (ARM 16.1.1): built-in classes and tests not depending on KNOWN.
+    let env = Env6 { q, meta };
+    let mut classes = ClassSet::default();
+    cls::early(&st.cfg, &env, &mut classes);
+    if classes.contains("DROP") {
+        return Outcome::Drop(Drop::DropClass { after_host: false });
     }
     let listen = st.listens.iter().find(|l| l.iface.index == meta.ifindex);
     let direct = q.relays.is_empty();
@@ -481,9 +496,18 @@ fn process_inner(st: &ServerState, q: &Pkt6, meta: &RecvMeta, now: i64) -> Outco
     let unicast_ok = listen.is_some_and(|l| l.unicast.is_some());
     let use_multicast = direct && meta.is_unicast() && !unicast_ok;
 
-    let subnet = select_subnet(&st.cfg, q, meta);
+    let subnet = select_subnet(&st.cfg, q, meta, &classes);
     let hw = hw_address(&st.cfg.mac_sources, q, meta);
     let host = find_host(&st.cfg, subnet, duid, hw.as_ref());
+    cls::after_host(
+        &st.cfg,
+        &env,
+        &mut classes,
+        host.as_ref().map(|(h, _)| &**h),
+    );
+    if classes.contains("DROP") {
+        return Outcome::Drop(Drop::DropClass { after_host: true });
+    }
     let rapid = t == MessageType6::SOLICIT
         && q.rapid_commit()
         && subnet.is_some_and(|i| st.cfg.subnets[i].rapid_commit);
@@ -523,6 +547,7 @@ fn process_inner(st: &ServerState, q: &Pkt6, meta: &RecvMeta, now: i64) -> Outco
         hostname: None,
         na_pool: None,
         pd_pool: None,
+        classes,
     };
     match t {
         MessageType6::SOLICIT
@@ -572,6 +597,7 @@ fn process_inner(st: &ServerState, q: &Pkt6, meta: &RecvMeta, now: i64) -> Outco
     }
     // Kea answers RELEASE and DECLINE without configuration options.
     if !matches!(t, MessageType6::RELEASE | MessageType6::DECLINE) {
+        additional_classes(st, &env, &mut c);
         add_options(st, &c, &mut r);
     }
     Outcome::Reply(r, destination(st, q, meta, listen))
@@ -617,7 +643,15 @@ fn destination(st: &ServerState, q: &Pkt6, meta: &RecvMeta, listen: Option<&List
 /// interface-id option decides, else that link address (`relay` addresses, then subnet
 /// prefixes). Otherwise (direct queries, relays on the server's link) the receiving
 /// interface decides, then the source address.
-pub fn select_subnet(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<usize> {
+///
+/// Subnets (and shared networks) guarded by `client-classes` are skipped unless the query
+/// is in one of their classes.
+pub fn select_subnet(
+    cfg: &ServerConfig,
+    q: &Pkt6,
+    meta: &RecvMeta,
+    classes: &ClassSet,
+) -> Option<usize> {
     let link = q
         .relays
         .iter()
@@ -630,13 +664,7 @@ pub fn select_subnet(cfg: &ServerConfig, q: &Pkt6, meta: &RecvMeta) -> Option<us
         iface: meta.iface.as_str(),
         remote: *meta.remote.ip(),
     };
-    select_with(cfg, &inputs, &|s| class_allowed(&s.classes))
-}
-
-/// Before host lookup a client is only in ALL: a subnet restricted to other classes is
-/// not selected.
-fn class_allowed(classes: &[String]) -> bool {
-    classes.is_empty() || classes.iter().any(|c| c == "ALL")
+    select_with(cfg, &inputs, &|i| subnet_allowed(cfg, i, classes))
 }
 
 /// What subnet selection looks at (from a query, or from `subnet6-select-test`).
@@ -652,15 +680,18 @@ pub struct SelectInputs<'a> {
     pub remote: Ipv6Addr,
 }
 
-/// Subnet selection over `inputs`, skipping subnets `allowed` refuses (client classes).
+/// Subnet selection over `inputs`, skipping subnets (by index) that `allowed` refuses
+/// (client classes).
 pub fn select_with(
     cfg: &ServerConfig,
     inputs: &SelectInputs<'_>,
-    allowed: &dyn Fn(&crate::config::Subnet) -> bool,
+    allowed: &dyn Fn(usize) -> bool,
 ) -> Option<usize> {
     let subs = &cfg.subnets;
-    let find = |pred: &dyn Fn(&crate::config::Subnet) -> bool| {
-        subs.iter().position(|s| pred(s) && allowed(s))
+    let find = |pred: &dyn Fn(&Subnet) -> bool| {
+        subs.iter()
+            .enumerate()
+            .position(|(i, s)| pred(s) && allowed(i))
     };
     if let Some(link) = inputs.link {
         if let Some(id) = inputs.interface_id
@@ -681,6 +712,14 @@ pub fn select_with(
         return find(&|s| s.prefix.contains(&src));
     }
     None
+}
+
+/// The subnet's and its shared network's class guards admit the query.
+fn subnet_allowed(cfg: &ServerConfig, i: usize, classes: &ClassSet) -> bool {
+    let s = &cfg.subnets[i];
+    classes.allows(&s.classes)
+        && s.network
+            .is_none_or(|n| classes.allows(&cfg.networks[n].classes))
 }
 
 // Kea's HWADDR_SOURCE_* bits, stored with the lease.
@@ -887,10 +926,9 @@ fn assign_ia(
     };
     // The selected subnet, then the rest of its shared network (no allocation).
     let cands = || {
-        st.cfg.candidates(sel).filter(|&i| {
-            let cl = &st.cfg.subnets[i].classes;
-            cl.is_empty() || host_in_classes(c, cl)
-        })
+        st.cfg
+            .candidates(sel)
+            .filter(|&i| subnet_allowed(&st.cfg, i, &c.classes))
     };
     let in_cands = |id: u32| st.subnet_index(id).filter(|i| cands().any(|j| j == *i));
 
@@ -981,7 +1019,7 @@ fn assign_ia(
                 } else {
                     s.pools.get(p).map(|x| &x.classes)
                 };
-                classes.is_some_and(|cl| cl.is_empty() || host_in_classes(c, cl))
+                classes.is_some_and(|cl| c.classes.allows(cl))
             };
             let picked = if pd {
                 st.allocators[i].pd.as_ref().and_then(|m| {
@@ -1027,10 +1065,7 @@ fn assign_ia(
         let all: Vec<&Vec<String>> = cands().flat_map(pool_classes).collect();
         let reason = if all.is_empty() {
             G::AllocationFailNoPools
-        } else if all
-            .iter()
-            .all(|cl| !cl.is_empty() && !host_in_classes(c, cl))
-        {
+        } else if all.iter().all(|cl| !c.classes.allows(cl)) {
             G::AllocationFailClasses
         } else if cands().nth(1).is_some() {
             G::AllocationFailSharedNetwork
@@ -1065,8 +1100,9 @@ fn assign_ia(
     };
     let s = &st.cfg.subnets[si];
     let hint = hints.iter().find(|h| h.0 == addr).or(hints.first());
-    let valid = s.valid.choose(hint.map(|h| h.3));
-    let pref = s.preferred.choose(hint.map(|h| h.2)).min(valid);
+    let (valid_t, pref_t) = st.cfg.lifetimes(s, &c.classes);
+    let valid = valid_t.choose(hint.map(|h| h.3));
+    let pref = pref_t.choose(hint.map(|h| h.2)).min(valid);
     let (t1, t2) = s.tee_times(pref);
     let pool = if pd {
         s.pd_pool_of(addr, len)
@@ -1283,14 +1319,29 @@ fn hint_text(h: &[(Ipv6Addr, u8, u32, u32)]) -> String {
     }
 }
 
-/// Without class expressions, a client belongs to the classes its reservation names.
-fn host_in_classes(c: &Client<'_>, classes: &[String]) -> bool {
-    c.host
-        .as_ref()
-        .is_some_and(|(h, _)| classes.iter().any(|x| h.classes.contains(x)))
-        || classes.iter().any(|x| {
-            x == "ALL" || (x == "KNOWN" && c.host.is_some()) || (x == "UNKNOWN" && c.host.is_none())
-        })
+/// Evaluates the `evaluate-additional-classes` lists of the pools, subnet and shared
+/// network the client was served from (ARM 16.1.1 step 12).
+fn additional_classes(st: &ServerState, env: &Env6<'_>, c: &mut Client<'_>) {
+    let cfg = &st.cfg;
+    let subnet = c.na_pool.or(c.pd_pool).map(|x| x.0).or(c.subnet);
+    let Some(si) = subnet else {
+        return;
+    };
+    let s = &cfg.subnets[si];
+    let na = c
+        .na_pool
+        .and_then(|(i, p)| cfg.subnets[i].pools.get(p))
+        .map(|p| &p.additional_classes[..]);
+    let pd = c
+        .pd_pool
+        .and_then(|(i, p)| cfg.subnets[i].pd_pools.get(p))
+        .map(|p| &p.additional_classes[..]);
+    let net = s.network.map(|n| &cfg.networks[n].additional_classes[..]);
+    let lists = [na, pd, Some(&s.additional_classes[..]), net];
+    if lists.iter().flatten().all(|l| l.is_empty()) {
+        return;
+    }
+    cls::additional(cfg, env, &mut c.classes, lists.into_iter().flatten());
 }
 
 /// RELEASE (RFC 8415 §18.3.7).
@@ -1611,7 +1662,7 @@ fn confirm(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) -> Option<Drop> {
 /// scope: reservation, pool, subnet, shared network, global.
 fn add_options(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
     let cfg = &st.cfg;
-    let mut scopes: [Option<&OptionSet>; 6] = [None; 6];
+    let mut scopes: [Option<&OptionSet>; 5] = [None; 5];
     if let Some((h, _)) = &c.host {
         scopes[0] = Some(&h.options);
     }
@@ -1627,7 +1678,14 @@ fn add_options(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
         scopes[3] = Some(&s.options);
         scopes[4] = s.network.map(|n| &cfg.networks[n].options);
     }
-    scopes[5] = Some(&cfg.options);
+    // Then the options of the client's classes, in the order it joined them (the first
+    // class defining an option wins), then the global ones (ARM 16.1.1 step 13).
+    let class_scopes = c
+        .classes
+        .iter()
+        .filter_map(|n| cfg.class(n))
+        .map(|d| &d.options)
+        .filter(|o| !o.is_empty());
     let mut oro: [u16; 64] = [0; 64];
     let mut n = 0;
     if let Some(it) = c.q.oro() {
@@ -1641,7 +1699,13 @@ fn add_options(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
     let requested = &oro[..n];
     let mut sent: [u16; 64] = [0; 64];
     let mut ns = 0;
-    for scope in scopes.iter().flatten() {
+    let all = scopes
+        .iter()
+        .flatten()
+        .copied()
+        .chain(class_scopes)
+        .chain(std::iter::once(&cfg.options));
+    for scope in all {
         for o in &scope.items {
             if sent[..ns].contains(&o.code) {
                 continue;
@@ -1657,7 +1721,7 @@ fn add_options(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
             if !(o.always_send || requested.contains(&o.code)) {
                 continue;
             }
-            if !o.classes.is_empty() && !host_in_classes(c, &o.classes) {
+            if !c.classes.allows(&o.classes) {
                 continue;
             }
             if r.options.contains(o.code) {

@@ -597,13 +597,174 @@ fn relayed_from_the_servers_link_uses_the_interface() {
         peer_address: CLIENT_LL.parse().unwrap(),
         options: ro,
     });
-    assert_eq!(select_subnet(&st.cfg, &q, &meta()), Some(0));
+    assert_eq!(
+        select_subnet(&st.cfg, &q, &meta(), &ClassSet::default()),
+        Some(0)
+    );
     // An unknown interface-id with a global link address falls back to the address.
     q.relays[0].link_address = "2001:db8:2::77".parse().unwrap();
     q.relays[0].options = dhcp_packet::Options6::new();
     q.relays[0].options.push(code::INTERFACE_ID, b"nope");
-    assert_eq!(select_subnet(&st.cfg, &q, &meta()), Some(1));
+    assert_eq!(
+        select_subnet(&st.cfg, &q, &meta(), &ClassSet::default()),
+        Some(1)
+    );
     q.relays[0].link_address = "2001:db8:ff::1".parse().unwrap();
     q.relays[0].options = dhcp_packet::Options6::new();
-    assert_eq!(select_subnet(&st.cfg, &q, &meta()), Some(2));
+    assert_eq!(
+        select_subnet(&st.cfg, &q, &meta(), &ClassSet::default()),
+        Some(2)
+    );
+}
+
+/// Two subnets on the same interface: the first is guarded by a class whose test reads
+/// the vendor class option; its members get the class's option too.
+const CLASSIFIED: &str = r#"{"Dhcp6": {"preferred-lifetime": 3000, "valid-lifetime": 4000,
+  "option-data": [{"name": "dns-servers", "data": "2001:db8::53"}],
+  "client-classes": [
+    {"name": "modems", "test": "vendor-class[4491].data == 'docsis3.0' and pkt6.msgtype == 1",
+     "valid-lifetime": 1000, "preferred-lifetime": 500, "max-preferred-lifetime": 600,
+     "option-data": [{"name": "dns-servers", "data": "2001:db8::cafe"},
+                     {"name": "sntp-servers", "data": "2001:db8::123", "always-send": true}]},
+    {"name": "phones", "test": "substring(option[1].hex, 0, 2) == 0x0003 and member('KNOWN')",
+     "option-data": [{"name": "nis-servers", "data": "2001:db8::77", "always-send": true}]},
+    {"name": "extra", "only-in-additional-list": true, "test": "member('ALL')",
+     "option-data": [{"name": "nisp-servers", "data": "2001:db8::88", "always-send": true}]},
+    {"name": "DROP", "test": "option[1].hex == 0x00030001020000000063"}],
+  "subnet6": [
+    {"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0", "client-classes": ["modems"],
+     "pools": [{"pool": "2001:db8:1::10-2001:db8:1::11"}]},
+    {"id": 2, "subnet": "2001:db8:2::/64", "interface": "eth0",
+     "evaluate-additional-classes": ["extra"],
+     "pools": [{"pool": "2001:db8:2::10-2001:db8:2::11", "client-classes": ["phones"]},
+               {"pool": "2001:db8:2::20-2001:db8:2::21"}],
+     "reservations": [{"duid": "00:03:00:01:02:00:00:00:00:05"}]}]}}"#;
+
+fn vendor_class(data: &[u8]) -> Vec<u8> {
+    let mut v = vec![0, 0, 0x11, 0x8b];
+    v.extend_from_slice(&(data.len() as u16).to_be_bytes());
+    v.extend_from_slice(data);
+    v
+}
+
+fn solicit_addr(st: &ServerState, q: &Pkt6) -> (Pkt6, Ipv6Addr) {
+    let (r, _) = reply(st, q);
+    let a = first_ia(&r, code::IA_NA)
+        .addresses()
+        .next()
+        .unwrap()
+        .unwrap();
+    (r, a.addr)
+}
+
+#[test]
+fn class_test_selects_the_subnet_and_adds_its_options() {
+    let st = state(CLASSIFIED);
+    let mut q = query(MessageType6::SOLICIT, &duid(1), false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    q.options.push(code::ORO, &[0, 23]);
+    q.options
+        .push(code::VENDOR_CLASS, &vendor_class(b"docsis3.0"));
+    let (r, a) = solicit_addr(&st, &q);
+    assert_eq!(a, "2001:db8:1::10".parse::<Ipv6Addr>().unwrap());
+    // The class's lifetimes win over the global ones.
+    let got = first_ia(&r, code::IA_NA)
+        .addresses()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.preferred, got.valid), (500, 1000));
+    // The class's dns-servers beats the global one; its always-send option is added.
+    assert_eq!(
+        r.options.get(23).unwrap(),
+        &"2001:db8::cafe".parse::<Ipv6Addr>().unwrap().octets()[..]
+    );
+    assert!(r.options.get(31).is_some());
+    // Subnet 2's additional class is not evaluated for subnet 1 clients.
+    assert!(r.options.get(28).is_none());
+
+    // Another vendor: the guarded subnet is skipped, the open one serves it, with the
+    // global option and the additional class's option.
+    let mut q = query(MessageType6::SOLICIT, &duid(2), false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    q.options.push(code::ORO, &[0, 23]);
+    q.options.push(code::VENDOR_CLASS, &vendor_class(b"other"));
+    let (r, a) = solicit_addr(&st, &q);
+    assert_eq!(a, "2001:db8:2::20".parse::<Ipv6Addr>().unwrap());
+    let got = first_ia(&r, code::IA_NA)
+        .addresses()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.preferred, got.valid), (3000, 4000));
+    assert_eq!(
+        r.options.get(23).unwrap(),
+        &"2001:db8::53".parse::<Ipv6Addr>().unwrap().octets()[..]
+    );
+    assert!(r.options.get(31).is_none());
+    assert!(
+        r.options.get(28).is_some(),
+        "evaluate-additional-classes option"
+    );
+}
+
+#[test]
+fn known_dependent_class_guards_a_pool() {
+    let st = state(CLASSIFIED);
+    // A reserved DUID-EN... 0x0003 DUID-LL with a reservation: KNOWN, so "phones".
+    let mut q = query(MessageType6::SOLICIT, &duid(5), false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    let (r, a) = solicit_addr(&st, &q);
+    assert_eq!(a, "2001:db8:2::10".parse::<Ipv6Addr>().unwrap());
+    assert!(r.options.get(27).is_some(), "phones' nis-servers");
+    // Same DUID type without a reservation: not a phone, the open pool.
+    let mut q = query(MessageType6::SOLICIT, &duid(6), false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    let (r, a) = solicit_addr(&st, &q);
+    assert_eq!(a, "2001:db8:2::20".parse::<Ipv6Addr>().unwrap());
+    assert!(r.options.get(27).is_none());
+}
+
+#[test]
+fn drop_class_drops_and_no_tests_cost_nothing() {
+    let st = state(CLASSIFIED);
+    let mut q = query(MessageType6::SOLICIT, &duid(0x63), false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    assert!(matches!(
+        process(&st, &q, &meta(), 1_800_000_000),
+        Outcome::Drop(Drop::DropClass { after_host: false })
+    ));
+    assert_eq!(st.stats.g(G::ReceiveDrop).get(), 1);
+    let plain = state(BASIC);
+    assert!(!plain.cfg.has_class_tests);
+}
+
+#[test]
+fn template_class_spawns_per_value_and_brings_its_options() {
+    let st = state(
+        r#"{"Dhcp6": {"client-classes": [
+            {"name": "by-type", "template-test": "substring(option[1].hex, 0, 2)",
+             "option-data": [{"name": "nis-servers", "data": "2001:db8::77", "always-send": true}]},
+            {"name": "SPAWN_by-type_\u0000\u0003",
+             "option-data": [{"name": "nis-servers", "data": "2001:db8::78", "always-send": true}]}],
+          "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+            "client-classes": ["by-type"],
+            "pools": [{"pool": "2001:db8:1::10-2001:db8:1::20"}]}]}}"#,
+    );
+    let mut q = query(MessageType6::SOLICIT, &duid(1), false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    let (r, _) = solicit_addr(&st, &q);
+    // The spawned class is defined too: its option wins over the template's.
+    assert_eq!(
+        r.options.get(27).unwrap(),
+        &"2001:db8::78".parse::<Ipv6Addr>().unwrap().octets()[..]
+    );
+    // A DUID of another type spawns another class: the template's option.
+    let mut q = query(MessageType6::SOLICIT, &[0, 2, 0, 0, 0, 9, 1], false);
+    q.options.push(code::IA_NA, &ia(1, &[]));
+    let (r, _) = solicit_addr(&st, &q);
+    assert_eq!(
+        r.options.get(27).unwrap(),
+        &"2001:db8::77".parse::<Ipv6Addr>().unwrap().octets()[..]
+    );
 }

@@ -108,9 +108,11 @@ fn answer(cfg: &ServerConfig, args: Option<&Value>) -> Answer {
         iface: &inp.interface,
         remote: inp.remote.unwrap_or(Ipv6Addr::UNSPECIFIED),
     };
-    // A guarded subnet is open to a client in any one of its classes.
-    let allowed = |s: &crate::config::Subnet| {
-        s.classes.is_empty() || s.classes.iter().any(|c| inp.classes.contains(c))
+    // A guarded subnet (or shared network) is open to a client in any one of its classes.
+    let open = |guard: &[String]| guard.is_empty() || guard.iter().any(|c| inp.classes.contains(c));
+    let allowed = |i: usize| {
+        let s = &cfg.subnets[i];
+        open(&s.classes) && s.network.is_none_or(|n| open(&cfg.networks[n].classes))
     };
     match select_with(cfg, &sel, &allowed) {
         Some(i) => {

@@ -583,5 +583,17 @@ fn log_drop(q: &Pkt6, iface: &str, d: &Drop) {
             iface,
             why
         ),
+        Drop::DropClass { after_host: false } => kea_log!(
+            loggers::PACKETS,
+            messages::DHCP6_PACKET_DROP_DROP_CLASS,
+            Label(q),
+            q.msg_type.kea_name()
+        ),
+        Drop::DropClass { after_host: true } => kea_log!(
+            loggers::PACKETS,
+            messages::DHCP6_PACKET_DROP_DROP_CLASS2,
+            Label(q),
+            q.msg_type.kea_name()
+        ),
     }
 }

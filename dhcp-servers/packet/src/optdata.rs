@@ -410,7 +410,14 @@ fn write_field(
                 return Err(bad());
             }
             out.push(len);
-            out.extend_from_slice(&addr.octets()[..usize::from(len).div_ceil(8)]);
+            let n = usize::from(len).div_ceil(8);
+            out.extend_from_slice(&addr.octets()[..n]);
+            // Bits past the prefix length are sent as zero (Kea's writePrefix).
+            if !len.is_multiple_of(8)
+                && let Some(last) = out.last_mut()
+            {
+                *last &= 0xffu8 << (8 - len % 8);
+            }
         }
         DataType::Psid => {
             let (psid, len) = v
@@ -786,6 +793,23 @@ mod tests {
     fn hex(u: Universe, name: &str, data: &str) -> Result<Vec<u8>, OptionDataError> {
         let mut out = Vec::new();
         encode_option_data(&def(u, name), u, data, false, &mut out).map(|_| out)
+    }
+
+    #[test]
+    fn pd_exclude_takes_a_prefix() {
+        assert_eq!(
+            enc(Universe::V6, "pd-exclude", "2001:db8:1:1::/64").unwrap(),
+            vec![64, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 1]
+        );
+        assert_eq!(
+            enc(Universe::V6, "pd-exclude", "2001:db8:1:7::/62").unwrap(),
+            vec![62, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 4]
+        );
+        assert_eq!(
+            hex(Universe::V6, "pd-exclude", "40 20 01 0d b8 00 01 00 01").unwrap(),
+            vec![64, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 1]
+        );
+        assert!(enc(Universe::V6, "pd-exclude", "2001:db8::").is_err());
     }
 
     #[test]

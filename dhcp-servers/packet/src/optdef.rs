@@ -636,7 +636,9 @@ pub static STD_V6: &[OptionDef] = &[
     d(V6, "aftr-name", 64, Fqdn, false, NR, ""),
     d(V6, "erp-local-domain-name", 65, Fqdn, false, NR, ""),
     d(V6, "rsoo", 66, Empty, false, NR, "rsoo-opts"),
-    d(V6, "pd-exclude", 67, Binary, false, NR, ""),
+    // Kea's definition is ipv6-prefix (its ARM table shows "binary"): option-data takes
+    // "2001:db8:1:1::/64", the wire carries the prefix length and the prefix bytes.
+    d(V6, "pd-exclude", 67, Ipv6Prefix, false, NR, ""),
     d(
         V6,
         "rdnss-selection",
@@ -722,6 +724,8 @@ pub static STD_V6_SUB: &[OptionDef] = &[
     d(NTP, "ntp-server-multicast", 2, Ipv6Address, false, NR, ""),
     d(NTP, "ntp-server-fqdn", 3, Fqdn, false, NR, ""),
     d(D4491, "oro", 1, Uint16, true, NR, ""),
+    d(D4491, "device-type", 2, STR, false, NR, ""),
+    d(D4491, "vendor-type", 10, STR, false, NR, ""),
     d(D4491, "tftp-servers", 32, Ipv6Address, true, NR, ""),
     d(D4491, "config-file", 33, STR, false, NR, ""),
     d(D4491, "syslog-servers", 34, Ipv6Address, true, NR, ""),

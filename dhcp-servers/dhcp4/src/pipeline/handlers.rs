@@ -13,8 +13,9 @@ use super::{
 };
 use crate::config::Subnet4;
 
-/// Subnet selection, reservation lookup and late classification.
-fn select_and_identify(ctx: &mut Ctx<'_>) -> Option<usize> {
+/// Subnet selection, reservation lookup and late classification (a packet that lands in
+/// DROP then is dropped).
+fn select_and_identify(ctx: &mut Ctx<'_>) -> Result<Option<usize>, Drop> {
     let sel = Selector::from_query(ctx.q, ctx.meta, ctx.st.cfg.ignore_rai_link_selection);
     let si = select_subnet(&ctx.st.cfg, &sel, &ctx.classes);
     ctx.subnet = si;
@@ -31,7 +32,10 @@ fn select_and_identify(ctx: &mut Ctx<'_>) -> Option<usize> {
     ctx.host = host;
     let env = ctx.env();
     crate::classify::evaluate_configured(&ctx.st.cfg, &env, &mut ctx.classes, true);
-    si
+    if ctx.classes.contains("DROP") {
+        return Err(Drop::DropClassAfterHost);
+    }
+    Ok(si)
 }
 
 /// True when `addr` is reserved for a host other than the client's.
@@ -232,16 +236,10 @@ fn evaluate_additional(ctx: &mut Ctx<'_>, addr: Option<Ipv4Addr>) {
         if ctx.classes.contains(name) {
             continue;
         }
-        let Some(def) = cfg.classes.iter().find(|c| c.name == name) else {
+        let Some(def) = cfg.classes.iter().find(|c| &*c.name == name) else {
             continue;
         };
-        let member = match &def.test {
-            None => true,
-            Some(t) => t.eval(&env, &ctx.classes),
-        };
-        if member {
-            ctx.classes.insert(name);
-        }
+        crate::classify::evaluate_one(def, &env, &mut ctx.classes);
     }
 }
 
@@ -267,7 +265,7 @@ fn offer_or_ack(ctx: &Ctx<'_>, mt: MessageType4, si: usize, addr: Ipv4Addr, vali
 }
 
 pub(super) fn discover(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
-    if select_and_identify(ctx).is_none() {
+    if select_and_identify(ctx)?.is_none() {
         return Err(Drop::NoSubnet);
     }
     let cands = ctx.candidate_subnets();
@@ -340,7 +338,7 @@ pub(super) fn request(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
     } else {
         Some(q.ciaddr)
     };
-    let Some(_) = select_and_identify(ctx) else {
+    let Some(_) = select_and_identify(ctx)? else {
         if ctx.st.cfg.global_params.authoritative {
             return nak(ctx);
         }
@@ -530,7 +528,7 @@ pub(super) fn decline(ctx: &mut Ctx<'_>) -> Result<(), Drop> {
 }
 
 pub(super) fn inform(ctx: &mut Ctx<'_>) -> Result<Option<Pkt4>, Drop> {
-    if select_and_identify(ctx).is_none() {
+    if select_and_identify(ctx)?.is_none() {
         return Err(Drop::NoSubnet);
     }
     evaluate_additional(ctx, None);

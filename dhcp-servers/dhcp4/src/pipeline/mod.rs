@@ -234,6 +234,9 @@ pub enum Drop {
     Store(String),
     /// DHCP4_PACKET_DROP_0010: classified into the special class DROP.
     DropClass,
+    /// DHCP4_PACKET_DROP_0013: in the class DROP after the host reservation lookup (its
+    /// test reads KNOWN/UNKNOWN).
+    DropClassAfterHost,
 }
 
 impl Drop {
@@ -247,6 +250,7 @@ impl Drop {
             Drop::ForeignServerId => "DHCP4_PACKET_DROP_0003",
             Drop::NoSubnet => "DHCP4_SUBNET_SELECTION_FAILED",
             Drop::DropClass => "DHCP4_PACKET_DROP_0010",
+            Drop::DropClassAfterHost => "DHCP4_PACKET_DROP_0013",
             Drop::InitRebootUnknown => "DHCP4_NO_LEASE_INIT_REBOOT",
             Drop::AllocFailed => "DHCP4_PACKET_ALLOC_FAIL",
             Drop::NotRequest | Drop::Rfc(_) | Drop::Store(_) => "DHCP4_PACKET_DROP_0007",
@@ -273,6 +277,9 @@ impl Drop {
             Drop::AllocFailed => "failed to allocate an IPv4 address".into(),
             Drop::Store(e) => format!("failed to process packet: {e}"),
             Drop::DropClass => "dropped as member of the special class 'DROP'".into(),
+            Drop::DropClassAfterHost => {
+                "dropped as member of the special class 'DROP' after host reservation lookup".into()
+            }
         }
     }
 }

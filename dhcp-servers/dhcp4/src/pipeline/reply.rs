@@ -17,12 +17,8 @@ const BASIC: [u8; 3] = [code::ROUTERS, code::DOMAIN_NAME_SERVERS, code::DOMAIN_N
 /// clamped to the subnet's min/max.
 pub(crate) fn valid_lifetime(ctx: &Ctx<'_>, s: &Subnet4) -> u32 {
     let p = &s.params;
-    let class_default = ctx
-        .cfg()
-        .classes
-        .iter()
-        .filter(|c| ctx.classes.contains(&c.name))
-        .find_map(|c| c.valid_lifetime);
+    let class_default =
+        crate::classify::member_defs(ctx.cfg(), &ctx.classes).find_map(|c| c.valid_lifetime);
     if let Some(v) = class_default {
         return v;
     }
@@ -72,8 +68,9 @@ fn scopes<'a>(ctx: &'a Ctx<'_>, addr: Option<Ipv4Addr>) -> Vec<&'a OptionSet> {
             v.push(&cfg.networks[n].options);
         }
     }
-    for c in &cfg.classes {
-        if ctx.classes.contains(&c.name) && !c.options.is_empty() {
+    // Class options in the order the packet joined the classes (ARM 16.1.1 step 13).
+    for c in crate::classify::member_defs(cfg, &ctx.classes) {
+        if !c.options.is_empty() {
             v.push(&c.options);
         }
     }
@@ -171,12 +168,7 @@ fn copy_field(dst: &mut [u8], s: &str) {
 /// siaddr, sname, file: reservation > class > subnet (inherited).
 fn fixed_fields(ctx: &Ctx<'_>, r: &mut Pkt4) {
     let host = ctx.host.as_deref();
-    let classes: Vec<_> = ctx
-        .cfg()
-        .classes
-        .iter()
-        .filter(|c| ctx.classes.contains(&c.name))
-        .collect();
+    let classes: Vec<_> = crate::classify::member_defs(ctx.cfg(), &ctx.classes).collect();
     let params = ctx
         .subnet()
         .map(|s| &s.params)

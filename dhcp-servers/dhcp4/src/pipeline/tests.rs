@@ -800,3 +800,47 @@ fn mutated_queries_never_panic() {
     }
     assert!(decoded > 10_000, "most mutations still decode ({decoded})");
 }
+
+#[test]
+fn class_options_follow_the_order_the_packet_joined_the_classes() {
+    // "late" is defined first but evaluated after the reservation lookup (it reads
+    // KNOWN); "early" joins first, so its domain-name wins, as in Kea.
+    let st = state(
+        r#"{"Dhcp4": {
+        "client-classes": [
+            {"name": "late", "test": "member('KNOWN') or member('UNKNOWN')",
+             "option-data": [{"name": "domain-name", "data": "late.example"}]},
+            {"name": "early", "test": "option[60].exists",
+             "option-data": [{"name": "domain-name", "data": "early.example"}]}
+        ],
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}]}]
+    }}"#,
+    );
+    let mut q = query(MessageType4::Discover, 1);
+    q.options.set(code::PARAMETER_REQUEST_LIST, &[15]);
+    assert_eq!(reply(&st, &q).0.options.get(15), Some(&b"late.example"[..]));
+    q.options.set(code::VENDOR_CLASS_ID, b"x");
+    assert_eq!(
+        reply(&st, &q).0.options.get(15),
+        Some(&b"early.example"[..])
+    );
+}
+
+#[test]
+fn drop_class_reading_known_drops_after_the_reservation_lookup() {
+    let st = state(
+        r#"{"Dhcp4": {
+        "client-classes": [{"name": "DROP", "test": "not member('KNOWN')"}],
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}],
+                     "reservations": [{"hw-address": "0a:00:00:00:00:05", "hostname": "five"}]}]
+    }}"#,
+    );
+    assert!(matches!(
+        run(&st, &query(MessageType4::Discover, 1)),
+        Outcome::Drop(Drop::DropClassAfterHost)
+    ));
+    assert_eq!(
+        reply(&st, &query(MessageType4::Discover, 5)).0.yiaddr,
+        Ipv4Addr::new(192, 0, 2, 10)
+    );
+}
