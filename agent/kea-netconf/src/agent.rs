@@ -281,6 +281,11 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
     .with_context(|| format!("starting the NETCONF server on {listen}"))?;
     let netconf_addr = server.local_addr().unwrap_or(listen);
     let sessions = server.sessions();
+    // ietf-netconf-monitoring and ietf-yang-library in <get>.
+    let monitored = Arc::downgrade(&sessions);
+    datastore.serve_netconf_state(Arc::new(move || {
+        monitored.upgrade().map(|s| s.monitoring_state())
+    }));
     coordinator.set_notifier(Arc::new(move |xml: String| {
         sessions.notify(netconf_server::NETCONF_STREAM, SystemTime::now(), &xml);
     }));
