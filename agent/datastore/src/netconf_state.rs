@@ -237,3 +237,126 @@ impl DatastoreManager {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use kea_yang::yang2::data::DataFormat;
+    use netconf_proto::{SessionInfo, Statistics, Transport};
+
+    use super::*;
+
+    fn server() -> MonitoringState {
+        MonitoringState {
+            capabilities: vec![
+                "urn:ietf:params:netconf:base:1.1".into(),
+                "urn:x?module=x&revision=2020-01-01".into(),
+            ],
+            sessions: vec![SessionInfo {
+                session_id: 3,
+                transport: Transport::Ssh,
+                username: "admin".into(),
+                source_host: Some("127.0.0.1".into()),
+                login_time: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+                counters: Counters {
+                    in_rpcs: 5,
+                    in_bad_rpcs: 1,
+                    out_rpc_errors: 2,
+                    out_notifications: 0,
+                },
+            }],
+            statistics: Statistics {
+                netconf_start_time: UNIX_EPOCH + Duration::from_secs(1_699_999_000),
+                in_bad_hellos: 1,
+                in_sessions: 4,
+                dropped_sessions: 2,
+                totals: Counters {
+                    in_rpcs: 9,
+                    in_bad_rpcs: 1,
+                    out_rpc_errors: 2,
+                    out_notifications: 7,
+                },
+            },
+        }
+    }
+
+    fn json(tree: &DataTree<'static>) -> String {
+        kea_yang::print_tree(tree, DataFormat::JSON, kea_yang::WithDefaults::Explicit)
+            .expect("print")
+    }
+
+    #[test]
+    fn netconf_state_holds_everything_rfc6022_asks_for() {
+        let ctx = kea_yang::try_context().expect("context");
+        let ds = Arc::new(DatastoreManager::in_memory(ctx));
+        ds.lock(3, Datastore::Running).expect("lock");
+        let mut tree = netconf_state_tree(&ds, Some(&server())).expect("tree");
+        // What we build is valid state data of the module.
+        kea_yang::validate_all(&mut tree).expect("valid");
+        let text = json(&tree);
+        for needle in [
+            "\"urn:x?module=x&revision=2020-01-01\"",
+            "\"locked-by-session\": 3",
+            "\"transport\": \"netconf-ssh\"",
+            "\"username\": \"admin\"",
+            "\"source-host\": \"127.0.0.1\"",
+            "\"login-time\": \"2023-11-14T22:13:20",
+            "\"netconf-start-time\": \"2023-11-14T21:56:40",
+            "\"in-bad-hellos\": 1",
+            "\"dropped-sessions\": 2",
+            "\"out-notifications\": 7",
+            "\"identifier\": \"kea-dhcp4-server\"",
+            "\"identifier\": \"ietf-inet-types\"",
+            "\"location\": [\n",
+        ] {
+            assert!(text.contains(needle), "{needle} missing in {text}");
+        }
+        // One schema per module of the context, each fetchable by get-schema.
+        let schemas = kea_yang::find_all(
+            &tree,
+            "/ietf-netconf-monitoring:netconf-state/schemas/schema",
+        )
+        .expect("schemas");
+        assert_eq!(schemas.len(), ctx.modules(false).count());
+        for module in ctx.modules(false) {
+            assert!(
+                kea_yang::module_source(module.name(), module.revision()).is_some(),
+                "no source for {}",
+                module.name()
+            );
+        }
+        // Without the server only datastores and schemas are there.
+        let text = json(&netconf_state_tree(&ds, None).expect("tree"));
+        assert!(text.contains("\"schemas\"") && !text.contains("\"sessions\""));
+    }
+
+    #[test]
+    fn served_through_the_operational_datastore() {
+        let ctx = kea_yang::try_context().expect("context");
+        let ds = Arc::new(DatastoreManager::in_memory(ctx));
+        ds.serve_netconf_state(Arc::new(|| Some(server())));
+        let part = ds
+            .get(
+                Datastore::Operational,
+                Some("/ietf-netconf-monitoring:netconf-state/sessions"),
+            )
+            .expect("get");
+        let text = json(&part);
+        assert!(text.contains("\"session-id\": 3") && !text.contains("\"schemas\""));
+        let lib = ds
+            .get(
+                Datastore::Operational,
+                Some("/ietf-yang-library:yang-library/content-id"),
+            )
+            .expect("get");
+        assert!(json(&lib).contains(&format!("\"content-id\": \"{}\"", ctx.get_module_set_id())));
+        let old = ds
+            .get(
+                Datastore::Operational,
+                Some("/ietf-yang-library:modules-state/module-set-id"),
+            )
+            .expect("get");
+        assert!(json(&old).contains("module-set-id"));
+    }
+}

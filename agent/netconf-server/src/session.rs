@@ -574,7 +574,13 @@ impl<B: NetconfBackend> SessionManager<B> {
             Ok(rpc) => rpc,
             Err(e) => {
                 tracing::debug!(session_id = ctx.session_id, error = %e, "rejected request");
-                self.count(counters, Count::InBadRpc);
+                // RFC 6022 in-bad-rpcs: XML and rpc-layer errors. A
+                // well-formed rpc with bad parameters is a correct <rpc>.
+                if e.malformed || e.error.error_type == ErrorType::Rpc {
+                    self.count(counters, Count::InBadRpc);
+                } else {
+                    self.count(counters, Count::InRpc);
+                }
                 self.count(counters, Count::OutRpcError);
                 let error = if e.malformed {
                     malformed(base11, e.error.message.clone().unwrap_or_default())
