@@ -210,10 +210,31 @@ impl OperationalProvider for YangLibraryProvider {
         _module: &str,
         _xpath: Option<&str>,
     ) -> Result<Option<DataTree<'static>>, String> {
-        kea_yang::yang_library_data(self.context)
+        yang_library_tree(self.context)
             .map(Some)
             .map_err(|e| e.to_string())
     }
+}
+
+/// libyang's description of the context (`/yang-library` with the
+/// `complete` module set and schema, and `/modules-state`), plus the
+/// datastores, all of which use that one schema (RFC 8525 §3: the list
+/// must name every datastore the server implements).
+pub fn yang_library_tree(context: &'static Context) -> kea_yang::Result<DataTree<'static>> {
+    let mut tree = kea_yang::yang_library_data(context)?;
+    let schema = kea_yang::find_node(&tree, "/ietf-yang-library:yang-library/schema/name")?
+        .and_then(|n| n.value_canonical())
+        .unwrap_or_else(|| "complete".to_string());
+    for ds in ["running", "candidate", "startup", "operational"] {
+        kea_yang::set_path(
+            &mut tree,
+            &format!(
+                "/ietf-yang-library:yang-library/datastore[name='ietf-datastores:{ds}']/schema"
+            ),
+            Some(&schema),
+        )?;
+    }
+    Ok(tree)
 }
 
 impl DatastoreManager {
@@ -350,6 +371,15 @@ mod tests {
                 Some("/ietf-yang-library:yang-library/content-id"),
             )
             .expect("get");
+        let mut all = yang_library_tree(ctx).expect("yang-library");
+        kea_yang::validate_all(&mut all).expect("valid yang-library");
+        let text = json(&all);
+        for ds in ["running", "candidate", "startup", "operational"] {
+            assert!(
+                text.contains(&format!("\"name\": \"ietf-datastores:{ds}\"")),
+                "{ds}: {text}"
+            );
+        }
         assert!(json(&lib).contains(&format!("\"content-id\": \"{}\"", ctx.get_module_set_id())));
         let old = ds
             .get(

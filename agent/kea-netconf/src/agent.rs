@@ -273,12 +273,12 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
     }
     let listen = SocketAddr::new(ns.address, ns.port);
     let backend = Arc::new(AgentBackend::new(Arc::clone(&datastore)));
-    let server = NetconfServer::bind(
-        SshConfig::new(listen, ns.host_key_file.clone(), users),
-        backend,
-    )
-    .await
-    .with_context(|| format!("starting the NETCONF server on {listen}"))?;
+    let mut ssh = SshConfig::new(listen, ns.host_key_file.clone(), users);
+    ssh.limits = ns.limits.clone();
+    datastore.set_change_timeout(ns.change_timeout);
+    let server = NetconfServer::bind(ssh, backend)
+        .await
+        .with_context(|| format!("starting the NETCONF server on {listen}"))?;
     let netconf_addr = server.local_addr().unwrap_or(listen);
     let sessions = server.sessions();
     // ietf-netconf-monitoring and ietf-yang-library in <get>.

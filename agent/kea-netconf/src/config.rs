@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 
@@ -64,6 +65,12 @@ pub struct NetconfServerConfig {
     pub users: Vec<User>,
     pub host_key_file: PathBuf,
     pub datastore_directory: PathBuf,
+    /// `max-sessions`, `max-message-size` (bytes), `hello-timeout` and
+    /// `idle-timeout` (seconds, 0: never).
+    pub limits: netconf_server::Limits,
+    /// `change-timeout` (seconds): how long a commit waits for the servers'
+    /// verdict in the change phase before it fails.
+    pub change_timeout: Duration,
 }
 
 /// Drift handling: what the agent does when a server's config changed
@@ -342,6 +349,11 @@ fn netconf_server(value: Option<&Value>) -> Result<NetconfServerConfig, ConfigEr
         "datastore-directory",
         "drift-check-interval",
         "drift-policy",
+        "max-sessions",
+        "max-message-size",
+        "hello-timeout",
+        "idle-timeout",
+        "change-timeout",
         "user-context",
         "comment",
     ];
@@ -402,13 +414,52 @@ fn netconf_server(value: Option<&Value>) -> Result<NetconfServerConfig, ConfigEr
             });
         }
     }
+    let mut limits = netconf_server::Limits::default();
+    if let Some(n) = positive(map, "max-sessions")? {
+        limits.max_sessions = n as usize;
+    }
+    if let Some(n) = positive(map, "max-message-size")? {
+        limits.max_message_size =
+            usize::try_from(n).map_err(|_| err("netconf-server.max-message-size is too large"))?;
+    }
+    if let Some(n) = positive(map, "hello-timeout")? {
+        limits.hello_timeout = Duration::from_secs(n);
+    }
+    match map.get("idle-timeout").map(Value::as_u64) {
+        None => {}
+        Some(Some(0)) => limits.idle_timeout = None,
+        Some(Some(n)) => limits.idle_timeout = Some(Duration::from_secs(n)),
+        Some(None) => {
+            return Err(err(
+                "netconf-server.idle-timeout must be a number of seconds (0: never)",
+            ));
+        }
+    }
+    let change_timeout = positive(map, "change-timeout")?
+        .map(Duration::from_secs)
+        .unwrap_or(yang_datastore::DEFAULT_CHANGE_TIMEOUT);
     Ok(NetconfServerConfig {
         address,
         port,
         users,
         host_key_file,
         datastore_directory,
+        limits,
+        change_timeout,
     })
+}
+
+/// An optional integer setting of `netconf-server` that must be above 0.
+fn positive(map: &Map<String, Value>, key: &str) -> Result<Option<u64>, ConfigError> {
+    match map.get(key) {
+        None => Ok(None),
+        Some(v) => match v.as_u64() {
+            Some(n) if n > 0 && n <= u64::from(u32::MAX) => Ok(Some(n)),
+            _ => Err(err(format!(
+                "netconf-server.{key} must be a positive integer"
+            ))),
+        },
+    }
 }
 
 fn drift(value: Option<&Value>) -> Result<(u64, DriftPolicy), ConfigError> {
@@ -481,6 +532,26 @@ mod tests {
     }
 
     #[test]
+    fn session_limits_and_timeouts() {
+        let cfg = AgentConfig::from_json(&json!({})).unwrap();
+        assert_eq!(cfg.netconf_server.limits, netconf_server::Limits::default());
+        assert_eq!(
+            cfg.netconf_server.change_timeout,
+            yang_datastore::DEFAULT_CHANGE_TIMEOUT
+        );
+        let cfg = AgentConfig::from_json(&json!({"netconf-server": {
+            "max-sessions": 3, "max-message-size": 65536, "hello-timeout": 5,
+            "idle-timeout": 0, "change-timeout": 7}}))
+        .unwrap();
+        let ns = &cfg.netconf_server;
+        assert_eq!(ns.limits.max_sessions, 3);
+        assert_eq!(ns.limits.max_message_size, 65536);
+        assert_eq!(ns.limits.hello_timeout, Duration::from_secs(5));
+        assert_eq!(ns.limits.idle_timeout, None);
+        assert_eq!(ns.change_timeout, Duration::from_secs(7));
+    }
+
+    #[test]
     fn bad_input_is_refused_with_the_keyword() {
         for (cfg, needle) in [
             (json!({"bogus": 1}), "bogus"),
@@ -498,6 +569,18 @@ mod tests {
                 "password",
             ),
             (json!({"netconf-server": {"port": 70000}}), "port"),
+            (
+                json!({"netconf-server": {"max-sessions": 0}}),
+                "max-sessions",
+            ),
+            (
+                json!({"netconf-server": {"idle-timeout": "x"}}),
+                "idle-timeout",
+            ),
+            (
+                json!({"netconf-server": {"change-timeout": -1}}),
+                "change-timeout",
+            ),
             (json!({"hooks-libraries": [{"library": "x.so"}]}), "hook"),
         ] {
             let e = AgentConfig::from_json(&cfg).unwrap_err().to_string();

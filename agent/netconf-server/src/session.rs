@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, watch};
 use crate::backend::{BackendResult, NetconfBackend, RpcErrors, SessionCtx};
 
 /// Limits applied to every session.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Sessions open at the same time; further ones are refused.
     pub max_sessions: usize,
