@@ -24,10 +24,19 @@ struct LoneAgent {
 
 impl LoneAgent {
     fn start() -> LoneAgent {
-        let dir = tempfile::tempdir().expect("tempdir");
+        Self::start_with(tempfile::tempdir().expect("tempdir"), json!({}), 30)
+    }
+
+    /// An agent managing `managed` (a `managed-servers` map) with the given
+    /// change-timeout, its files in `dir`.
+    fn start_with(
+        dir: tempfile::TempDir,
+        managed: serde_json::Value,
+        change_timeout: u64,
+    ) -> LoneAgent {
         let port = free_port();
         let config = json!({"Netconf": {
-            "managed-servers": {},
+            "managed-servers": managed,
             "netconf-server": {
                 "address": "127.0.0.1",
                 "port": port,
@@ -37,7 +46,8 @@ impl LoneAgent {
                 "drift-check-interval": 0,
                 "max-sessions": MAX_SESSIONS,
                 "idle-timeout": IDLE_TIMEOUT,
-                "hello-timeout": 10},
+                "hello-timeout": 10,
+                "change-timeout": change_timeout},
             "loggers": [{"name": "kea-netconf", "output-options": [{"output": "stderr"}],
                          "severity": "INFO"}]}});
         let file = dir.path().join("netconf.json");
@@ -203,4 +213,42 @@ fn yangcli_reads_monitoring_state() {
     assert!(text.contains("<username>admin</username>"), "{text}");
     assert!(text.contains("<in-sessions>"), "{text}");
     assert!(text.contains("<content-id>"), "{text}");
+}
+
+/// A change subscriber (the agent validating with a server's config-test)
+/// slower than `change-timeout`: the NETCONF commit fails with
+/// operation-failed, running is unchanged, the server gets no config-set.
+#[test]
+fn slow_change_phase_fails_the_commit() {
+    if !python_has("ncclient") {
+        eprintln!("SKIPPED: {PYTHON} with ncclient (python3-ncclient) not found");
+        return;
+    }
+    const CHANGE_TIMEOUT: u64 = 1;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let socket = dir.path().join("fake-kea6.sock");
+    let managed = json!({"dhcp6": {
+        "boot-update": false,
+        "control-socket": {"socket-type": "unix", "socket-name": socket}}});
+    let agent = LoneAgent::start_with(dir, managed, CHANGE_TIMEOUT);
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/py/subscriber_timeout.py"
+    );
+    let mut cmd = Command::new(PYTHON);
+    cmd.arg(script)
+        .env("KN_PORT", agent.port.to_string())
+        .env("KN_USER", USER)
+        .env("KN_PASSWORD", PASSWORD)
+        .env("KN_KEA_SOCKET", &socket)
+        .env("KN_CHANGE_TIMEOUT", CHANGE_TIMEOUT.to_string());
+    let out = run_bounded(&mut cmd, Duration::from_secs(120));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(
+        out.status.success() && stdout.contains("ALL OK"),
+        "subscriber_timeout.py failed:\n{stdout}\n{}\nagent log:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        common::tail(&agent.log(), 40)
+    );
 }
