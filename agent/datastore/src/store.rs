@@ -599,11 +599,7 @@ impl DatastoreManager {
         let timeout = self.change_timeout();
         let mut accepted: Vec<(String, Arc<dyn ChangeSubscriber>)> = Vec::new();
         for (module, subscriber) in &subscribers {
-            let refused = match change_with_timeout(module, subscriber, &old, &new, &diff, timeout)
-            {
-                Ok(()) => None,
-                Err(e) => Some(e),
-            };
+            let refused = change_with_timeout(module, subscriber, &old, &new, &diff, timeout).err();
             if let Some(error) = refused {
                 tracing::info!(subscriber = subscriber.name(), %module, %error, "change refused");
                 for (module, earlier) in accepted.iter().rev() {

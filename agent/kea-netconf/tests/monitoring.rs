@@ -179,7 +179,12 @@ fn yangcli() -> Option<PathBuf> {
 
 /// Debian's yangcli (yuma123) logs in with a password over SSH, learns the
 /// modules from the hello and get-schema, and reads state with `xget`.
+///
+/// Ignored until it has been run against yuma123's yangcli: the package
+/// could not be fetched where this test was written (`cargo test --test
+/// monitoring -- --ignored` once `apt-get install yangcli` works).
 #[test]
+#[ignore = "not yet verified against a real yangcli"]
 fn yangcli_reads_monitoring_state() {
     let Some(yangcli) = yangcli() else {
         eprintln!("SKIPPED: yangcli not found (apt-get install yangcli)");
@@ -196,11 +201,11 @@ fn yangcli_reads_monitoring_state() {
     .expect("batch");
     let mut cmd = Command::new(&yangcli);
     cmd.env("HOME", &home)
-        .arg(format!("--server=127.0.0.1"))
+        .arg("--server=127.0.0.1")
         .arg(format!("--ncport={}", agent.port))
         .arg(format!("--user={USER}"))
         .arg(format!("--password={PASSWORD}"))
-        .arg(format!("--batch-mode"))
+        .arg("--batch-mode")
         .arg(format!("--run-script={}", batch.display()))
         .arg("--display-mode=xml");
     let out = run_bounded(&mut cmd, Duration::from_secs(90));
