@@ -149,7 +149,8 @@ struct Entry {
     /// listed in ietf-netconf-monitoring.
     established: bool,
     counters: Arc<AtomicCounters>,
-    kill: watch::Sender<bool>,
+    /// Set to the killer's session id (0: the server shutting down).
+    kill: watch::Sender<Option<u32>>,
     /// Closed when the session task has finished its cleanup.
     done: watch::Receiver<()>,
     subscription: Option<Subscription>,
@@ -302,7 +303,7 @@ impl<B: NetconfBackend> SessionManager<B> {
         user: String,
         peer: Option<SocketAddr>,
         transport: Transport,
-        kill: watch::Sender<bool>,
+        kill: watch::Sender<Option<u32>>,
         done: watch::Receiver<()>,
     ) -> Result<(SessionCtx, Arc<AtomicCounters>), SessionError> {
         let mut reg = self.registry();
@@ -361,7 +362,7 @@ impl<B: NetconfBackend> SessionManager<B> {
             reg.sessions
                 .values()
                 .map(|e| {
-                    let _ = e.kill.send(true);
+                    let _ = e.kill.send(Some(0));
                     e.done.clone()
                 })
                 .collect()
@@ -444,7 +445,7 @@ impl<B: NetconfBackend> SessionManager<B> {
     where
         S: AsyncRead + AsyncWrite + Send + 'static,
     {
-        let (kill_tx, mut kill_rx) = watch::channel(false);
+        let (kill_tx, mut kill_rx) = watch::channel(None);
         // Dropped at the very end: tells a killer that cleanup is complete.
         let (done_tx, done_rx) = watch::channel(());
         let (ctx, counters) = self.register(user, peer, transport, kill_tx, done_rx)?;
@@ -467,6 +468,12 @@ impl<B: NetconfBackend> SessionManager<B> {
         }
         writer.shutdown().await;
         self.finish(ctx.session_id).await;
+        let killed_by = *kill_rx.borrow();
+        self.notify(
+            NETCONF_STREAM,
+            SystemTime::now(),
+            &session_end_event(&ctx, &result, killed_by),
+        );
         drop(done_tx);
         match &result {
             Ok(end) => tracing::info!(session_id = ctx.session_id, ?end, "NETCONF session ended"),
@@ -483,7 +490,7 @@ impl<B: NetconfBackend> SessionManager<B> {
         counters: &AtomicCounters,
         reader: &mut FrameReader<ReadHalf<S>>,
         writer: &mut FrameWriter<WriteHalf<S>>,
-        kill_rx: &mut watch::Receiver<bool>,
+        kill_rx: &mut watch::Receiver<Option<u32>>,
     ) -> Result<SessionEnd, SessionError> {
         let capabilities = self.capabilities();
         writer
@@ -509,6 +516,7 @@ impl<B: NetconfBackend> SessionManager<B> {
         }
         tracing::debug!(session_id = ctx.session_id, base11, "hello exchanged");
         self.set_established(ctx.session_id);
+        self.notify(NETCONF_STREAM, SystemTime::now(), &session_start_event(ctx));
 
         let mut notifications: Option<mpsc::Receiver<Arc<str>>> = None;
         let idle_timeout = self.limits.idle_timeout.filter(|d| !d.is_zero());
@@ -703,7 +711,7 @@ impl<B: NetconfBackend> SessionManager<B> {
                         .into(),
                 );
             };
-            let _ = entry.kill.send(true);
+            let _ = entry.kill.send(Some(ctx.session_id));
             entry.done.clone()
         };
         tracing::info!(session_id = ctx.session_id, killed = target, "kill-session");
@@ -734,6 +742,62 @@ fn malformed(base11: bool, message: String) -> RpcError {
     } else {
         RpcError::new(ErrorType::Rpc, ErrorTag::OperationFailed).with_message(message)
     }
+}
+
+/// ietf-netconf-notifications (RFC 6470) namespace.
+const NS_NETCONF_NOTIFICATIONS: &str = "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications";
+
+/// username, session-id and source-host, common to both session events.
+fn session_event_leaves(ctx: &SessionCtx) -> String {
+    let mut out = format!(
+        "<username>{}</username><session-id>{}</session-id>",
+        netconf_proto::xml::escape(&ctx.user),
+        ctx.session_id
+    );
+    if let Some(peer) = ctx.peer {
+        out.push_str(&format!("<source-host>{}</source-host>", peer.ip()));
+    }
+    out
+}
+
+/// `netconf-session-start` (RFC 6470), sent once the hellos are exchanged.
+fn session_start_event(ctx: &SessionCtx) -> String {
+    format!(
+        "<netconf-session-start xmlns=\"{NS_NETCONF_NOTIFICATIONS}\">{}</netconf-session-start>",
+        session_event_leaves(ctx)
+    )
+}
+
+/// `netconf-session-end` (RFC 6470) with the termination reason, and the
+/// killer when another session killed this one.
+fn session_end_event(
+    ctx: &SessionCtx,
+    result: &Result<SessionEnd, SessionError>,
+    killed_by: Option<u32>,
+) -> String {
+    let (reason, killer) = match result {
+        Ok(SessionEnd::Closed) => ("closed", None),
+        Ok(SessionEnd::Killed) => match killed_by {
+            Some(id) if id != 0 => ("killed", Some(id)),
+            // Ended by the server shutting down.
+            _ => ("other", None),
+        },
+        Ok(SessionEnd::Disconnected | SessionEnd::FramingError) => ("dropped", None),
+        Ok(SessionEnd::IdleTimeout) | Err(SessionError::HelloTimeout(_)) => ("timeout", None),
+        Err(SessionError::BadHello(_)) => ("bad-hello", None),
+        Err(_) => ("dropped", None),
+    };
+    let mut out = format!(
+        "<netconf-session-end xmlns=\"{NS_NETCONF_NOTIFICATIONS}\">{}",
+        session_event_leaves(ctx)
+    );
+    if let Some(killer) = killer {
+        out.push_str(&format!("<killed-by>{killer}</killed-by>"));
+    }
+    out.push_str(&format!(
+        "<termination-reason>{reason}</termination-reason></netconf-session-end>"
+    ));
+    out
 }
 
 /// Completes at `deadline`; never without one.

@@ -606,3 +606,55 @@ async fn garbage_in_one_session_leaves_another_alone() {
     assert!(!good_task.is_finished());
     assert_eq!(m.session_ids(), vec![good.session_id]);
 }
+
+/// RFC 6470 netconf-session-start/-end reach subscribers, with the reason
+/// and the killer.
+#[tokio::test]
+async fn session_start_and_end_are_notified() {
+    let (_b, m) = manager(Limits::default());
+    let (mut sub, _ts) = connect(&m, true).await;
+    sub.rpc(
+        1,
+        "<create-subscription xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'/>",
+    )
+    .await;
+    let (mut x, tx) = connect(&m, true).await;
+    let start = sub.recv().await.unwrap();
+    assert!(
+        start.contains("<netconf-session-start xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-notifications\">")
+            && start.contains("<username>tester</username>")
+            && start.contains(&format!("<session-id>{}</session-id>", x.session_id)),
+        "{start}"
+    );
+    x.rpc(1, "<close-session/>").await;
+    finished(tx).await.unwrap();
+    let end = sub.recv().await.unwrap();
+    assert!(
+        end.contains("<netconf-session-end")
+            && end.contains("<termination-reason>closed</termination-reason>")
+            && !end.contains("killed-by"),
+        "{end}"
+    );
+
+    let (y, _ty) = connect(&m, true).await;
+    assert!(sub.recv().await.unwrap().contains("<netconf-session-start"));
+    sub.send(&format!(
+        r#"<rpc xmlns="{NS_BASE}" message-id="2"><kill-session><session-id>{}</session-id></kill-session></rpc>"#,
+        y.session_id
+    ))
+    .await;
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        seen.push(sub.recv().await.unwrap());
+    }
+    assert!(seen.iter().any(|m| m.contains("<ok/>")), "{seen:?}");
+    let end = seen
+        .iter()
+        .find(|m| m.contains("<netconf-session-end"))
+        .expect("session-end");
+    assert!(
+        end.contains(&format!("<killed-by>{}</killed-by>", sub.session_id))
+            && end.contains("<termination-reason>killed</termination-reason>"),
+        "{end}"
+    );
+}
