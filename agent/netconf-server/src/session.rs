@@ -532,10 +532,6 @@ impl<B: NetconfBackend> SessionManager<B> {
                     }
                     None => notifications = None,
                 },
-                _ = idle(idle_deadline), if notifications.is_none() => {
-                    tracing::info!(session_id = ctx.session_id, "NETCONF session idle for too long; closing it");
-                    return Ok(SessionEnd::IdleTimeout);
-                }
                 msg = reader.next() => match msg {
                     Ok(Some(msg)) => {
                         // kill-session aborts an operation in progress (RFC 6241 §7.9).
@@ -565,6 +561,11 @@ impl<B: NetconfBackend> SessionManager<B> {
                         return Ok(SessionEnd::FramingError);
                     }
                 },
+                // Polled after the reader: a request that is already there wins.
+                _ = idle(idle_deadline), if notifications.is_none() => {
+                    tracing::info!(session_id = ctx.session_id, "NETCONF session idle for too long; closing it");
+                    return Ok(SessionEnd::IdleTimeout);
+                }
             }
         }
     }
