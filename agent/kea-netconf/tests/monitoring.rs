@@ -13,7 +13,9 @@ use common::{PASSWORD, PYTHON, USER, free_port, run_bounded, stop, wait_for};
 use serde_json::json;
 
 const MAX_SESSIONS: u32 = 4;
-const IDLE_TIMEOUT: u64 = 4;
+/// Long enough that the busy sessions of the script never idle out on a
+/// loaded machine; short enough to wait for.
+const IDLE_TIMEOUT: u64 = 8;
 
 /// kea-netconf with no managed server, on a free loopback port.
 struct LoneAgent {

@@ -247,6 +247,26 @@ def check_idle_timeout(a):
     print("idle session %s closed after ~%d s; the busy one stayed" % (sid, IDLE))
 
 
+def check_session_notifications():
+    """RFC 6470 session events reach a subscriber."""
+    sub = connect()
+    sub.create_subscription()
+    other = connect()
+    other_id = other.session_id
+    other.close_session()
+    events = []
+    while len(events) < 2:
+        n = sub.take_notification(timeout=10)
+        assert n is not None, "no session notification within 10 s: %s" % events
+        events.append(n.notification_xml)
+    start, end = events
+    assert "<netconf-session-start" in start and "<session-id>%s</session-id>" % other_id in start, start
+    assert "<username>%s</username>" % USER in start and "<source-host>127.0.0.1</source-host>" in start, start
+    assert "<netconf-session-end" in end and "<termination-reason>closed</termination-reason>" in end, end
+    sub.close_session()
+    print("session notifications: start and end of session %s" % other_id)
+
+
 def main():
     a = connect()
     b = connect()
@@ -259,6 +279,7 @@ def main():
     b.close_session()
     check_idle_timeout(a)
     a.close_session()
+    check_session_notifications()
     print("ALL OK")
 
 
