@@ -34,4 +34,33 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ -z "$added_policy" ] || $SUDO rm -f /usr/sbin/policy-rc.d
 fi
 
+# Optional NETCONF clients for interoperability tests; a test whose client
+# is missing is skipped with a message, so failing to fetch one only warns.
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+optional=(
+    yangcli                         # yuma123's NETCONF CLI (Debian 12)
+    python3-venv                    # for netconf-console2 below
+)
+missing_optional=()
+for p in "${optional[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing_optional+=("$p")
+done
+if [ ${#missing_optional[@]} -gt 0 ]; then
+    echo "install-deps: installing optional ${missing_optional[*]}"
+    # Bounded: without a network these would retry for minutes.
+    { $SUDO timeout 120 apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive $SUDO timeout 180 apt-get install -y -qq --no-install-recommends "${missing_optional[@]}"; } ||
+        echo "install-deps: WARNING: could not install ${missing_optional[*]}; the tests that use them are skipped" >&2
+fi
+
+# netconf-console2 (PyPI) in its own virtualenv, on Debian's python3.
+NC2_VENV=/opt/netconf-console2
+if [ ! -x "$NC2_VENV/bin/netconf-console2" ]; then
+    echo "install-deps: installing netconf-console2 in $NC2_VENV"
+    { $SUDO /usr/bin/python3 -m venv "$NC2_VENV" &&
+      $SUDO timeout 180 "$NC2_VENV/bin/pip" install -q --retries 2 --timeout 30 netconf-console2 six; } ||
+        echo "install-deps: WARNING: could not install netconf-console2; the tests that use it are skipped" >&2
+fi
+
 command -v cargo >/dev/null || { echo "install-deps: cargo (Rust toolchain) is required" >&2; exit 1; }

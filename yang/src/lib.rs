@@ -29,7 +29,8 @@
 //! * Diffs: [`diff()`], [`changes`], [`diff::is_empty`].
 //! * [`module_source`] for `<get-schema>`; [`implemented_modules`] and
 //!   [`ModuleInfo::capability`] for `<hello>`; [`yang_library_data`] for
-//!   `/ietf-yang-library:yang-library`; [`schema_facts`] for comparing
+//!   `/ietf-yang-library:yang-library` (and `/modules-state`),
+//!   [`yang_library_capabilities`] for the `<hello>`; [`schema_facts`] for comparing
 //!   compiled schemas.
 //! * Errors: [`YangError`] carries libyang's message and data path.
 //!
@@ -66,7 +67,7 @@ pub use crate::edit::{
 pub use crate::error::{Result, YangError, YangErrorKind};
 pub use crate::modules::{
     EmbeddedModule, MODULES, ModuleInfo, NETCONF_FEATURES, embedded_module, implemented_modules,
-    module_source, yang_library_data,
+    module_source, yang_library_capabilities, yang_library_data,
 };
 pub use crate::parse::{OpKind, parse_config, parse_data, parse_edit, parse_full, parse_op};
 pub use crate::print::{WithDefaults, print_node, print_tree, print_tree_compact};

@@ -176,6 +176,28 @@ fn enabled_features(module: &yang2::schema::SchemaModule<'_>) -> Vec<String> {
     names
 }
 
+/// The YANG library capabilities for a NETCONF `<hello>`, as netopeer2
+/// announces them: `:yang-library:1.0` (RFC 7895) with the module-set-id
+/// and `:yang-library:1.1` (RFC 8526) with the content-id. Both ids are
+/// libyang's module-set id, the value [`yang_library_data`] reports, so a
+/// client can tell whether its cached copy of the library is current.
+/// Empty when `ietf-yang-library` is not implemented in the context.
+pub fn yang_library_capabilities(ctx: &yang2::context::Context) -> Vec<String> {
+    let Some(module) = ctx.get_module_implemented("ietf-yang-library") else {
+        return Vec::new();
+    };
+    let id = ctx.get_module_set_id();
+    let mut caps = vec![format!(
+        "urn:ietf:params:netconf:capability:yang-library:1.0?revision=2016-06-21&module-set-id={id}"
+    )];
+    if let Some(revision) = module.revision() {
+        caps.push(format!(
+            "urn:ietf:params:netconf:capability:yang-library:1.1?revision={revision}&content-id={id}"
+        ));
+    }
+    caps
+}
+
 /// The `ietf-yang-library` (2019-01-04) state data describing the
 /// context, for `<get>` of `/ietf-yang-library:yang-library`. The
 /// content-id is libyang's module-set id.

@@ -281,4 +281,31 @@ fn hello_capabilities_and_yang_library() {
     let json = print_tree(&lib, DataFormat::JSON, WithDefaults::Explicit).expect("print");
     assert!(json.contains("\"kea-dhcp6-server\""), "{json}");
     assert!(json.contains("content-id"), "{json}");
+    // The deprecated RFC 7895 view comes along, with the same id.
+    assert!(
+        json.contains("\"ietf-yang-library:modules-state\""),
+        "{json}"
+    );
+    let id = ctx.get_module_set_id().to_string();
+    assert!(
+        json.contains(&format!("\"content-id\": \"{id}\"")),
+        "{json}"
+    );
+    assert!(
+        json.contains(&format!("\"module-set-id\": \"{id}\"")),
+        "{json}"
+    );
+
+    let caps = kea_yang::yang_library_capabilities(ctx);
+    assert_eq!(
+        caps,
+        vec![
+            format!(
+                "urn:ietf:params:netconf:capability:yang-library:1.0?revision=2016-06-21&module-set-id={id}"
+            ),
+            format!(
+                "urn:ietf:params:netconf:capability:yang-library:1.1?revision=2019-01-04&content-id={id}"
+            ),
+        ]
+    );
 }

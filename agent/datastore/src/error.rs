@@ -34,6 +34,17 @@ pub enum DatastoreError {
     /// A change subscriber refused the change in its `change` phase.
     #[error("{message}")]
     Vetoed { subscriber: String, message: String },
+    /// A change subscriber did not answer its `change` phase in time; the
+    /// commit failed and nothing was applied.
+    #[error(
+        "change subscriber {subscriber} of {module} did not answer within {} ms; nothing was applied",
+        timeout.as_millis()
+    )]
+    SubscriberTimeout {
+        subscriber: String,
+        module: String,
+        timeout: std::time::Duration,
+    },
     /// The operation does not apply to this datastore (e.g. delete-config
     /// on running).
     #[error("{0}")]
@@ -56,7 +67,7 @@ impl DatastoreError {
             Self::DataMissing { .. } => "data-missing",
             Self::LockDenied { .. } => "lock-denied",
             Self::InUse(_) => "in-use",
-            Self::Vetoed { .. } => "operation-failed",
+            Self::Vetoed { .. } | Self::SubscriberTimeout { .. } => "operation-failed",
             Self::NotSupported(_) => "operation-not-supported",
             Self::StateUnavailable { .. } | Self::Io { .. } => "operation-failed",
         }

@@ -14,8 +14,13 @@
 //!   and may veto; then all get `done`, or those already asked get `abort`.
 //!   Subscribers run in priority order (highest first). An empty diff
 //!   notifies nobody. Readers keep seeing the old running tree until the
-//!   commit is complete.
-//! - **Locks** per datastore belong to a session and go with it.
+//!   commit is complete. A subscriber that takes longer than the change
+//!   timeout ([`DatastoreManager::set_change_timeout`]) fails the commit
+//!   ([`DatastoreError::SubscriberTimeout`]) and nothing is applied.
+//! - **Locks** per datastore belong to a session and go with it
+//!   ([`DatastoreManager::lock_info`] tells who and since when).
+//! - **NETCONF state**: [`DatastoreManager::serve_netconf_state`] serves
+//!   ietf-netconf-monitoring and ietf-yang-library ([`netconf_state`]).
 //! - **Persistence**: `running.json` and `startup.json` in a directory,
 //!   replaced atomically (write, fsync, rename, fsync the directory).
 //!
@@ -24,12 +29,13 @@
 
 mod edit;
 mod error;
+pub mod netconf_state;
 mod store;
 
 pub use edit::{DefaultOperation, ErrorOption, apply_edit};
 pub use error::DatastoreError;
 pub use kea_yang::EditOperation;
 pub use store::{
-    ChangeEvent, ChangeSubscriber, Datastore, DatastoreManager, EditRequest, OperationalProvider,
-    SessionId, TestOption,
+    ChangeEvent, ChangeSubscriber, DEFAULT_CHANGE_TIMEOUT, Datastore, DatastoreManager,
+    EditRequest, Lock, OperationalProvider, SessionId, TestOption,
 };

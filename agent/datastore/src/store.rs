@@ -4,7 +4,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
+use std::time::{Duration, SystemTime};
 
 use kea_yang::yang2;
 use yang2::context::Context;
@@ -111,13 +113,24 @@ struct Subscription {
     subscriber: Arc<dyn ChangeSubscriber>,
 }
 
+/// A datastore lock: who holds it, since when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lock {
+    pub session: SessionId,
+    pub since: SystemTime,
+}
+
+/// How long a change subscriber may take in its `change` phase by default
+/// (see [`DatastoreManager::set_change_timeout`]).
+pub const DEFAULT_CHANGE_TIMEOUT: Duration = Duration::from_secs(30);
+
 struct State {
     running: Arc<DataTree<'static>>,
     startup: Arc<DataTree<'static>>,
     candidate: DataTree<'static>,
     /// Session whose edits the candidate holds, if it differs from running.
     candidate_modified_by: Option<SessionId>,
-    locks: HashMap<Datastore, SessionId>,
+    locks: HashMap<Datastore, Lock>,
     subscriptions: Vec<Subscription>,
     providers: HashMap<String, Arc<dyn OperationalProvider>>,
 }
@@ -130,6 +143,7 @@ pub struct DatastoreManager {
     /// Held for a whole commit, so subscribers see one change at a time
     /// while readers go on reading the old running tree.
     commit_lock: Mutex<()>,
+    change_timeout: Mutex<Duration>,
 }
 
 impl fmt::Debug for DatastoreManager {
@@ -195,6 +209,7 @@ impl DatastoreManager {
                 providers: HashMap::new(),
             }),
             commit_lock: Mutex::new(()),
+            change_timeout: Mutex::new(DEFAULT_CHANGE_TIMEOUT),
         }
     }
 
@@ -222,6 +237,25 @@ impl DatastoreManager {
         state
             .subscriptions
             .sort_by_key(|s| std::cmp::Reverse(s.priority));
+    }
+
+    /// How long a subscriber's `change` phase may take before the commit
+    /// fails with [`DatastoreError::SubscriberTimeout`] (as sysrepo's
+    /// callback timeout). A subscriber that answers after that is told
+    /// `abort` once it returns, so it can drop what it prepared.
+    pub fn set_change_timeout(&self, timeout: Duration) {
+        *self
+            .change_timeout
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = timeout;
+    }
+
+    /// The change-phase timeout in force.
+    pub fn change_timeout(&self) -> Duration {
+        *self
+            .change_timeout
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     /// Registers the state provider of `module` for the operational view.
@@ -468,8 +502,11 @@ impl DatastoreManager {
     /// `<lock>`.
     pub fn lock(&self, session: SessionId, datastore: Datastore) -> Result<(), DatastoreError> {
         let mut state = self.state();
-        if let Some(&owner) = state.locks.get(&datastore) {
-            return Err(DatastoreError::LockDenied { datastore, owner });
+        if let Some(lock) = state.locks.get(&datastore) {
+            return Err(DatastoreError::LockDenied {
+                datastore,
+                owner: lock.session,
+            });
         }
         if datastore == Datastore::Candidate
             && state.candidate_modified_by.is_some_and(|s| s != session)
@@ -478,19 +515,25 @@ impl DatastoreManager {
                 "the candidate holds uncommitted changes of another session".into(),
             ));
         }
-        state.locks.insert(datastore, session);
+        state.locks.insert(
+            datastore,
+            Lock {
+                session,
+                since: SystemTime::now(),
+            },
+        );
         Ok(())
     }
 
     /// `<unlock>`.
     pub fn unlock(&self, session: SessionId, datastore: Datastore) -> Result<(), DatastoreError> {
         let mut state = self.state();
-        match state.locks.get(&datastore) {
-            Some(&owner) if owner == session => {
+        match state.locks.get(&datastore).map(|l| l.session) {
+            Some(owner) if owner == session => {
                 state.locks.remove(&datastore);
                 Ok(())
             }
-            Some(&owner) => Err(DatastoreError::LockDenied { datastore, owner }),
+            Some(owner) => Err(DatastoreError::LockDenied { datastore, owner }),
             None => Err(DatastoreError::InUse(format!(
                 "the {datastore} datastore is not locked"
             ))),
@@ -503,8 +546,9 @@ impl DatastoreManager {
     pub fn end_session(&self, session: SessionId) {
         let running = self.running();
         let mut state = self.state();
-        let held_candidate = state.locks.get(&Datastore::Candidate) == Some(&session);
-        state.locks.retain(|_, owner| *owner != session);
+        let held_candidate =
+            state.locks.get(&Datastore::Candidate).map(|l| l.session) == Some(session);
+        state.locks.retain(|_, lock| lock.session != session);
         if held_candidate
             && state.candidate_modified_by == Some(session)
             && let Ok(candidate) = running.duplicate()
@@ -516,14 +560,17 @@ impl DatastoreManager {
 
     /// The session holding `datastore`'s lock, if any.
     pub fn lock_owner(&self, datastore: Datastore) -> Option<SessionId> {
+        self.state().locks.get(&datastore).map(|l| l.session)
+    }
+
+    /// The lock of `datastore`, if it is locked.
+    pub fn lock_info(&self, datastore: Datastore) -> Option<Lock> {
         self.state().locks.get(&datastore).copied()
     }
 
     fn check_lock(&self, session: SessionId, datastore: Datastore) -> Result<(), DatastoreError> {
-        match self.state().locks.get(&datastore) {
-            Some(&owner) if owner != session => {
-                Err(DatastoreError::LockDenied { datastore, owner })
-            }
+        match self.state().locks.get(&datastore).map(|l| l.session) {
+            Some(owner) if owner != session => Err(DatastoreError::LockDenied { datastore, owner }),
             _ => Ok(()),
         }
     }
@@ -547,16 +594,14 @@ impl DatastoreManager {
             .map(|s| (s.module.clone(), Arc::clone(&s.subscriber)))
             .collect();
 
+        let new = Arc::new(new);
+        let diff = Arc::new(diff);
+        let timeout = self.change_timeout();
         let mut accepted: Vec<(String, Arc<dyn ChangeSubscriber>)> = Vec::new();
         for (module, subscriber) in &subscribers {
-            let event = ChangeEvent {
-                module,
-                old: &old,
-                new: &new,
-                diff: &diff,
-            };
-            if let Err(message) = subscriber.change(&event) {
-                tracing::info!(subscriber = subscriber.name(), %module, %message, "change vetoed");
+            let refused = change_with_timeout(module, subscriber, &old, &new, &diff, timeout).err();
+            if let Some(error) = refused {
+                tracing::info!(subscriber = subscriber.name(), %module, %error, "change refused");
                 for (module, earlier) in accepted.iter().rev() {
                     let event = ChangeEvent {
                         module,
@@ -566,15 +611,11 @@ impl DatastoreManager {
                     };
                     Arc::clone(earlier).abort(&event);
                 }
-                return Err(DatastoreError::Vetoed {
-                    subscriber: subscriber.name().to_string(),
-                    message,
-                });
+                return Err(error);
             }
             accepted.push((module.clone(), Arc::clone(subscriber)));
         }
 
-        let new = Arc::new(new);
         self.persist(RUNNING_FILE, &new)?;
         {
             let mut state = self.state();
@@ -622,6 +663,96 @@ impl DatastoreManager {
         self.get(datastore, None)
             .map(|t| node_exists(&t, path))
             .unwrap_or(false)
+    }
+}
+
+/// Runs a subscriber's `change` phase on its own thread and waits at most
+/// `timeout` for the verdict. A subscriber that answers later is told
+/// `abort` (the commit failed without it) once it has finished.
+fn change_with_timeout(
+    module: &str,
+    subscriber: &Arc<dyn ChangeSubscriber>,
+    old: &Arc<DataTree<'static>>,
+    new: &Arc<DataTree<'static>>,
+    diff: &Arc<DataDiff<'static>>,
+    timeout: Duration,
+) -> Result<(), DatastoreError> {
+    // Who got there first: the verdict (ANSWERED) or the deadline (GAVE_UP).
+    const WAITING: u8 = 0;
+    const ANSWERED: u8 = 1;
+    const GAVE_UP: u8 = 2;
+    let (tx, rx) = mpsc::channel();
+    let race = Arc::new(AtomicU8::new(WAITING));
+    let worker = {
+        let (module, subscriber) = (module.to_string(), Arc::clone(subscriber));
+        let (old, new, diff) = (Arc::clone(old), Arc::clone(new), Arc::clone(diff));
+        let race = Arc::clone(&race);
+        move || {
+            let event = ChangeEvent {
+                module: &module,
+                old: &old,
+                new: &new,
+                diff: &diff,
+            };
+            let verdict = subscriber.change(&event);
+            let in_time = race
+                .compare_exchange(WAITING, ANSWERED, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok();
+            if in_time {
+                let _ = tx.send(verdict);
+            } else if verdict.is_ok() {
+                tracing::warn!(
+                    subscriber = subscriber.name(),
+                    %module,
+                    "change subscriber answered after the commit timed out; aborting it"
+                );
+                subscriber.abort(&event);
+            }
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name(format!("change-{}", subscriber.name()))
+        .spawn(worker);
+    if let Err(e) = spawned {
+        return Err(DatastoreError::Vetoed {
+            subscriber: subscriber.name().to_string(),
+            message: format!("cannot run the change subscriber: {e}"),
+        });
+    }
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(message)) => Err(DatastoreError::Vetoed {
+            subscriber: subscriber.name().to_string(),
+            message,
+        }),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            let gave_up = race
+                .compare_exchange(WAITING, GAVE_UP, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok();
+            if gave_up {
+                return Err(DatastoreError::SubscriberTimeout {
+                    subscriber: subscriber.name().to_string(),
+                    module: module.to_string(),
+                    timeout,
+                });
+            }
+            // It answered just now: that answer counts, and is being sent.
+            match rx.recv() {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(message)) => Err(DatastoreError::Vetoed {
+                    subscriber: subscriber.name().to_string(),
+                    message,
+                }),
+                Err(_) => Err(DatastoreError::Vetoed {
+                    subscriber: subscriber.name().to_string(),
+                    message: "the change subscriber failed (panicked)".to_string(),
+                }),
+            }
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(DatastoreError::Vetoed {
+            subscriber: subscriber.name().to_string(),
+            message: "the change subscriber failed (panicked)".to_string(),
+        }),
     }
 }
 

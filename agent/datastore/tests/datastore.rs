@@ -570,3 +570,120 @@ fn edit_annotations_never_reach_the_datastore() {
         Some("x")
     );
 }
+
+/// Takes `delay` in its change phase, then accepts.
+struct Slow {
+    name: &'static str,
+    delay: std::time::Duration,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl ChangeSubscriber for Slow {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn change(&self, _event: &ChangeEvent<'_>) -> Result<(), String> {
+        std::thread::sleep(self.delay);
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("{}:change", self.name));
+        Ok(())
+    }
+    fn done(&self, _event: &ChangeEvent<'_>) {
+        self.log.lock().unwrap().push(format!("{}:done", self.name));
+    }
+    fn abort(&self, _event: &ChangeEvent<'_>) {
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("{}:abort", self.name));
+    }
+}
+
+#[test]
+fn a_subscriber_that_takes_too_long_fails_the_commit() {
+    use std::time::{Duration, Instant};
+    let ds = DatastoreManager::in_memory(context());
+    assert_eq!(ds.change_timeout(), DEFAULT_CHANGE_TIMEOUT);
+    ds.set_change_timeout(Duration::from_millis(200));
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let quick = Arc::new(Recorder {
+        name: "quick".into(),
+        log: log.clone(),
+        ..Default::default()
+    });
+    ds.subscribe("dstest", 10, quick);
+    ds.subscribe(
+        "dstest",
+        1,
+        Arc::new(Slow {
+            name: "slow",
+            delay: Duration::from_millis(700),
+            log: log.clone(),
+        }),
+    );
+    let started = Instant::now();
+    let err = edit(&ds, 1, Datastore::Running, &edit_xml("<name>late</name>")).unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_millis(600),
+        "did not wait for the slow one"
+    );
+    assert_eq!(err[0].error_tag(), "operation-failed");
+    assert!(
+        matches!(&err[0], DatastoreError::SubscriberTimeout { subscriber, .. } if subscriber == "slow"),
+        "{err:?}"
+    );
+    assert!(err[0].to_string().contains("200 ms"), "{}", err[0]);
+    // Nothing applied; the subscriber that accepted was told abort.
+    assert_eq!(value(&ds, Datastore::Running, NAME), None);
+    assert_eq!(*log.lock().unwrap(), ["quick:change:dstest", "quick:abort"]);
+    // The slow one answers later and is told abort, never done.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "quick:change:dstest",
+            "quick:abort",
+            "slow:change",
+            "slow:abort"
+        ]
+    );
+
+    // With time enough the same commit goes through.
+    log.lock().unwrap().clear();
+    ds.set_change_timeout(Duration::from_secs(5));
+    edit(
+        &ds,
+        1,
+        Datastore::Running,
+        &edit_xml("<name>in-time</name>"),
+    )
+    .unwrap();
+    assert_eq!(
+        value(&ds, Datastore::Running, NAME).as_deref(),
+        Some("in-time")
+    );
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "quick:change:dstest",
+            "slow:change",
+            "quick:done",
+            "slow:done"
+        ]
+    );
+}
+
+#[test]
+fn locks_record_when_they_were_taken() {
+    let ds = DatastoreManager::in_memory(context());
+    let before = std::time::SystemTime::now();
+    ds.lock(7, Datastore::Candidate).unwrap();
+    let lock = ds.lock_info(Datastore::Candidate).unwrap();
+    assert_eq!(lock.session, 7);
+    assert!(lock.since >= before && lock.since <= std::time::SystemTime::now());
+    assert_eq!(ds.lock_info(Datastore::Running), None);
+    ds.end_session(7);
+    assert_eq!(ds.lock_info(Datastore::Candidate), None);
+}

@@ -274,14 +274,19 @@ pub async fn start(config: &AgentConfig) -> Result<Agent> {
     }
     let listen = SocketAddr::new(ns.address, ns.port);
     let backend = Arc::new(AgentBackend::new(Arc::clone(&datastore)));
-    let server = NetconfServer::bind(
-        SshConfig::new(listen, ns.host_key_file.clone(), users),
-        backend,
-    )
-    .await
-    .with_context(|| format!("starting the NETCONF server on {listen}"))?;
+    let mut ssh = SshConfig::new(listen, ns.host_key_file.clone(), users);
+    ssh.limits = ns.limits.clone();
+    datastore.set_change_timeout(ns.change_timeout);
+    let server = NetconfServer::bind(ssh, backend)
+        .await
+        .with_context(|| format!("starting the NETCONF server on {listen}"))?;
     let netconf_addr = server.local_addr().unwrap_or(listen);
     let sessions = server.sessions();
+    // ietf-netconf-monitoring and ietf-yang-library in <get>.
+    let monitored = Arc::downgrade(&sessions);
+    datastore.serve_netconf_state(Arc::new(move || {
+        monitored.upgrade().map(|s| s.monitoring_state())
+    }));
     coordinator.set_notifier(Arc::new(move |xml: String| {
         sessions.notify(netconf_server::NETCONF_STREAM, SystemTime::now(), &xml);
     }));

@@ -303,6 +303,7 @@ impl NetconfBackend for AgentBackend {
             }
             caps.push(cap);
         }
+        caps.extend(kea_yang::yang_library_capabilities(self.context));
         caps
     }
 

@@ -9,7 +9,9 @@
 //! result:
 //!
 //! - `netconf-server`: `drift-check-interval`, `drift-policy`,
-//!   `pool-check-interval`;
+//!   `pool-check-interval`, the session limits `max-sessions`,
+//!   `max-message-size`, `hello-timeout`, `idle-timeout` and the commit's
+//!   `change-timeout`;
 //! - `managed-servers.<name>`: `pool-utilization-threshold`;
 //! - `managed-servers.<name>.control-socket`: `user`, `password` (HTTP
 //!   basic authentication) and `trust-anchor`, `cert-file`, `key-file`
@@ -17,6 +19,7 @@
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use kea_config::{Element, Map, NetconfConfig, NetconfSocketType, NetconfUserAuth, Position};
 use serde_json::Value;
@@ -98,6 +101,12 @@ pub struct NetconfServerConfig {
     pub users: Vec<User>,
     pub host_key_file: PathBuf,
     pub datastore_directory: PathBuf,
+    /// `max-sessions`, `max-message-size` (bytes), `hello-timeout` and
+    /// `idle-timeout` (seconds, 0: never).
+    pub limits: netconf_server::Limits,
+    /// `change-timeout` (seconds): how long a commit waits for the servers'
+    /// verdict in the change phase before it fails.
+    pub change_timeout: Duration,
 }
 
 /// Drift handling: what the agent does when a server's config changed
@@ -137,6 +146,11 @@ const NETCONF_SERVER_EXTENSIONS: &[&str] = &[
     "drift-check-interval",
     "drift-policy",
     "pool-check-interval",
+    "max-sessions",
+    "max-message-size",
+    "hello-timeout",
+    "idle-timeout",
+    "change-timeout",
 ];
 const MANAGED_SERVER_EXTENSIONS: &[&str] = &["pool-utilization-threshold"];
 const CONTROL_SOCKET_EXTENSIONS: &[&str] =
@@ -243,6 +257,40 @@ fn ext_seconds(map: &Map, key: &str, context: &str) -> Result<Option<u64>, Confi
             )),
         },
     }
+}
+
+/// An optional setting that must be a whole number above 0 (and fit 32 bits).
+fn ext_positive(map: &Map, key: &str, context: &str) -> Result<Option<u64>, ConfigError> {
+    match map.get(key) {
+        None => Ok(None),
+        Some(e) => match &e.value {
+            kea_config::Value::Int(i) if *i > 0 && *i <= i64::from(u32::MAX) => Ok(Some(*i as u64)),
+            _ => Err(err_at(
+                &e.pos,
+                format_args!("{context}.{key} must be a positive integer"),
+            )),
+        },
+    }
+}
+
+/// The session limits of the `netconf-server` map.
+fn session_limits(ns_ext: &Map, context: &str) -> Result<netconf_server::Limits, ConfigError> {
+    let mut limits = netconf_server::Limits::default();
+    if let Some(n) = ext_positive(ns_ext, "max-sessions", context)? {
+        limits.max_sessions = n as usize;
+    }
+    if let Some(n) = ext_positive(ns_ext, "max-message-size", context)? {
+        limits.max_message_size = n as usize;
+    }
+    if let Some(n) = ext_positive(ns_ext, "hello-timeout", context)? {
+        limits.hello_timeout = Duration::from_secs(n);
+    }
+    match ext_seconds(ns_ext, "idle-timeout", context)? {
+        None => {}
+        Some(0) => limits.idle_timeout = None,
+        Some(n) => limits.idle_timeout = Some(Duration::from_secs(n)),
+    }
+    Ok(limits)
 }
 
 fn pos_of<'e>(element: &'e Element, path: &[&str]) -> Option<&'e Position> {
@@ -366,6 +414,10 @@ impl AgentConfig {
                 users,
                 host_key_file,
                 datastore_directory,
+                limits: session_limits(ns_ext, context)?,
+                change_timeout: ext_positive(ns_ext, "change-timeout", context)?
+                    .map(Duration::from_secs)
+                    .unwrap_or(yang_datastore::DEFAULT_CHANGE_TIMEOUT),
             },
             loggers: netconf.get("loggers").map(Element::to_json),
             drift_interval: ext_seconds(ns_ext, "drift-check-interval", context)?
@@ -588,6 +640,26 @@ mod tests {
     }
 
     #[test]
+    fn session_limits_and_timeouts() {
+        let cfg = AgentConfig::from_json(&json!({})).unwrap();
+        assert_eq!(cfg.netconf_server.limits, netconf_server::Limits::default());
+        assert_eq!(
+            cfg.netconf_server.change_timeout,
+            yang_datastore::DEFAULT_CHANGE_TIMEOUT
+        );
+        let cfg = AgentConfig::from_json(&json!({"netconf-server": {
+            "max-sessions": 3, "max-message-size": 65536, "hello-timeout": 5,
+            "idle-timeout": 0, "change-timeout": 7}}))
+        .unwrap();
+        let ns = &cfg.netconf_server;
+        assert_eq!(ns.limits.max_sessions, 3);
+        assert_eq!(ns.limits.max_message_size, 65536);
+        assert_eq!(ns.limits.hello_timeout, Duration::from_secs(5));
+        assert_eq!(ns.limits.idle_timeout, None);
+        assert_eq!(ns.change_timeout, Duration::from_secs(7));
+    }
+
+    #[test]
     fn bad_input_is_refused_with_the_keyword() {
         let http = |extra: serde_json::Value| {
             let mut socket = json!({"socket-type": "http"});
@@ -619,6 +691,18 @@ mod tests {
             (
                 json!({"netconf-server": {"pool-check-interval": -1}}),
                 "pool-check-interval",
+            ),
+            (
+                json!({"netconf-server": {"max-sessions": 0}}),
+                "max-sessions",
+            ),
+            (
+                json!({"netconf-server": {"idle-timeout": "x"}}),
+                "idle-timeout",
+            ),
+            (
+                json!({"netconf-server": {"change-timeout": -1}}),
+                "change-timeout",
             ),
             (json!({"hooks-libraries": [{"library": "x.so"}]}), "hook"),
             (

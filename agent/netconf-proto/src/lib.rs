@@ -13,6 +13,8 @@
 //! * [`filter`]: [`Filter`] (subtree or XPath); [`Filter::to_xpaths`] turns
 //!   either into XPath with YANG module-name prefixes for libyang
 //!   ([`subtree_to_xpaths`], [`xpath_with_module_prefixes`]).
+//! * [`monitoring`]: [`MonitoringState`], the sessions and counters of
+//!   ietf-netconf-monitoring (RFC 6022) as plain data.
 //! * [`error`]: [`RpcError`] with every RFC 6241 Appendix A tag.
 //! * [`reply`]: [`rpc_reply`] with a [`ReplyBody`] (ok, data, errors, …) and
 //!   [`notification`]; output is always well-formed (everything escaped).
@@ -24,6 +26,7 @@ pub mod error;
 pub mod filter;
 pub mod framing;
 pub mod hello;
+pub mod monitoring;
 pub mod reply;
 pub mod rpc;
 pub mod xml;
@@ -32,6 +35,7 @@ pub use error::{ErrorInfo, ErrorTag, ErrorType, RpcError, Severity};
 pub use filter::{Filter, FilterError, subtree_to_xpaths, xpath_with_module_prefixes};
 pub use framing::{Framing, FramingError, NetconfCodec};
 pub use hello::{Hello, HelloError, server_hello};
+pub use monitoring::{Counters, MonitoringState, SessionInfo, Statistics, Transport};
 pub use reply::{ReplyBody, notification, rpc_reply};
 pub use rpc::{
     Commit, ConfigSource, ConfigTarget, CreateSubscription, Datastore, DefaultOperation,
@@ -70,6 +74,10 @@ pub mod capability {
     pub const INTERLEAVE: &str = "urn:ietf:params:netconf:capability:interleave:1.0";
     /// With-defaults; append `?basic-mode=explicit&also-supported=…`.
     pub const WITH_DEFAULTS: &str = "urn:ietf:params:netconf:capability:with-defaults:1.0";
+    /// YANG library, RFC 7895 style; append `?revision=…&module-set-id=…`.
+    pub const YANG_LIBRARY_1_0: &str = "urn:ietf:params:netconf:capability:yang-library:1.0";
+    /// YANG library, RFC 8526 style; append `?revision=…&content-id=…`.
+    pub const YANG_LIBRARY_1_1: &str = "urn:ietf:params:netconf:capability:yang-library:1.1";
 }
 
 #[cfg(test)]

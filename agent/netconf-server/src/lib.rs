@@ -7,8 +7,11 @@
 //! * [`SessionManager`]: runs sessions over any `AsyncRead + AsyncWrite`
 //!   ([`SessionManager::run_session`]: hello, framing switch, dispatch,
 //!   message-id echo, malformed input, limits), keeps the session table
-//!   (ids, kill-session, [`SessionManager::close_all`]) and pushes
-//!   notifications to subscribed sessions ([`SessionManager::notify`]).
+//!   (ids, kill-session, [`SessionManager::close_all`]), pushes
+//!   notifications to subscribed sessions ([`SessionManager::notify`]) and
+//!   counts what RFC 6022 asks for ([`SessionManager::monitoring_state`]:
+//!   capabilities, sessions, statistics). [`Limits`]: max sessions, max
+//!   message size, hello and idle timeouts.
 //! * [`NetconfServer`]: the SSH server with the `netconf` subsystem, password
 //!   and public-key users, a persistent Ed25519 host key
 //!   ([`load_or_create_host_key`]), a connection limit and a login grace time;

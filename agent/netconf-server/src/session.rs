@@ -2,15 +2,16 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use frames::{FrameReader, FrameWriter};
 use netconf_proto::{
-    BASE_1_0, BASE_1_1, ErrorInfo, ErrorTag, ErrorType, Filter, Framing, FramingError, Hello,
-    HelloError, NetconfCodec, Operation, ReplyBody, RpcError, notification, parse_rpc, rpc_reply,
-    server_hello,
+    BASE_1_0, BASE_1_1, Counters, ErrorInfo, ErrorTag, ErrorType, Filter, Framing, FramingError,
+    Hello, HelloError, MonitoringState, NetconfCodec, Operation, ReplyBody, RpcError, SessionInfo,
+    Statistics, Transport, notification, parse_rpc, rpc_reply, server_hello,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, watch};
@@ -18,7 +19,7 @@ use tokio::sync::{mpsc, watch};
 use crate::backend::{BackendResult, NetconfBackend, RpcErrors, SessionCtx};
 
 /// Limits applied to every session.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Sessions open at the same time; further ones are refused.
     pub max_sessions: usize,
@@ -26,6 +27,10 @@ pub struct Limits {
     pub max_message_size: usize,
     /// Time allowed for the client's hello.
     pub hello_timeout: Duration,
+    /// A session that sends nothing for this long is closed; `None` never
+    /// closes one. Sessions with a notification subscription are exempt
+    /// (as `idle-timeout` of ietf-netconf-server specifies).
+    pub idle_timeout: Option<Duration>,
     /// Notifications queued per subscribed session before new ones are dropped.
     pub notification_queue: usize,
 }
@@ -36,6 +41,8 @@ impl Default for Limits {
             max_sessions: 64,
             max_message_size: netconf_proto::framing::DEFAULT_MAX_MESSAGE_SIZE,
             hello_timeout: Duration::from_secs(60),
+            // The default of ietf-netconf-server's idle-timeout.
+            idle_timeout: Some(Duration::from_secs(180)),
             notification_queue: 1024,
         }
     }
@@ -67,6 +74,8 @@ pub enum SessionEnd {
     Disconnected,
     /// A framing error was answered with malformed-message and the session closed.
     FramingError,
+    /// The client sent nothing within [`Limits::idle_timeout`].
+    IdleTimeout,
 }
 
 /// The `NETCONF` event stream name (RFC 5277 §3.2.3).
@@ -78,9 +87,70 @@ struct Subscription {
     tx: mpsc::Sender<Arc<str>>,
 }
 
+/// RFC 6022 counters that sessions update concurrently.
+#[derive(Default)]
+struct AtomicCounters {
+    in_rpcs: AtomicU32,
+    in_bad_rpcs: AtomicU32,
+    out_rpc_errors: AtomicU32,
+    out_notifications: AtomicU32,
+}
+
+impl AtomicCounters {
+    fn snapshot(&self) -> Counters {
+        Counters {
+            in_rpcs: self.in_rpcs.load(Ordering::Relaxed),
+            in_bad_rpcs: self.in_bad_rpcs.load(Ordering::Relaxed),
+            out_rpc_errors: self.out_rpc_errors.load(Ordering::Relaxed),
+            out_notifications: self.out_notifications.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Which counter an event increments.
+#[derive(Clone, Copy)]
+enum Count {
+    InRpc,
+    InBadRpc,
+    OutRpcError,
+    OutNotification,
+}
+
+impl Count {
+    fn of(self, c: &AtomicCounters) -> &AtomicU32 {
+        match self {
+            Count::InRpc => &c.in_rpcs,
+            Count::InBadRpc => &c.in_bad_rpcs,
+            Count::OutRpcError => &c.out_rpc_errors,
+            Count::OutNotification => &c.out_notifications,
+        }
+    }
+}
+
+/// Server-wide statistics (`/netconf-state/statistics`).
+struct ServerCounters {
+    start_time: SystemTime,
+    in_bad_hellos: AtomicU32,
+    in_sessions: AtomicU32,
+    dropped_sessions: AtomicU32,
+    totals: AtomicCounters,
+}
+
+fn bump(counter: &AtomicU32) {
+    // zero-based-counter32 wraps; fetch_add wraps too.
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
 struct Entry {
     ctx: SessionCtx,
-    kill: watch::Sender<bool>,
+    transport: Transport,
+    login_time: SystemTime,
+    /// Set once the hellos are exchanged; only established sessions are
+    /// listed in ietf-netconf-monitoring.
+    established: bool,
+    counters: Arc<AtomicCounters>,
+    /// Set to the killer's session id (0: the server shutting down).
+    kill: watch::Sender<Option<u32>>,
     /// Closed when the session task has finished its cleanup.
     done: watch::Receiver<()>,
     subscription: Option<Subscription>,
@@ -101,6 +171,7 @@ pub struct SessionManager<B> {
     backend: Arc<B>,
     limits: Limits,
     registry: Mutex<Registry>,
+    stats: ServerCounters,
 }
 
 impl<B> std::fmt::Debug for SessionManager<B> {
@@ -139,7 +210,64 @@ impl<B: NetconfBackend> SessionManager<B> {
                 next_id: 1,
                 sessions: HashMap::new(),
             }),
+            stats: ServerCounters {
+                start_time: SystemTime::now(),
+                in_bad_hellos: AtomicU32::new(0),
+                in_sessions: AtomicU32::new(0),
+                dropped_sessions: AtomicU32::new(0),
+                totals: AtomicCounters::default(),
+            },
         })
+    }
+
+    /// The capabilities announced in the server hello: `:base:1.0`,
+    /// `:base:1.1` and the backend's, without duplicates.
+    pub fn capabilities(&self) -> Vec<String> {
+        let mut capabilities = vec![BASE_1_0.to_string(), BASE_1_1.to_string()];
+        for cap in self.backend.capabilities() {
+            if !capabilities.contains(&cap) {
+                capabilities.push(cap);
+            }
+        }
+        capabilities
+    }
+
+    /// Capabilities, established sessions and counters, for
+    /// ietf-netconf-monitoring.
+    pub fn monitoring_state(&self) -> MonitoringState {
+        let mut sessions: Vec<SessionInfo> = self
+            .registry()
+            .sessions
+            .values()
+            .filter(|e| e.established)
+            .map(|e| SessionInfo {
+                session_id: e.ctx.session_id,
+                transport: e.transport,
+                username: e.ctx.user.clone(),
+                source_host: e.ctx.peer.map(|p| p.ip().to_string()),
+                login_time: e.login_time,
+                counters: e.counters.snapshot(),
+            })
+            .collect();
+        sessions.sort_by_key(|s| s.session_id);
+        let s = &self.stats;
+        MonitoringState {
+            capabilities: self.capabilities(),
+            sessions,
+            statistics: Statistics {
+                netconf_start_time: s.start_time,
+                in_bad_hellos: s.in_bad_hellos.load(Ordering::Relaxed),
+                in_sessions: s.in_sessions.load(Ordering::Relaxed),
+                dropped_sessions: s.dropped_sessions.load(Ordering::Relaxed),
+                totals: s.totals.snapshot(),
+            },
+        }
+    }
+
+    /// Increments a counter of one session and the server total.
+    fn count(&self, session: &AtomicCounters, what: Count) {
+        bump(what.of(session));
+        bump(what.of(&self.stats.totals));
     }
 
     /// The backend.
@@ -174,9 +302,10 @@ impl<B: NetconfBackend> SessionManager<B> {
         &self,
         user: String,
         peer: Option<SocketAddr>,
-        kill: watch::Sender<bool>,
+        transport: Transport,
+        kill: watch::Sender<Option<u32>>,
         done: watch::Receiver<()>,
-    ) -> Result<SessionCtx, SessionError> {
+    ) -> Result<(SessionCtx, Arc<AtomicCounters>), SessionError> {
         let mut reg = self.registry();
         if reg.sessions.len() >= self.limits.max_sessions {
             return Err(SessionError::TooManySessions(self.limits.max_sessions));
@@ -191,16 +320,27 @@ impl<B: NetconfBackend> SessionManager<B> {
             user,
             peer,
         };
+        let counters = Arc::new(AtomicCounters::default());
         reg.sessions.insert(
             id,
             Entry {
                 ctx: ctx.clone(),
+                transport,
+                login_time: SystemTime::now(),
+                established: false,
+                counters: counters.clone(),
                 kill,
                 done,
                 subscription: None,
             },
         );
-        Ok(ctx)
+        Ok((ctx, counters))
+    }
+
+    fn set_established(&self, id: u32) {
+        if let Some(entry) = self.registry().sessions.get_mut(&id) {
+            entry.established = true;
+        }
     }
 
     fn unregister(&self, id: u32) -> Option<Entry> {
@@ -222,7 +362,7 @@ impl<B: NetconfBackend> SessionManager<B> {
             reg.sessions
                 .values()
                 .map(|e| {
-                    let _ = e.kill.send(true);
+                    let _ = e.kill.send(Some(0));
                     e.done.clone()
                 })
                 .collect()
@@ -278,6 +418,8 @@ impl<B: NetconfBackend> SessionManager<B> {
 
     /// Runs one NETCONF session on `stream` for an authenticated `user`:
     /// hello exchange, framing switch, then requests until the session ends.
+    /// The session is reported as running over SSH; see
+    /// [`SessionManager::run_session_over`].
     pub async fn run_session<S>(
         self: &Arc<Self>,
         stream: S,
@@ -287,10 +429,26 @@ impl<B: NetconfBackend> SessionManager<B> {
     where
         S: AsyncRead + AsyncWrite + Send + 'static,
     {
-        let (kill_tx, mut kill_rx) = watch::channel(false);
+        self.run_session_over(stream, user, peer, Transport::Ssh)
+            .await
+    }
+
+    /// [`SessionManager::run_session`] for a session over `transport`
+    /// (what ietf-netconf-monitoring reports).
+    pub async fn run_session_over<S>(
+        self: &Arc<Self>,
+        stream: S,
+        user: String,
+        peer: Option<SocketAddr>,
+        transport: Transport,
+    ) -> Result<SessionEnd, SessionError>
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let (kill_tx, mut kill_rx) = watch::channel(None);
         // Dropped at the very end: tells a killer that cleanup is complete.
         let (done_tx, done_rx) = watch::channel(());
-        let ctx = self.register(user, peer, kill_tx, done_rx)?;
+        let (ctx, counters) = self.register(user, peer, transport, kill_tx, done_rx)?;
         let _guard = SessionGuard {
             manager: self.clone(),
             session_id: ctx.session_id,
@@ -300,10 +458,22 @@ impl<B: NetconfBackend> SessionManager<B> {
         let mut reader = FrameReader::new(rd, self.limits.max_message_size);
         let mut writer = FrameWriter::new(wr);
         let result = self
-            .session_loop(&ctx, &mut reader, &mut writer, &mut kill_rx)
+            .session_loop(&ctx, &counters, &mut reader, &mut writer, &mut kill_rx)
             .await;
+        match &result {
+            Ok(SessionEnd::Closed | SessionEnd::Killed) => {}
+            // A bad hello counts as such, not as a dropped session.
+            Err(SessionError::BadHello(_)) => bump(&self.stats.in_bad_hellos),
+            _ => bump(&self.stats.dropped_sessions),
+        }
         writer.shutdown().await;
         self.finish(ctx.session_id).await;
+        let killed_by = *kill_rx.borrow();
+        self.notify(
+            NETCONF_STREAM,
+            SystemTime::now(),
+            &session_end_event(&ctx, &result, killed_by),
+        );
         drop(done_tx);
         match &result {
             Ok(end) => tracing::info!(session_id = ctx.session_id, ?end, "NETCONF session ended"),
@@ -317,19 +487,16 @@ impl<B: NetconfBackend> SessionManager<B> {
     async fn session_loop<S: AsyncRead + AsyncWrite>(
         self: &Arc<Self>,
         ctx: &SessionCtx,
+        counters: &AtomicCounters,
         reader: &mut FrameReader<ReadHalf<S>>,
         writer: &mut FrameWriter<WriteHalf<S>>,
-        kill_rx: &mut watch::Receiver<bool>,
+        kill_rx: &mut watch::Receiver<Option<u32>>,
     ) -> Result<SessionEnd, SessionError> {
-        let mut capabilities = vec![BASE_1_0.to_string(), BASE_1_1.to_string()];
-        for cap in self.backend.capabilities() {
-            if !capabilities.contains(&cap) {
-                capabilities.push(cap);
-            }
-        }
+        let capabilities = self.capabilities();
         writer
             .send(server_hello(&capabilities, ctx.session_id).into())
             .await?;
+        bump(&self.stats.in_sessions);
 
         let hello = tokio::select! {
             _ = kill_rx.changed() => return Ok(SessionEnd::Killed),
@@ -348,14 +515,21 @@ impl<B: NetconfBackend> SessionManager<B> {
             writer.codec.set_framing(Framing::Chunked);
         }
         tracing::debug!(session_id = ctx.session_id, base11, "hello exchanged");
+        self.set_established(ctx.session_id);
+        self.notify(NETCONF_STREAM, SystemTime::now(), &session_start_event(ctx));
 
         let mut notifications: Option<mpsc::Receiver<Arc<str>>> = None;
+        let idle_timeout = self.limits.idle_timeout.filter(|d| !d.is_zero());
+        let mut idle_deadline = idle_timeout.map(|d| tokio::time::Instant::now() + d);
         loop {
             tokio::select! {
                 biased;
                 _ = kill_rx.changed() => return Ok(SessionEnd::Killed),
                 n = recv_notification(&mut notifications) => match n {
-                    Some(n) => writer.send(Bytes::copy_from_slice(n.as_bytes())).await?,
+                    Some(n) => {
+                        writer.send(Bytes::copy_from_slice(n.as_bytes())).await?;
+                        self.count(counters, Count::OutNotification);
+                    }
                     None => notifications = None,
                 },
                 msg = reader.next() => match msg {
@@ -364,8 +538,9 @@ impl<B: NetconfBackend> SessionManager<B> {
                         let (reply, close) = tokio::select! {
                             biased;
                             _ = kill_rx.changed() => return Ok(SessionEnd::Killed),
-                            r = self.handle_message(ctx, &msg, base11, &mut notifications) => r,
+                            r = self.handle_message(ctx, counters, &msg, base11, &mut notifications) => r,
                         };
+                        idle_deadline = idle_timeout.map(|d| tokio::time::Instant::now() + d);
                         if close {
                             // Release locks before answering, so the client sees them gone.
                             self.finish(ctx.session_id).await;
@@ -379,11 +554,18 @@ impl<B: NetconfBackend> SessionManager<B> {
                     Err(FramingError::Truncated) => return Ok(SessionEnd::Disconnected),
                     Err(e) => {
                         tracing::warn!(session_id = ctx.session_id, error = %e, "framing error; closing session");
+                        self.count(counters, Count::InBadRpc);
+                        self.count(counters, Count::OutRpcError);
                         let err = malformed(base11, format!("framing error: {e}"));
                         let _ = writer.send(rpc_reply(&[], &ReplyBody::Errors(vec![err])).into()).await;
                         return Ok(SessionEnd::FramingError);
                     }
                 },
+                // Polled after the reader: a request that is already there wins.
+                _ = idle(idle_deadline), if notifications.is_none() => {
+                    tracing::info!(session_id = ctx.session_id, "NETCONF session idle for too long; closing it");
+                    return Ok(SessionEnd::IdleTimeout);
+                }
             }
         }
     }
@@ -392,6 +574,7 @@ impl<B: NetconfBackend> SessionManager<B> {
     async fn handle_message(
         self: &Arc<Self>,
         ctx: &SessionCtx,
+        counters: &AtomicCounters,
         msg: &[u8],
         base11: bool,
         notifications: &mut Option<mpsc::Receiver<Arc<str>>>,
@@ -400,6 +583,14 @@ impl<B: NetconfBackend> SessionManager<B> {
             Ok(rpc) => rpc,
             Err(e) => {
                 tracing::debug!(session_id = ctx.session_id, error = %e, "rejected request");
+                // RFC 6022 in-bad-rpcs: XML and rpc-layer errors. A
+                // well-formed rpc with bad parameters is a correct <rpc>.
+                if e.malformed || e.error.error_type == ErrorType::Rpc {
+                    self.count(counters, Count::InBadRpc);
+                } else {
+                    self.count(counters, Count::InRpc);
+                }
+                self.count(counters, Count::OutRpcError);
                 let error = if e.malformed {
                     malformed(base11, e.error.message.clone().unwrap_or_default())
                 } else {
@@ -412,6 +603,7 @@ impl<B: NetconfBackend> SessionManager<B> {
             }
         };
         tracing::debug!(session_id = ctx.session_id, message_id = %rpc.message_id, op = rpc.operation.name(), "rpc");
+        self.count(counters, Count::InRpc);
         let b = &self.backend;
         let mut close = false;
         let result: BackendResult<ReplyBody> = match &rpc.operation {
@@ -493,6 +685,7 @@ impl<B: NetconfBackend> SessionManager<B> {
             }
         };
         let body = result.unwrap_or_else(|RpcErrors(errors)| {
+            self.count(counters, Count::OutRpcError);
             if errors.is_empty() {
                 ReplyBody::Errors(vec![RpcError::operation_failed("the operation failed")])
             } else {
@@ -519,7 +712,7 @@ impl<B: NetconfBackend> SessionManager<B> {
                         .into(),
                 );
             };
-            let _ = entry.kill.send(true);
+            let _ = entry.kill.send(Some(ctx.session_id));
             entry.done.clone()
         };
         tracing::info!(session_id = ctx.session_id, killed = target, "kill-session");
@@ -549,6 +742,70 @@ fn malformed(base11: bool, message: String) -> RpcError {
         RpcError::malformed_message(message)
     } else {
         RpcError::new(ErrorType::Rpc, ErrorTag::OperationFailed).with_message(message)
+    }
+}
+
+/// ietf-netconf-notifications (RFC 6470) namespace.
+const NS_NETCONF_NOTIFICATIONS: &str = "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications";
+
+/// username, session-id and source-host, common to both session events.
+fn session_event_leaves(ctx: &SessionCtx) -> String {
+    let mut out = format!(
+        "<username>{}</username><session-id>{}</session-id>",
+        netconf_proto::xml::escape(&ctx.user),
+        ctx.session_id
+    );
+    if let Some(peer) = ctx.peer {
+        out.push_str(&format!("<source-host>{}</source-host>", peer.ip()));
+    }
+    out
+}
+
+/// `netconf-session-start` (RFC 6470), sent once the hellos are exchanged.
+fn session_start_event(ctx: &SessionCtx) -> String {
+    format!(
+        "<netconf-session-start xmlns=\"{NS_NETCONF_NOTIFICATIONS}\">{}</netconf-session-start>",
+        session_event_leaves(ctx)
+    )
+}
+
+/// `netconf-session-end` (RFC 6470) with the termination reason, and the
+/// killer when another session killed this one.
+fn session_end_event(
+    ctx: &SessionCtx,
+    result: &Result<SessionEnd, SessionError>,
+    killed_by: Option<u32>,
+) -> String {
+    let (reason, killer) = match result {
+        Ok(SessionEnd::Closed) => ("closed", None),
+        Ok(SessionEnd::Killed) => match killed_by {
+            Some(id) if id != 0 => ("killed", Some(id)),
+            // Ended by the server shutting down.
+            _ => ("other", None),
+        },
+        Ok(SessionEnd::Disconnected | SessionEnd::FramingError) => ("dropped", None),
+        Ok(SessionEnd::IdleTimeout) | Err(SessionError::HelloTimeout(_)) => ("timeout", None),
+        Err(SessionError::BadHello(_)) => ("bad-hello", None),
+        Err(_) => ("dropped", None),
+    };
+    let mut out = format!(
+        "<netconf-session-end xmlns=\"{NS_NETCONF_NOTIFICATIONS}\">{}",
+        session_event_leaves(ctx)
+    );
+    if let Some(killer) = killer {
+        out.push_str(&format!("<killed-by>{killer}</killed-by>"));
+    }
+    out.push_str(&format!(
+        "<termination-reason>{reason}</termination-reason></netconf-session-end>"
+    ));
+    out
+}
+
+/// Completes at `deadline`; never without one.
+async fn idle(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }
 

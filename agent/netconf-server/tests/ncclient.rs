@@ -1,6 +1,7 @@
 //! Black-box tests with real NETCONF clients over SSH on 127.0.0.1:
 //! Debian's python3-ncclient (ncclient_suite.py) and, when installed,
-//! netconf-console2 (`NETCONF_CONSOLE2`, default /tmp/nc2venv/bin/netconf-console2).
+//! netconf-console2 (`NETCONF_CONSOLE2`, else /opt/netconf-console2, where
+//! scripts/install-deps.sh installs it).
 //! Each test is skipped with a message when its client is missing.
 
 mod common;
@@ -162,18 +163,24 @@ async fn ncclient_suite() {
     assert!(s.backend.closed_sessions().len() >= 10);
 }
 
+/// netconf-console2 from `NETCONF_CONSOLE2`, where scripts/install-deps.sh
+/// puts it, or an older manual venv.
 fn console2() -> Option<PathBuf> {
-    let path = std::env::var_os("NETCONF_CONSOLE2")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp/nc2venv/bin/netconf-console2"));
-    path.exists().then_some(path)
+    [
+        std::env::var_os("NETCONF_CONSOLE2").map(PathBuf::from),
+        Some(PathBuf::from("/opt/netconf-console2/bin/netconf-console2")),
+        Some(PathBuf::from("/tmp/nc2venv/bin/netconf-console2")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.exists())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn netconf_console2() {
     let Some(nc2) = console2() else {
         eprintln!(
-            "skipping: netconf-console2 not found (pip install netconf-console2 six into /tmp/nc2venv)"
+            "skipping: netconf-console2 not found (scripts/install-deps.sh installs it in /opt/netconf-console2)"
         );
         return;
     };

@@ -471,3 +471,190 @@ async fn garbage_never_panics_the_server() {
     }
     assert!(m.session_ids().is_empty());
 }
+
+#[tokio::test]
+async fn monitoring_counts_rpcs_errors_and_sessions() {
+    let (_b, m) = manager(Limits::default());
+    let before = m.monitoring_state();
+    assert!(before.sessions.is_empty());
+    assert!(before.capabilities.iter().any(|c| c.ends_with("base:1.1")));
+
+    let (mut a, task_a) = connect(&m, true).await;
+    let (mut b, _task_b) = connect(&m, true).await;
+    a.rpc(1, GET_RUNNING).await;
+    a.rpc(2, GET_RUNNING).await;
+    // Not an rpc at all, then an rpc the backend refuses.
+    a.send("<rpc message-id='3'><get></rpc>").await;
+    a.recv().await.unwrap();
+    let r = a.rpc(4, "<nonsense/>").await;
+    assert!(r.contains("rpc-error"), "{r}");
+    b.rpc(1, GET_RUNNING).await;
+
+    let state = m.monitoring_state();
+    assert_eq!(state.sessions.len(), 2);
+    let sa = state
+        .sessions
+        .iter()
+        .find(|s| s.session_id == a.session_id)
+        .unwrap();
+    assert_eq!(sa.username, "tester");
+    assert_eq!(sa.transport.identity(), "netconf-ssh");
+    assert_eq!(
+        (
+            sa.counters.in_rpcs,
+            sa.counters.in_bad_rpcs,
+            sa.counters.out_rpc_errors
+        ),
+        (3, 1, 2)
+    );
+    let totals = state.statistics.totals;
+    assert_eq!(
+        (totals.in_rpcs, totals.in_bad_rpcs, totals.out_rpc_errors),
+        (4, 1, 2)
+    );
+    assert_eq!(state.statistics.in_sessions, 2);
+    assert!(state.statistics.netconf_start_time <= SystemTime::now());
+
+    // close-session is not a dropped session; a vanished client is.
+    a.rpc(5, "<close-session/>").await;
+    assert_eq!(finished(task_a).await.unwrap(), SessionEnd::Closed);
+    drop(b);
+    for _ in 0..50 {
+        if m.session_ids().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let state = m.monitoring_state();
+    assert!(state.sessions.is_empty());
+    assert_eq!(state.statistics.dropped_sessions, 1);
+    assert_eq!(state.statistics.totals.in_rpcs, 5);
+}
+
+#[tokio::test]
+async fn bad_hellos_are_counted() {
+    let (_b, m) = manager(Limits::default());
+    let (mut io, task) = start(&m, "tester");
+    let mut buf = BytesMut::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), io.read_buf(&mut buf)).await;
+    io.write_all(format!("<hello xmlns='{NS_BASE}'/>]]>]]>").as_bytes())
+        .await
+        .unwrap();
+    assert!(matches!(
+        finished(task).await,
+        Err(SessionError::BadHello(_))
+    ));
+    let stats = m.monitoring_state().statistics;
+    assert_eq!((stats.in_bad_hellos, stats.dropped_sessions), (1, 0));
+}
+
+#[tokio::test]
+async fn idle_sessions_are_closed_but_subscribers_are_not() {
+    let (_b, m) = manager(Limits {
+        idle_timeout: Some(Duration::from_millis(300)),
+        ..Limits::default()
+    });
+    let (mut idle, idle_task) = connect(&m, true).await;
+    let (mut busy, busy_task) = connect(&m, true).await;
+    let (mut sub, sub_task) = connect(&m, true).await;
+    sub.rpc(
+        1,
+        "<create-subscription xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'/>",
+    )
+    .await;
+    // The busy session keeps talking, each request well within the limit.
+    for i in 0..6 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        busy.rpc(i, GET_RUNNING).await;
+    }
+    assert_eq!(finished(idle_task).await.unwrap(), SessionEnd::IdleTimeout);
+    assert!(idle.recv().await.is_none(), "idle session closed");
+    assert!(!busy_task.is_finished());
+    assert!(!sub_task.is_finished());
+    assert_eq!(m.monitoring_state().statistics.dropped_sessions, 1);
+    // Idle-timeout 0 or None never closes.
+    let (_b2, m2) = manager(Limits {
+        idle_timeout: Some(Duration::ZERO),
+        ..Limits::default()
+    });
+    let (_c, task) = connect(&m2, true).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!task.is_finished());
+}
+
+/// A session sending garbage gets errors or is closed; another session
+/// in the middle of its work is not disturbed.
+#[tokio::test]
+async fn garbage_in_one_session_leaves_another_alone() {
+    let (_b, m) = manager(Limits {
+        max_message_size: 4096,
+        ..Limits::default()
+    });
+    let (mut good, good_task) = connect(&m, true).await;
+    let (mut bad, bad_task) = connect(&m, true).await;
+    good.rpc(1, GET_RUNNING).await;
+    bad.send("<<<not xml").await;
+    let r = bad.recv().await.unwrap();
+    assert!(r.contains("malformed-message"), "{r}");
+    good.rpc(2, GET_RUNNING).await;
+    bad.send_raw(b"\n#99999999\nxx").await;
+    let r = bad.recv().await.unwrap();
+    assert!(r.contains("malformed-message"), "{r}");
+    assert_eq!(finished(bad_task).await.unwrap(), SessionEnd::FramingError);
+    let r = good.rpc(3, GET_RUNNING).await;
+    assert!(r.contains("<data"), "{r}");
+    assert!(!good_task.is_finished());
+    assert_eq!(m.session_ids(), vec![good.session_id]);
+}
+
+/// RFC 6470 netconf-session-start/-end reach subscribers, with the reason
+/// and the killer.
+#[tokio::test]
+async fn session_start_and_end_are_notified() {
+    let (_b, m) = manager(Limits::default());
+    let (mut sub, _ts) = connect(&m, true).await;
+    sub.rpc(
+        1,
+        "<create-subscription xmlns='urn:ietf:params:xml:ns:netconf:notification:1.0'/>",
+    )
+    .await;
+    let (mut x, tx) = connect(&m, true).await;
+    let start = sub.recv().await.unwrap();
+    assert!(
+        start.contains("<netconf-session-start xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-notifications\">")
+            && start.contains("<username>tester</username>")
+            && start.contains(&format!("<session-id>{}</session-id>", x.session_id)),
+        "{start}"
+    );
+    x.rpc(1, "<close-session/>").await;
+    finished(tx).await.unwrap();
+    let end = sub.recv().await.unwrap();
+    assert!(
+        end.contains("<netconf-session-end")
+            && end.contains("<termination-reason>closed</termination-reason>")
+            && !end.contains("killed-by"),
+        "{end}"
+    );
+
+    let (y, _ty) = connect(&m, true).await;
+    assert!(sub.recv().await.unwrap().contains("<netconf-session-start"));
+    sub.send(&format!(
+        r#"<rpc xmlns="{NS_BASE}" message-id="2"><kill-session><session-id>{}</session-id></kill-session></rpc>"#,
+        y.session_id
+    ))
+    .await;
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        seen.push(sub.recv().await.unwrap());
+    }
+    assert!(seen.iter().any(|m| m.contains("<ok/>")), "{seen:?}");
+    let end = seen
+        .iter()
+        .find(|m| m.contains("<netconf-session-end"))
+        .expect("session-end");
+    assert!(
+        end.contains(&format!("<killed-by>{}</killed-by>", sub.session_id))
+            && end.contains("<termination-reason>killed</termination-reason>"),
+        "{end}"
+    );
+}
