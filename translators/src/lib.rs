@@ -25,6 +25,8 @@ mod error;
 mod ietf;
 mod normalize;
 mod options;
+mod order;
+mod path;
 mod rules;
 mod schema;
 mod state;
@@ -115,6 +117,33 @@ impl Translator {
         match kea.get_mut(top) {
             Some(inner) => schema::sort_system_ordered(&self.root, inner),
             None => schema::sort_system_ordered(&self.root, kea),
+        }
+    }
+
+    /// Puts the lists and leaf-lists that the YANG model orders by system
+    /// back in the order they have in `reference` (both `{"Dhcp4": {...}}`
+    /// or the inner map), typically the config the server runs.
+    ///
+    /// libyang keeps such lists sorted by key, so a trip through YANG loses
+    /// Kea's order, which matters for `hooks-libraries` (load and callout
+    /// order) and `host-reservation-identifiers` (lookup order), and is
+    /// kept for the others too. Entries are matched by their YANG keys,
+    /// leaf-list items by value; entries `reference` lacks keep their
+    /// relative order after the others. Lists the model orders by user
+    /// (subnets, pools, client classes) keep their YANG order, and the
+    /// lists inside their entries are reordered.
+    pub fn follow_order(&self, kea: &mut serde_json::Value, reference: &serde_json::Value) {
+        let top = self.model.kea_object();
+        let reference = reference.get(top).unwrap_or(reference);
+        let Some(reference) = reference.as_object() else {
+            return;
+        };
+        let inner = match kea.get_mut(top) {
+            Some(inner) => inner,
+            None => kea,
+        };
+        if let Some(map) = inner.as_object_mut() {
+            order::follow(&self.root, self.model, map, reference);
         }
     }
 
