@@ -20,6 +20,24 @@
 //! `user-context` that is not a JSON map is an error naming the JSON path.
 //! The normalisations a round trip makes on purpose are listed in
 //! [`Translator::normalize`]'s documentation.
+//!
+//! Deviation, list order: as in ISC's models, only subnets, pools,
+//! pd-pools and client classes are `ordered-by user`. libyang keeps every
+//! other list and leaf-list sorted by key, so YANG → JSON gives them in
+//! that order, not Kea's, although Kea depends on the order of
+//! `hooks-libraries` (load and callout order) and
+//! `host-reservation-identifiers` (lookup order), and option data, host
+//! reservations, shared networks, loggers... come back reordered too.
+//! [`Translator::follow_order`] takes the order back from a reference
+//! config (the one the server runs); a NETCONF client that needs a given
+//! hook order cannot express it in these models. (libyang's
+//! `LYD_PARSE_ORDERED` would keep the JSON order in the tree, but an
+//! unsorted system-ordered list makes libyang 2.2 loop forever on the
+//! next insert into it, so it is not used.)
+//!
+//! Speed: 10,000 subnets with 100,000 reservations translate JSON → YANG
+//! (validated) in about 0.85 s of CPU and back in about 0.14 s; most of
+//! the first is libyang's parsing and validation (`examples/translate_bench.rs`).
 
 mod error;
 mod ietf;
