@@ -20,11 +20,31 @@
 //! `user-context` that is not a JSON map is an error naming the JSON path.
 //! The normalisations a round trip makes on purpose are listed in
 //! [`Translator::normalize`]'s documentation.
+//!
+//! Deviation, list order: as in ISC's models, only subnets, pools,
+//! pd-pools and client classes are `ordered-by user`. libyang keeps every
+//! other list and leaf-list sorted by key, so YANG → JSON gives them in
+//! that order, not Kea's, although Kea depends on the order of
+//! `hooks-libraries` (load and callout order) and
+//! `host-reservation-identifiers` (lookup order), and option data, host
+//! reservations, shared networks, loggers... come back reordered too.
+//! [`Translator::follow_order`] takes the order back from a reference
+//! config (the one the server runs); a NETCONF client that needs a given
+//! hook order cannot express it in these models. (libyang's
+//! `LYD_PARSE_ORDERED` would keep the JSON order in the tree, but an
+//! unsorted system-ordered list makes libyang 2.2 loop forever on the
+//! next insert into it, so it is not used.)
+//!
+//! Speed: 10,000 subnets with 100,000 reservations translate JSON → YANG
+//! (validated) in about 0.85 s of CPU and back in about 0.14 s; most of
+//! the first is libyang's parsing and validation (`examples/translate_bench.rs`).
 
 mod error;
 mod ietf;
 mod normalize;
 mod options;
+mod order;
+mod path;
 mod rules;
 mod schema;
 mod state;
@@ -115,6 +135,33 @@ impl Translator {
         match kea.get_mut(top) {
             Some(inner) => schema::sort_system_ordered(&self.root, inner),
             None => schema::sort_system_ordered(&self.root, kea),
+        }
+    }
+
+    /// Puts the lists and leaf-lists that the YANG model orders by system
+    /// back in the order they have in `reference` (both `{"Dhcp4": {...}}`
+    /// or the inner map), typically the config the server runs.
+    ///
+    /// libyang keeps such lists sorted by key, so a trip through YANG loses
+    /// Kea's order, which matters for `hooks-libraries` (load and callout
+    /// order) and `host-reservation-identifiers` (lookup order), and is
+    /// kept for the others too. Entries are matched by their YANG keys,
+    /// leaf-list items by value; entries `reference` lacks keep their
+    /// relative order after the others. Lists the model orders by user
+    /// (subnets, pools, client classes) keep their YANG order, and the
+    /// lists inside their entries are reordered.
+    pub fn follow_order(&self, kea: &mut serde_json::Value, reference: &serde_json::Value) {
+        let top = self.model.kea_object();
+        let reference = reference.get(top).unwrap_or(reference);
+        let Some(reference) = reference.as_object() else {
+            return;
+        };
+        let inner = match kea.get_mut(top) {
+            Some(inner) => inner,
+            None => kea,
+        };
+        if let Some(map) = inner.as_object_mut() {
+            order::follow(&self.root, self.model, map, reference);
         }
     }
 

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::TranslateError;
+use crate::path::{JsonPath, err};
 use crate::rules::Rule;
 use crate::schema::{Kind, Model, Node};
 use crate::to_yang::parse_pool;
@@ -66,7 +67,7 @@ pub fn normalize(
         codes,
         defs: &defs,
     };
-    normalize_map(&mut map, root, top, &context)?;
+    normalize_map(&mut map, root, &JsonPath::Root(top), &context)?;
     Ok(map)
 }
 
@@ -89,13 +90,13 @@ impl Context<'_> {
 fn normalize_map(
     map: &mut Map<String, Value>,
     schema: &Node,
-    path: &str,
+    path: &JsonPath<'_>,
     ctx: &Context<'_>,
 ) -> Result<(), TranslateError> {
     if let Some(comment) = map.remove("comment") {
         if schema.child_by_json("user-context").is_none() {
-            return Err(TranslateError::json(
-                &format!("{path}/comment"),
+            return Err(err(
+                &JsonPath::Key(path, "comment"),
                 "unsupported parameter \"comment\": this map has no user-context in YANG",
             ));
         }
@@ -107,8 +108,8 @@ fn normalize_map(
                 uc.entry("comment").or_insert(comment);
             }
             _ => {
-                return Err(TranslateError::json(
-                    &format!("{path}/user-context"),
+                return Err(err(
+                    &JsonPath::Key(path, "user-context"),
                     "must be a JSON map",
                 ));
             }
@@ -119,15 +120,12 @@ fn normalize_map(
             map.remove(*key);
         }
     }
-    let keys: Vec<String> = map.keys().cloned().collect();
-    for key in keys {
-        let Some(cs) = schema.child_by_json(&key) else {
+    let mut dropped: Vec<String> = Vec::new();
+    for (key, value) in map.iter_mut() {
+        let Some(cs) = schema.child_by_json(key) else {
             continue; // reported by the translation itself
         };
-        let child_path = format!("{path}/{key}");
-        let Some(value) = map.get_mut(&key) else {
-            continue;
-        };
+        let child_path = JsonPath::Key(path, key);
         let keep = match (&cs.kind, value) {
             (Kind::Container, Value::Object(inner)) => {
                 normalize_map(inner, cs, &child_path, ctx)?;
@@ -139,7 +137,7 @@ fn normalize_map(
             }
             (Kind::List { .. }, Value::Array(items)) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    let item_path = format!("{child_path}[{i}]");
+                    let item_path = JsonPath::Index(&child_path, i);
                     if let Value::Object(entry) = item {
                         normalize_entry(entry, cs, &item_path, ctx)?;
                         normalize_map(entry, cs, &item_path, ctx)?;
@@ -151,8 +149,11 @@ fn normalize_map(
             _ => true,
         };
         if !keep {
-            map.remove(&key);
+            dropped.push(key.clone());
         }
+    }
+    for key in dropped {
+        map.remove(&key);
     }
     Ok(())
 }
@@ -160,28 +161,30 @@ fn normalize_map(
 fn normalize_entry(
     entry: &mut Map<String, Value>,
     schema: &Node,
-    path: &str,
+    path: &JsonPath<'_>,
     ctx: &Context<'_>,
 ) -> Result<(), TranslateError> {
     match schema.rule {
         Rule::OptionData => {
-            let space = entry
-                .entry("space")
-                .or_insert_with(|| Value::String(ctx.default_space()))
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
+            if !entry.contains_key("space") {
+                entry.insert("space".into(), Value::String(ctx.default_space()));
+            }
             if !entry.contains_key("code") {
-                let name = entry.get("name").and_then(Value::as_str).ok_or_else(|| {
-                    TranslateError::json(path, "option data needs a \"code\" or a \"name\"")
-                })?;
+                let space = entry
+                    .get("space")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let name = entry
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| err(path, "option data needs a \"code\" or a \"name\""))?;
                 let code = ctx
                     .defs
-                    .get(&(space.clone(), name.to_string()))
+                    .get(&(space.to_string(), name.to_string()))
                     .copied()
-                    .or_else(|| ctx.codes.code(&space, name))
+                    .or_else(|| ctx.codes.code(space, name))
                     .ok_or_else(|| {
-                        TranslateError::json(
+                        err(
                             path,
                             format!("option \"{name}\" in space \"{space}\" has no code and no definition"),
                         )
@@ -199,8 +202,8 @@ fn normalize_entry(
         }
         Rule::Pool => {
             if let Some(Value::String(pool)) = entry.get("pool") {
-                let (start, end, prefix) = parse_pool(pool)
-                    .map_err(|m| TranslateError::json(&format!("{path}/pool"), m))?;
+                let (start, end, prefix) =
+                    parse_pool(pool).map_err(|m| err(&JsonPath::Key(path, "pool"), m))?;
                 let canonical = prefix.unwrap_or_else(|| format!("{start} - {end}"));
                 entry.insert("pool".into(), Value::String(canonical));
             }

@@ -107,6 +107,17 @@ impl Node {
     pub fn child_by_json(&self, name: &str) -> Option<&Node> {
         self.by_json.get(name).map(|&i| &self.children[i])
     }
+
+    /// Position in [`Node::children`] (the schema order) of the child
+    /// with this JSON name.
+    pub fn child_index_by_json(&self, name: &str) -> Option<usize> {
+        self.by_json.get(name).copied()
+    }
+
+    /// Position in [`Node::children`] of the child with this YANG name.
+    pub fn child_index_by_yang(&self, name: &str) -> Option<usize> {
+        self.by_yang.get(name).copied()
+    }
 }
 
 /// Reads `/<module>:config` from the context (an empty tree for the IETF
