@@ -4,7 +4,9 @@
 //! Change phase (per changed module): translate the new tree for every
 //! server of the module (a translation error vetoes), then `config-test` it
 //! when `validate-changes` is on (a rejection vetoes, with the server's
-//! text). Done phase: `config-set` what was tested. A server that refuses
+//! text). Done phase: apply what was tested, as subnet/reservation
+//! commands when only those changed and the server has them (see
+//! [`crate::delta`], `apply-mode`), else as one `config-set`. A server that refuses
 //! in the done phase (ARM 22.1.10.2's fourth class) makes the agent put
 //! running back to what it was, which pushes the previous configuration to
 //! every server of the commit again: one commit touching dhcp4 and dhcp6 is
@@ -21,7 +23,7 @@ use serde_json::Value;
 use tokio::runtime::Handle;
 use yang_datastore::{ChangeEvent, ChangeSubscriber, Datastore, DatastoreManager};
 
-use crate::config::ManagedServer;
+use crate::config::{ApplyMode, ManagedServer};
 use crate::control::ServerControl;
 use crate::messages::*;
 use kea_yang::yang2::data::DataTree;
@@ -43,6 +45,8 @@ pub struct ServerBinding {
     /// when first seen): another hash means someone else changed it.
     expected_hash: Mutex<Option<String>>,
     push_lock: tokio::sync::Mutex<()>,
+    /// The server's `list-commands`, once read (for `apply-mode` delta).
+    commands: Mutex<Option<std::collections::HashSet<String>>>,
 }
 
 /// The session id the agent's own writes to running use: the holder of
@@ -78,6 +82,7 @@ impl ServerBinding {
             known_sockets: Mutex::new(None),
             expected_hash: Mutex::new(None),
             push_lock: tokio::sync::Mutex::new(()),
+            commands: Mutex::new(None),
         }
     }
 
@@ -219,6 +224,10 @@ impl ServerBinding {
     /// `config-set`; on success remembers the server's new config hash.
     pub async fn config_set(&self, config: &Value) -> Result<(), String> {
         let _exclusive = self.exclusive().await;
+        self.config_set_locked(config).await
+    }
+
+    async fn config_set_locked(&self, config: &Value) -> Result<(), String> {
         let args = self
             .control
             .call("config-set", Some(config.clone()))
@@ -234,6 +243,136 @@ impl ServerBinding {
         };
         self.set_expected_hash(hash);
         Ok(())
+    }
+
+    /// Applies a committed config the server validated: as the commands of
+    /// [`crate::delta::plan`] from `previous` (the translation of the
+    /// running tree before the commit) when `apply-mode` allows, the server
+    /// has the commands and runs exactly `previous`; else, or when a
+    /// command fails or the result is not what `config-set` would give,
+    /// as `config-set` of the whole `config`. Returns the path taken.
+    pub async fn apply_change(
+        &self,
+        previous: Option<&DataTree<'static>>,
+        config: &Value,
+    ) -> Result<ApplyPath, String> {
+        let _exclusive = self.exclusive().await;
+        let why_full = match self.try_delta(previous, config).await {
+            Ok(count) => return Ok(ApplyPath::Delta(count)),
+            Err(DeltaOutcome::NotTried(why)) => {
+                kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_FULL, self.name(), why);
+                ApplyPath::Full
+            }
+            Err(DeltaOutcome::Failed(why)) => {
+                kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_DELTA_FAILED, self.name(), why);
+                ApplyPath::Fallback
+            }
+        };
+        self.config_set_locked(config).await.map(|()| why_full)
+    }
+
+    /// The delta path; the number of commands sent on success.
+    async fn try_delta(
+        &self,
+        previous: Option<&DataTree<'static>>,
+        config: &Value,
+    ) -> Result<usize, DeltaOutcome> {
+        use DeltaOutcome::{Failed, NotTried};
+        if self.settings.apply_mode == ApplyMode::Full {
+            return Err(NotTried("apply-mode is full".into()));
+        }
+        if !self.control.is_connected() || self.is_partial() {
+            return Err(NotTried("the model is pushed whole".into()));
+        }
+        let Some(previous) = previous else {
+            return Err(NotTried("no previous configuration".into()));
+        };
+        let old = self
+            .to_kea(previous)
+            .map_err(|e| NotTried(format!("the previous configuration: {e}")))?;
+        let steps = crate::delta::plan(&old, config).map_err(|e| NotTried(e.0))?;
+        let commands = self.commands().await.map_err(NotTried)?;
+        if let Some(missing) = crate::delta::required_commands(&steps)
+            .into_iter()
+            .find(|c| !commands.contains(*c))
+        {
+            return Err(NotTried(format!("the server has no {missing} command")));
+        }
+        // The plan is only right for a server running exactly `old`; and
+        // only a server whose hash the agent can predict can be proven to
+        // end where config-set would have put it.
+        let before = crate::delta::expected_hash(&old).map_err(NotTried)?;
+        let after = crate::delta::expected_hash(config).map_err(NotTried)?;
+        let running = self.current_hash().await.map_err(NotTried)?;
+        if running != before {
+            return Err(NotTried(format!(
+                "the server's config hash {running} is not the expected {before}"
+            )));
+        }
+        let names: Vec<&str> = steps.iter().map(|s| s.command.as_str()).collect();
+        kea_log!(
+            LOGGER,
+            NETCONF_UPDATE_CONFIG_DELTA,
+            self.name(),
+            steps.len(),
+            names.join(", ")
+        );
+        for step in &steps {
+            self.control
+                .call(&step.command, Some(step.arguments.clone()))
+                .await
+                .map_err(|e| Failed(format!("{} {}: {e}", step.command, step.arguments)))?;
+        }
+        let reached = self.current_hash().await.map_err(Failed)?;
+        if reached != after {
+            return Err(Failed(format!(
+                "config hash {reached} after the commands, config-set would give {after}"
+            )));
+        }
+        self.set_expected_hash(Some(reached.clone()));
+        kea_log!(
+            LOGGER,
+            NETCONF_UPDATE_CONFIG_DELTA_COMPLETED,
+            self.name(),
+            reached,
+            steps.len()
+        );
+        Ok(steps.len())
+    }
+
+    /// The server's `list-commands`, read once (a transport error is not
+    /// remembered, so the next commit asks again).
+    async fn commands(&self) -> Result<std::collections::HashSet<String>, String> {
+        if let Some(known) = self
+            .commands
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
+            return Ok(known);
+        }
+        let answer = self
+            .control
+            .send("list-commands", None)
+            .await
+            .map_err(|e| format!("list-commands: {e}"))?;
+        let listed: std::collections::HashSet<String> = if answer.result == 0 {
+            answer
+                .arguments
+                .as_ref()
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            Default::default()
+        };
+        *self.commands.lock().unwrap_or_else(|p| p.into_inner()) = Some(listed.clone());
+        Ok(listed)
     }
 
     /// The server's config hash now: `config-hash-get`, or, for servers
@@ -277,6 +416,24 @@ impl ServerBinding {
     pub fn set_expected_hash(&self, hash: Option<String>) {
         *self.expected_hash.lock().unwrap_or_else(|p| p.into_inner()) = hash;
     }
+}
+
+/// How a commit reached a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyPath {
+    /// subnet_cmds/host_cmds commands (how many).
+    Delta(usize),
+    /// One `config-set` (the change needs it, or delta is off).
+    Full,
+    /// `config-set` after the commands failed or ended elsewhere.
+    Fallback,
+}
+
+enum DeltaOutcome {
+    /// Nothing was sent to the server.
+    NotTried(String),
+    /// Commands were sent: the server's config must be set whole.
+    Failed(String),
 }
 
 /// Something worth telling NETCONF subscribers, as notification XML.
@@ -414,8 +571,11 @@ impl ChangeSubscriber for Coordinator {
             };
             kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_STARTED, name);
             kea_log!(LOGGER, NETCONF_UPDATE_CONFIG, name, config);
-            match self.runtime.block_on(binding.config_set(&config)) {
-                Ok(()) => kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_COMPLETED, name),
+            match self
+                .runtime
+                .block_on(binding.apply_change(Some(event.old), &config))
+            {
+                Ok(_) => kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_COMPLETED, name),
                 Err(e) => {
                     kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_FAILED, name, e);
                     failed.push(format!("{name}: {e}"));
