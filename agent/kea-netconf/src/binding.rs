@@ -47,6 +47,10 @@ pub struct ServerBinding {
     push_lock: tokio::sync::Mutex<()>,
     /// The server's `list-commands`, once read (for `apply-mode` delta).
     commands: Mutex<Option<std::collections::HashSet<String>>>,
+    /// The last config the agent pushed and the hash the server reported
+    /// for it: while the server still reports that hash, it runs that
+    /// config, which is where a delta starts from.
+    applied: Mutex<Option<(Value, String)>>,
 }
 
 /// The session id the agent's own writes to running use: the holder of
@@ -83,6 +87,7 @@ impl ServerBinding {
             expected_hash: Mutex::new(None),
             push_lock: tokio::sync::Mutex::new(()),
             commands: Mutex::new(None),
+            applied: Mutex::new(None),
         }
     }
 
@@ -241,6 +246,7 @@ impl ServerBinding {
             Some(hash) => Some(hash.to_string()),
             None => self.current_hash().await.ok(),
         };
+        self.remember_applied(config, hash.as_deref());
         self.set_expected_hash(hash);
         Ok(())
     }
@@ -284,12 +290,34 @@ impl ServerBinding {
         if !self.control.is_connected() || self.is_partial() {
             return Err(NotTried("the model is pushed whole".into()));
         }
-        let Some(previous) = previous else {
-            return Err(NotTried("no previous configuration".into()));
+        let running = self.current_hash().await.map_err(NotTried)?;
+        // Where the server is: the config last pushed while the server
+        // still reports its hash, else the previous running tree's
+        // translation, if the agent can prove (by predicting its hash) that
+        // the server runs exactly that.
+        let remembered = self
+            .applied
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let old = match remembered {
+            Some((config, hash)) if hash == running => config,
+            _ => {
+                let Some(previous) = previous else {
+                    return Err(NotTried("no previous configuration".into()));
+                };
+                let old = self
+                    .to_kea(previous)
+                    .map_err(|e| NotTried(format!("the previous configuration: {e}")))?;
+                let before = crate::delta::expected_hash(&old).map_err(NotTried)?;
+                if running != before {
+                    return Err(NotTried(format!(
+                        "the server's config hash {running} is not the expected {before}"
+                    )));
+                }
+                old
+            }
         };
-        let old = self
-            .to_kea(previous)
-            .map_err(|e| NotTried(format!("the previous configuration: {e}")))?;
         let steps = crate::delta::plan(&old, config).map_err(|e| NotTried(e.0))?;
         let commands = self.commands().await.map_err(NotTried)?;
         if let Some(missing) = crate::delta::required_commands(&steps)
@@ -298,17 +326,9 @@ impl ServerBinding {
         {
             return Err(NotTried(format!("the server has no {missing} command")));
         }
-        // The plan is only right for a server running exactly `old`; and
-        // only a server whose hash the agent can predict can be proven to
-        // end where config-set would have put it.
-        let before = crate::delta::expected_hash(&old).map_err(NotTried)?;
-        let after = crate::delta::expected_hash(config).map_err(NotTried)?;
-        let running = self.current_hash().await.map_err(NotTried)?;
-        if running != before {
-            return Err(NotTried(format!(
-                "the server's config hash {running} is not the expected {before}"
-            )));
-        }
+        // The hash config-set would give, computed while the server works.
+        let target = config.clone();
+        let after = tokio::task::spawn_blocking(move || crate::delta::expected_hash(&target));
         let names: Vec<&str> = steps.iter().map(|s| s.command.as_str()).collect();
         kea_log!(
             LOGGER,
@@ -317,18 +337,28 @@ impl ServerBinding {
             steps.len(),
             names.join(", ")
         );
+        let mut sent = Ok(());
         for step in &steps {
-            self.control
+            sent = self
+                .control
                 .call(&step.command, Some(step.arguments.clone()))
                 .await
-                .map_err(|e| Failed(format!("{} {}: {e}", step.command, step.arguments)))?;
+                .map(|_| ())
+                .map_err(|e| Failed(format!("{} {}: {e}", step.command, step.arguments)));
+            if sent.is_err() {
+                break;
+            }
         }
+        let after = after.await.map_err(|e| e.to_string()).and_then(|hash| hash);
+        sent?;
+        let after = after.map_err(Failed)?;
         let reached = self.current_hash().await.map_err(Failed)?;
         if reached != after {
             return Err(Failed(format!(
                 "config hash {reached} after the commands, config-set would give {after}"
             )));
         }
+        self.remember_applied(config, Some(&reached));
         self.set_expected_hash(Some(reached.clone()));
         kea_log!(
             LOGGER,
@@ -338,6 +368,11 @@ impl ServerBinding {
             steps.len()
         );
         Ok(steps.len())
+    }
+
+    fn remember_applied(&self, config: &Value, hash: Option<&str>) {
+        *self.applied.lock().unwrap_or_else(|p| p.into_inner()) =
+            hash.map(|h| (config.clone(), h.to_string()));
     }
 
     /// The server's `list-commands`, read once (a transport error is not
