@@ -290,6 +290,12 @@ impl ServerBinding {
         if !self.control.is_connected() || self.is_partial() {
             return Err(NotTried("the model is pushed whole".into()));
         }
+        // Asked first: a server without the commands (Kea 2.2 has neither
+        // these nor config-hash-get) costs one cached list-commands.
+        let commands = self.commands().await.map_err(NotTried)?;
+        if !commands.contains("config-hash-get") {
+            return Err(NotTried("the server has no config-hash-get command".into()));
+        }
         let running = self.current_hash().await.map_err(NotTried)?;
         // Where the server is: the config last pushed while the server
         // still reports its hash, else the previous running tree's
@@ -319,7 +325,6 @@ impl ServerBinding {
             }
         };
         let steps = crate::delta::plan(&old, config).map_err(|e| NotTried(e.0))?;
-        let commands = self.commands().await.map_err(NotTried)?;
         if let Some(missing) = crate::delta::required_commands(&steps)
             .into_iter()
             .find(|c| !commands.contains(*c))

@@ -295,6 +295,33 @@ fn dhcp4_subnet_changes_in_1000_subnets_use_subnet_cmds() {
         lease_kept(),
         "the lease of subnet 5 is gone after subnet4-del"
     );
+
+    // 5. Someone changed the server behind the agent's back: the plan's
+    //    starting point is not what it runs, so config-set puts it right.
+    ok(
+        &common::kea_command(
+            &socket,
+            "subnet4-add",
+            Some(json!({"subnet4": [subnet4(3000)]})),
+        ),
+        "subnet4-add behind the agent's back",
+    );
+    let (log, _) = agent.edit("<subnet4><id>1002</id><subnet>10.3.234.0/24</subnet></subnet4>");
+    assert_path(&log, None);
+    assert!(log.contains("is not the expected"), "{log}");
+    let (config, _) = config_and_hash(&socket);
+    let ids: Vec<i64> = config["Dhcp4"]["subnet4"]
+        .as_array()
+        .expect("subnet4")
+        .iter()
+        .filter_map(|s| s["id"].as_i64())
+        .collect();
+    assert_eq!(ids.len(), 1001);
+    assert!(ids.contains(&1002) && !ids.contains(&3000), "{ids:?}");
+    assert!(
+        lease_kept(),
+        "the lease of subnet 5 is gone after the fallback"
+    );
 }
 
 #[test]
@@ -370,7 +397,7 @@ fn dhcp6_subnet_add_and_delete() {
         assert_path(&log, Some("subnet6-add"));
     } else {
         assert_path(&log, None);
-        assert!(log.contains("no subnet6-add command"), "{log}");
+        assert!(log.contains("the server has no"), "{log}");
     }
     assert_eq!(kea.subnets(), ["2001:db8:1::/64", "2001:db8:2::/64"]);
     let log = edit("<subnet6 nc:operation=\"delete\"><id>1</id></subnet6>");
