@@ -697,6 +697,159 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// What the fake server answers `subnet4-add` with, and the hash it
+    /// reports afterwards.
+    #[derive(Clone)]
+    struct Script {
+        add_result: i64,
+        hash_after_add: String,
+    }
+
+    /// A fake managed server on a unix socket: config-set records the
+    /// config and reports `hash` of it; subnet4-add follows the script.
+    /// Returns the socket path and the commands it received.
+    async fn fake_server(
+        dir: &std::path::Path,
+        script: Script,
+    ) -> (std::path::PathBuf, Arc<Mutex<Vec<String>>>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let path = dir.join("fake.sock");
+        let listener = tokio::net::UnixListener::bind(&path).expect("bind");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        tokio::spawn(async move {
+            let mut hash = "BOOT".to_string();
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 65536];
+                let request: Value = loop {
+                    let n = stream.read(&mut chunk).await.unwrap_or(0);
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Ok(v) = serde_json::from_slice(&buf) {
+                        break v;
+                    }
+                    if n == 0 {
+                        break Value::Null;
+                    }
+                };
+                let command = request["command"].as_str().unwrap_or("").to_string();
+                log.lock().unwrap().push(command.clone());
+                let answer = match command.as_str() {
+                    "list-commands" => {
+                        json!({"result": 0, "arguments": ["config-hash-get", "subnet4-add"]})
+                    }
+                    "config-hash-get" => json!({"result": 0, "arguments": {"hash": hash}}),
+                    "config-set" => {
+                        hash =
+                            crate::delta::expected_hash(&request["arguments"]).unwrap_or_default();
+                        json!({"result": 0, "arguments": {"hash": hash}})
+                    }
+                    "subnet4-add" => {
+                        if script.add_result == 0 {
+                            hash = script.hash_after_add.clone();
+                        }
+                        json!({"result": script.add_result, "text": "scripted"})
+                    }
+                    _ => json!({"result": 2, "text": "unknown"}),
+                };
+                let _ = stream.write_all(answer.to_string().as_bytes()).await;
+            }
+        });
+        (path, seen)
+    }
+
+    async fn binding_on(path: &std::path::Path) -> ServerBinding {
+        let socket = crate::config::ControlSocket::Unix(path.to_path_buf());
+        let settings = ManagedServer {
+            name: "dhcp4".into(),
+            model: "kea-dhcp4-server".into(),
+            boot_update: false,
+            subscribe_changes: true,
+            validate_changes: true,
+            control_socket: Some(socket.clone()),
+            pool_utilization_threshold: None,
+            apply_mode: ApplyMode::Delta,
+        };
+        let control = ServerControl::new("dhcp4", &socket).expect("control");
+        ServerBinding::new(settings, control, None)
+    }
+
+    fn configs() -> (Value, Value) {
+        let old = json!({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "192.0.2.0/24"}]}});
+        let mut new = old.clone();
+        new["Dhcp4"]["subnet4"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": 2, "subnet": "198.51.100.0/24"}));
+        (old, new)
+    }
+
+    /// First push: nothing known about the server, so config-set; then a
+    /// subnet added goes as subnet4-add, proven by the hash.
+    #[tokio::test]
+    async fn subnet_added_after_a_config_set_goes_as_subnet4_add() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (old, new) = configs();
+        let after = crate::delta::expected_hash(&new).expect("hash");
+        let script = Script {
+            add_result: 0,
+            hash_after_add: after,
+        };
+        let (path, seen) = fake_server(dir.path(), script).await;
+        let binding = binding_on(&path).await;
+        assert_eq!(binding.apply_change(None, &old).await, Ok(ApplyPath::Full));
+        seen.lock().unwrap().clear();
+        assert_eq!(
+            binding.apply_change(None, &new).await,
+            Ok(ApplyPath::Delta(1))
+        );
+        assert_eq!(
+            *seen.lock().unwrap(),
+            ["config-hash-get", "subnet4-add", "config-hash-get"]
+        );
+    }
+
+    /// A refused command, or a server that ends elsewhere than config-set
+    /// would have put it, gets the whole config.
+    #[tokio::test]
+    async fn failed_or_unproven_delta_falls_back_to_config_set() {
+        for script in [
+            Script {
+                add_result: 1,
+                hash_after_add: String::new(),
+            },
+            Script {
+                add_result: 0,
+                hash_after_add: "SOMEWHERE-ELSE".into(),
+            },
+        ] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let (old, new) = configs();
+            let (path, seen) = fake_server(dir.path(), script).await;
+            let binding = binding_on(&path).await;
+            assert_eq!(binding.apply_change(None, &old).await, Ok(ApplyPath::Full));
+            seen.lock().unwrap().clear();
+            assert_eq!(
+                binding.apply_change(None, &new).await,
+                Ok(ApplyPath::Fallback)
+            );
+            let seen = seen.lock().unwrap().clone();
+            assert_eq!(
+                seen.last().map(String::as_str),
+                Some("config-set"),
+                "{seen:?}"
+            );
+            // The fallback's config-set is remembered as what runs now.
+            assert_eq!(
+                binding.expected_hash(),
+                Some(crate::delta::expected_hash(&new).expect("hash"))
+            );
+        }
+    }
+
     #[test]
     fn digest_follows_content_not_key_order() {
         let a = json!({"Dhcp6": {"subnet6": [], "valid-lifetime": 4000}});
