@@ -167,10 +167,9 @@ pub fn plan(old: &Value, new: &Value) -> Result<Vec<Step>, NotIncremental> {
                     subnet_updates.push(Step::new(format!("{key}-update"), json!({ key: [body] })));
                 }
                 let old_hosts = reservations(family, old_subnet, *id)?;
-                let old_index: HashMap<&(String, String), &Map<String, Value>> =
+                let old_index: HashMap<&HostKey, Entry<'_>> =
                     old_hosts.iter().map(|(k, h)| (k, *h)).collect();
-                let new_keys: HashSet<&(String, String)> =
-                    new_hosts.iter().map(|(k, _)| k).collect();
+                let new_keys: HashSet<&HostKey> = new_hosts.iter().map(|(k, _)| k).collect();
                 for (ident, _) in &old_hosts {
                     if !new_keys.contains(ident) {
                         reservation_dels.push(Step::new(
@@ -180,12 +179,12 @@ pub fn plan(old: &Value, new: &Value) -> Result<Vec<Step>, NotIncremental> {
                         ));
                     }
                 }
-                let kept: Vec<&(String, String)> = old_hosts
+                let kept: Vec<&HostKey> = old_hosts
                     .iter()
                     .map(|(k, _)| k)
                     .filter(|k| new_keys.contains(k))
                     .collect();
-                let order: Vec<&(String, String)> = new_hosts.iter().map(|(k, _)| k).collect();
+                let order: Vec<&HostKey> = new_hosts.iter().map(|(k, _)| k).collect();
                 if order[..kept.len().min(order.len())] != kept[..] {
                     return Err(not(format!(
                         "the order of the reservations of subnet {id} changed"
@@ -247,11 +246,17 @@ fn changed_key<'a>(
         .map(String::as_str)
 }
 
+/// A JSON map of a configuration (a subnet, a reservation).
+type Entry<'a> = &'a Map<String, Value>;
+
+/// A reservation's identifier: (type, value), e.g. ("hw-address", "aa:…").
+type HostKey = (String, String);
+
 /// The subnets of a list with their ids (unique, present).
 fn subnet_list<'a>(
     map: &'a Map<String, Value>,
     key: &str,
-) -> Result<Vec<(i64, &'a Map<String, Value>)>, NotIncremental> {
+) -> Result<Vec<(i64, Entry<'a>)>, NotIncremental> {
     let Some(list) = map.get(key) else {
         return Ok(Vec::new());
     };
@@ -285,12 +290,11 @@ fn without_reservations(subnet: &Map<String, Value>) -> Value {
 
 /// A subnet's reservations keyed by (identifier type, identifier), which
 /// must be unique for host_cmds to address them.
-#[allow(clippy::type_complexity)]
 fn reservations(
     family: Family,
     subnet: &Map<String, Value>,
     id: i64,
-) -> Result<Vec<((String, String), &Map<String, Value>)>, NotIncremental> {
+) -> Result<Vec<(HostKey, Entry<'_>)>, NotIncremental> {
     let Some(list) = subnet.get("reservations") else {
         return Ok(Vec::new());
     };
