@@ -10,7 +10,7 @@
 #   2. commit-to-applied latency of adding 1 subnet to ~1,000 with `apply-mode` delta (subnet4-add)
 #      and full (config-set; the agent is switched by SIGHUP), median of 5 each, polled with
 #      subnet4-get every 10 ms;
-#   3. <get-config> of the running datastore holding 11,002 subnets over NETCONF/SSH (OpenSSH
+#   3. <get-config> of the running datastore holding ~11,000 subnets over NETCONF/SSH (OpenSSH
 #      client, key login, base:1.0 framing), wall time.
 # Everything runs on loopback in a temp dir; the DHCP server opens no interfaces. Only processes
 # started here are stopped, by PID. Waits are bounded.
@@ -217,7 +217,7 @@ rpc | timeout 300 ssh -p "$PORT" -i "$TMP/client_key" -o StrictHostKeyChecking=n
     -o BatchMode=yes bench@127.0.0.1 -s netconf > "$TMP/getconfig.out" 2> "$TMP/ssh.err" || true
 t1=$(now_ms)
 got=$(grep -o '<subnet4>' "$TMP/getconfig.out" | wc -l)
-echo "| get-config (running, 11,002 subnets) over SSH | $((t1 - t0)) ms | $got subnets, $(wc -c < "$TMP/getconfig.out") bytes |" | tee -a "$TMP/report.md"
+echo "| get-config (running, ~11,000 subnets) over SSH | $((t1 - t0)) ms | $got subnets, $(wc -c < "$TMP/getconfig.out") bytes |" | tee -a "$TMP/report.md"
 [ "$got" -ge 10000 ] || log "get-config returned $got subnets: $(head -c 300 "$TMP/ssh.err")"
 mkdir -p "$ROOT/bench/results"
 cp "$TMP/report.md" "$ROOT/bench/results/netconf-$(date +%Y-%m-%d-%H%M%S).md"
