@@ -272,6 +272,41 @@ fn dhcp4_subnet_changes_in_1000_subnets_use_subnet_cmds() {
                     "identifier": "0a:0b:0c:0d:0e:0f"})),
     );
     assert_eq!(ok(&host, "reservation-get")["ip-address"], "10.0.7.50");
+    let get_host = || {
+        common::kea_command(
+            &socket,
+            "reservation-get",
+            Some(json!({"subnet-id": 7, "identifier-type": "hw-address",
+                        "identifier": "0a:0b:0c:0d:0e:0f"})),
+        )
+    };
+
+    // 2b. The subnet holding it changes: subnet4-update (the reservation stays).
+    let (log, _) = agent.edit("<subnet4><id>7</id><valid-lifetime>600</valid-lifetime></subnet4>");
+    assert_path(&log, Some("subnet4-update"));
+    assert_eq!(
+        ok(&get_host(), "reservation-get")["ip-address"],
+        "10.0.7.50"
+    );
+
+    // 2c. The reservation changes: reservation-update.
+    let (log, _) = agent.edit(
+        "<subnet4><id>7</id><host><identifier-type>hw-address</identifier-type>\
+         <identifier>0a:0b:0c:0d:0e:0f</identifier><ip-address>10.0.7.51</ip-address></host></subnet4>",
+    );
+    assert_path(&log, Some("reservation-update"));
+    assert_eq!(
+        ok(&get_host(), "reservation-get")["ip-address"],
+        "10.0.7.51"
+    );
+
+    // 2d. The reservation goes: reservation-del.
+    let (log, _) = agent.edit(
+        "<subnet4><id>7</id><host nc:operation=\"delete\"><identifier-type>hw-address</identifier-type>\
+         <identifier>0a:0b:0c:0d:0e:0f</identifier></host></subnet4>",
+    );
+    assert_path(&log, Some("reservation-del"));
+    assert_ne!(get_host()["result"], 0, "the reservation is still there");
 
     // 3. A global: config-set.
     let (log, _) = agent.edit("<valid-lifetime>7200</valid-lifetime>");
