@@ -7,7 +7,10 @@
 # Measures:
 #   1. commit-to-applied latency of a 1-subnet and a 1,000-subnet change: from `sysrepocfg
 #      --edit` on the running datastore until the server's config-get shows the change;
-#   2. <get-config> of the running datastore holding 11,002 subnets over NETCONF/SSH (OpenSSH
+#   2. commit-to-applied latency of adding 1 subnet to ~1,000 with `apply-mode` delta (subnet4-add)
+#      and full (config-set; the agent is switched by SIGHUP), median of 5 each, polled with
+#      subnet4-get every 10 ms;
+#   3. <get-config> of the running datastore holding ~11,000 subnets over NETCONF/SSH (OpenSSH
 #      client, key login, base:1.0 framing), wall time.
 # Everything runs on loopback in a temp dir; the DHCP server opens no interfaces. Only processes
 # started here are stopped, by PID. Waits are bounded.
@@ -103,7 +106,8 @@ cat > "$TMP/kea-netconf.json" <<EOF
 }}
 EOF
 "$NETCONF" -c "$TMP/kea-netconf.json" > "$TMP/netconf.out" 2>&1 &
-PIDS+=("$!")
+NETCONF_PID=$!
+PIDS+=("$NETCONF_PID")
 for _ in $(seq 1 100); do [ -S "$DS/kea-netconf.sock" ] && break; sleep 0.1; done
 [ -S "$DS/kea-netconf.sock" ] || { echo "kea-netconf did not start:" >&2; tail -20 "$TMP/netconf.out" >&2; exit 1; }
 
@@ -136,6 +140,22 @@ edit_and_wait() { # label xml expected-subnet-count
     [ "$n" = "$want" ] || { log "$label: server has $n subnets, expected $want"; return 1; }
     echo "| $label | $((t1 - t0)) ms | $((t2 - t0)) ms |"
 }
+edit_until_subnet() { # xml subnet-id: prints ms from the edit until subnet4-get finds the subnet
+    local xml=$1 id=$2 t0 t1
+    t0=$(now_ms)
+    "$SYSREPOCFG" -d running --edit="$xml" --datastore-dir "$DS" > "$TMP/edit.out" 2>&1 ||
+        { log "subnet $id: sysrepocfg failed: $(head -c 300 "$TMP/edit.out")"; return 1; }
+    for _ in $(seq 1 3000); do # at most ~1 minute
+        if ctrl subnet4-get "{\"id\": $id}" 2>/dev/null | jq -e '.result == 0' > /dev/null; then
+            t1=$(now_ms)
+            echo $((t1 - t0))
+            return 0
+        fi
+        sleep 0.01
+    done
+    log "subnet $id never appeared"
+    return 1
+}
 {
     echo "# NETCONF benchmark $(date -u '+%Y-%m-%d %H:%M UTC') (ours only; Debian has no kea-netconf 2.2.0)"
     echo
@@ -149,6 +169,33 @@ edit_and_wait() { # label xml expected-subnet-count
     edit_and_wait "1 subnet" "$TMP/one.xml" $((base + 1)) || echo "| 1 subnet | failed | see log |"
     subnets_xml 1 1000 > "$TMP/thousand.xml"
     edit_and_wait "1,000 subnets" "$TMP/thousand.xml" $((base + 1001)) || echo "| 1,000 subnets | failed | see log |"
+    echo
+    echo "| 1 subnet added to ~1,000 | median of 5 (min-max) | path taken |"
+    echo "| --- | --- | --- |"
+    next=12000
+    for mode in delta full; do
+        if [ $mode = full ]; then
+            jq '.Netconf."managed-servers".dhcp4."apply-mode" = "full"' "$TMP/kea-netconf.json" > "$TMP/full.json"
+            cp "$TMP/full.json" "$TMP/kea-netconf.json"
+            kill -HUP "$NETCONF_PID"
+            sleep 1
+        fi
+        times=() deltas_before=$(grep -c NETCONF_UPDATE_CONFIG_DELTA_COMPLETED "$TMP/kea-netconf.log" || true)
+        for _ in 1 2 3 4 5; do
+            next=$((next + 1))
+            subnets_xml $next 1 > "$TMP/single.xml"
+            id=$((next + 2))
+            t=$(edit_until_subnet "$TMP/single.xml" $id) || { times=(); break; }
+            times+=("$t")
+        done
+        deltas=$(( $(grep -c NETCONF_UPDATE_CONFIG_DELTA_COMPLETED "$TMP/kea-netconf.log" || true) - deltas_before ))
+        if [ ${#times[@]} = 5 ]; then
+            sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+            echo "| apply-mode $mode | $(echo "$sorted" | sed -n 3p) ms ($(echo "$sorted" | head -1)-$(echo "$sorted" | tail -1) ms) | $deltas of 5 by subnet4-add, $((5 - deltas)) by config-set |"
+        else
+            echo "| apply-mode $mode | failed | see log |"
+        fi
+    done
     echo
     echo "| get-config | wall time | returned |"
     echo "| --- | --- | --- |"
@@ -170,7 +217,7 @@ rpc | timeout 300 ssh -p "$PORT" -i "$TMP/client_key" -o StrictHostKeyChecking=n
     -o BatchMode=yes bench@127.0.0.1 -s netconf > "$TMP/getconfig.out" 2> "$TMP/ssh.err" || true
 t1=$(now_ms)
 got=$(grep -o '<subnet4>' "$TMP/getconfig.out" | wc -l)
-echo "| get-config (running, 11,002 subnets) over SSH | $((t1 - t0)) ms | $got subnets, $(wc -c < "$TMP/getconfig.out") bytes |" | tee -a "$TMP/report.md"
+echo "| get-config (running, ~11,000 subnets) over SSH | $((t1 - t0)) ms | $got subnets, $(wc -c < "$TMP/getconfig.out") bytes |" | tee -a "$TMP/report.md"
 [ "$got" -ge 10000 ] || log "get-config returned $got subnets: $(head -c 300 "$TMP/ssh.err")"
 mkdir -p "$ROOT/bench/results"
 cp "$TMP/report.md" "$ROOT/bench/results/netconf-$(date +%Y-%m-%d-%H%M%S).md"

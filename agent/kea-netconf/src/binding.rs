@@ -4,7 +4,9 @@
 //! Change phase (per changed module): translate the new tree for every
 //! server of the module (a translation error vetoes), then `config-test` it
 //! when `validate-changes` is on (a rejection vetoes, with the server's
-//! text). Done phase: `config-set` what was tested. A server that refuses
+//! text). Done phase: apply what was tested, as subnet/reservation
+//! commands when only those changed and the server has them (see
+//! [`crate::delta`], `apply-mode`), else as one `config-set`. A server that refuses
 //! in the done phase (ARM 22.1.10.2's fourth class) makes the agent put
 //! running back to what it was, which pushes the previous configuration to
 //! every server of the commit again: one commit touching dhcp4 and dhcp6 is
@@ -21,7 +23,7 @@ use serde_json::Value;
 use tokio::runtime::Handle;
 use yang_datastore::{ChangeEvent, ChangeSubscriber, Datastore, DatastoreManager};
 
-use crate::config::ManagedServer;
+use crate::config::{ApplyMode, ManagedServer};
 use crate::control::ServerControl;
 use crate::messages::*;
 use kea_yang::yang2::data::DataTree;
@@ -43,6 +45,12 @@ pub struct ServerBinding {
     /// when first seen): another hash means someone else changed it.
     expected_hash: Mutex<Option<String>>,
     push_lock: tokio::sync::Mutex<()>,
+    /// The server's `list-commands`, once read (for `apply-mode` delta).
+    commands: Mutex<Option<std::collections::HashSet<String>>>,
+    /// The last config the agent pushed and the hash the server reported
+    /// for it: while the server still reports that hash, it runs that
+    /// config, which is where a delta starts from.
+    applied: Mutex<Option<(Value, String)>>,
 }
 
 /// The session id the agent's own writes to running use: the holder of
@@ -78,6 +86,8 @@ impl ServerBinding {
             known_sockets: Mutex::new(None),
             expected_hash: Mutex::new(None),
             push_lock: tokio::sync::Mutex::new(()),
+            commands: Mutex::new(None),
+            applied: Mutex::new(None),
         }
     }
 
@@ -219,6 +229,10 @@ impl ServerBinding {
     /// `config-set`; on success remembers the server's new config hash.
     pub async fn config_set(&self, config: &Value) -> Result<(), String> {
         let _exclusive = self.exclusive().await;
+        self.config_set_locked(config).await
+    }
+
+    async fn config_set_locked(&self, config: &Value) -> Result<(), String> {
         let args = self
             .control
             .call("config-set", Some(config.clone()))
@@ -232,8 +246,173 @@ impl ServerBinding {
             Some(hash) => Some(hash.to_string()),
             None => self.current_hash().await.ok(),
         };
+        self.remember_applied(config, hash.as_deref());
         self.set_expected_hash(hash);
         Ok(())
+    }
+
+    /// Applies a committed config the server validated: as the commands of
+    /// [`crate::delta::plan`] from `previous` (the translation of the
+    /// running tree before the commit) when `apply-mode` allows, the server
+    /// has the commands and runs exactly `previous`; else, or when a
+    /// command fails or the result is not what `config-set` would give,
+    /// as `config-set` of the whole `config`. Returns the path taken.
+    pub async fn apply_change(
+        &self,
+        previous: Option<&DataTree<'static>>,
+        config: &Value,
+    ) -> Result<ApplyPath, String> {
+        let _exclusive = self.exclusive().await;
+        let why_full = match self.try_delta(previous, config).await {
+            Ok(count) => return Ok(ApplyPath::Delta(count)),
+            Err(DeltaOutcome::NotTried(why)) => {
+                kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_FULL, self.name(), why);
+                ApplyPath::Full
+            }
+            Err(DeltaOutcome::Failed(why)) => {
+                kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_DELTA_FAILED, self.name(), why);
+                ApplyPath::Fallback
+            }
+        };
+        self.config_set_locked(config).await.map(|()| why_full)
+    }
+
+    /// The delta path; the number of commands sent on success.
+    async fn try_delta(
+        &self,
+        previous: Option<&DataTree<'static>>,
+        config: &Value,
+    ) -> Result<usize, DeltaOutcome> {
+        use DeltaOutcome::{Failed, NotTried};
+        if self.settings.apply_mode == ApplyMode::Full {
+            return Err(NotTried("apply-mode is full".into()));
+        }
+        if !self.control.is_connected() || self.is_partial() {
+            return Err(NotTried("the model is pushed whole".into()));
+        }
+        // Asked first: a server without the commands (Kea 2.2 has neither
+        // these nor config-hash-get) costs one cached list-commands.
+        let commands = self.commands().await.map_err(NotTried)?;
+        if !commands.contains("config-hash-get") {
+            return Err(NotTried("the server has no config-hash-get command".into()));
+        }
+        let running = self.current_hash().await.map_err(NotTried)?;
+        // Where the server is: the config last pushed while the server
+        // still reports its hash, else the previous running tree's
+        // translation, if the agent can prove (by predicting its hash) that
+        // the server runs exactly that.
+        let remembered = self
+            .applied
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let old = match remembered {
+            Some((config, hash)) if hash == running => config,
+            _ => {
+                let Some(previous) = previous else {
+                    return Err(NotTried("no previous configuration".into()));
+                };
+                let old = self
+                    .to_kea(previous)
+                    .map_err(|e| NotTried(format!("the previous configuration: {e}")))?;
+                let before = crate::delta::expected_hash(&old).map_err(NotTried)?;
+                if running != before {
+                    return Err(NotTried(format!(
+                        "the server's config hash {running} is not the expected {before}"
+                    )));
+                }
+                old
+            }
+        };
+        let steps = crate::delta::plan(&old, config).map_err(|e| NotTried(e.0))?;
+        if let Some(missing) = crate::delta::required_commands(&steps)
+            .into_iter()
+            .find(|c| !commands.contains(*c))
+        {
+            return Err(NotTried(format!("the server has no {missing} command")));
+        }
+        // The hash config-set would give, computed while the server works.
+        let target = config.clone();
+        let after = tokio::task::spawn_blocking(move || crate::delta::expected_hash(&target));
+        let names: Vec<&str> = steps.iter().map(|s| s.command.as_str()).collect();
+        kea_log!(
+            LOGGER,
+            NETCONF_UPDATE_CONFIG_DELTA,
+            self.name(),
+            steps.len(),
+            names.join(", ")
+        );
+        let mut sent = Ok(());
+        for step in &steps {
+            sent = self
+                .control
+                .call(&step.command, Some(step.arguments.clone()))
+                .await
+                .map(|_| ())
+                .map_err(|e| Failed(format!("{} {}: {e}", step.command, step.arguments)));
+            if sent.is_err() {
+                break;
+            }
+        }
+        let after = after.await.map_err(|e| e.to_string()).and_then(|hash| hash);
+        sent?;
+        let after = after.map_err(Failed)?;
+        let reached = self.current_hash().await.map_err(Failed)?;
+        if reached != after {
+            return Err(Failed(format!(
+                "config hash {reached} after the commands, config-set would give {after}"
+            )));
+        }
+        self.remember_applied(config, Some(&reached));
+        self.set_expected_hash(Some(reached.clone()));
+        kea_log!(
+            LOGGER,
+            NETCONF_UPDATE_CONFIG_DELTA_COMPLETED,
+            self.name(),
+            reached,
+            steps.len()
+        );
+        Ok(steps.len())
+    }
+
+    fn remember_applied(&self, config: &Value, hash: Option<&str>) {
+        *self.applied.lock().unwrap_or_else(|p| p.into_inner()) =
+            hash.map(|h| (config.clone(), h.to_string()));
+    }
+
+    /// The server's `list-commands`, read once (a transport error is not
+    /// remembered, so the next commit asks again).
+    async fn commands(&self) -> Result<std::collections::HashSet<String>, String> {
+        if let Some(known) = self
+            .commands
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
+            return Ok(known);
+        }
+        let answer = self
+            .control
+            .send("list-commands", None)
+            .await
+            .map_err(|e| format!("list-commands: {e}"))?;
+        let listed: std::collections::HashSet<String> = if answer.result == 0 {
+            answer
+                .arguments
+                .as_ref()
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            Default::default()
+        };
+        *self.commands.lock().unwrap_or_else(|p| p.into_inner()) = Some(listed.clone());
+        Ok(listed)
     }
 
     /// The server's config hash now: `config-hash-get`, or, for servers
@@ -277,6 +456,24 @@ impl ServerBinding {
     pub fn set_expected_hash(&self, hash: Option<String>) {
         *self.expected_hash.lock().unwrap_or_else(|p| p.into_inner()) = hash;
     }
+}
+
+/// How a commit reached a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyPath {
+    /// subnet_cmds/host_cmds commands (how many).
+    Delta(usize),
+    /// One `config-set` (the change needs it, or delta is off).
+    Full,
+    /// `config-set` after the commands failed or ended elsewhere.
+    Fallback,
+}
+
+enum DeltaOutcome {
+    /// Nothing was sent to the server.
+    NotTried(String),
+    /// Commands were sent: the server's config must be set whole.
+    Failed(String),
 }
 
 /// Something worth telling NETCONF subscribers, as notification XML.
@@ -414,8 +611,11 @@ impl ChangeSubscriber for Coordinator {
             };
             kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_STARTED, name);
             kea_log!(LOGGER, NETCONF_UPDATE_CONFIG, name, config);
-            match self.runtime.block_on(binding.config_set(&config)) {
-                Ok(()) => kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_COMPLETED, name),
+            match self
+                .runtime
+                .block_on(binding.apply_change(Some(event.old), &config))
+            {
+                Ok(_) => kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_COMPLETED, name),
                 Err(e) => {
                     kea_log!(LOGGER, NETCONF_UPDATE_CONFIG_FAILED, name, e);
                     failed.push(format!("{name}: {e}"));
@@ -496,6 +696,159 @@ impl Drop for RevertGuard {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// What the fake server answers `subnet4-add` with, and the hash it
+    /// reports afterwards.
+    #[derive(Clone)]
+    struct Script {
+        add_result: i64,
+        hash_after_add: String,
+    }
+
+    /// A fake managed server on a unix socket: config-set records the
+    /// config and reports `hash` of it; subnet4-add follows the script.
+    /// Returns the socket path and the commands it received.
+    async fn fake_server(
+        dir: &std::path::Path,
+        script: Script,
+    ) -> (std::path::PathBuf, Arc<Mutex<Vec<String>>>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let path = dir.join("fake.sock");
+        let listener = tokio::net::UnixListener::bind(&path).expect("bind");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        tokio::spawn(async move {
+            let mut hash = "BOOT".to_string();
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 65536];
+                let request: Value = loop {
+                    let n = stream.read(&mut chunk).await.unwrap_or(0);
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Ok(v) = serde_json::from_slice(&buf) {
+                        break v;
+                    }
+                    if n == 0 {
+                        break Value::Null;
+                    }
+                };
+                let command = request["command"].as_str().unwrap_or("").to_string();
+                log.lock().unwrap().push(command.clone());
+                let answer = match command.as_str() {
+                    "list-commands" => {
+                        json!({"result": 0, "arguments": ["config-hash-get", "subnet4-add"]})
+                    }
+                    "config-hash-get" => json!({"result": 0, "arguments": {"hash": hash}}),
+                    "config-set" => {
+                        hash =
+                            crate::delta::expected_hash(&request["arguments"]).unwrap_or_default();
+                        json!({"result": 0, "arguments": {"hash": hash}})
+                    }
+                    "subnet4-add" => {
+                        if script.add_result == 0 {
+                            hash = script.hash_after_add.clone();
+                        }
+                        json!({"result": script.add_result, "text": "scripted"})
+                    }
+                    _ => json!({"result": 2, "text": "unknown"}),
+                };
+                let _ = stream.write_all(answer.to_string().as_bytes()).await;
+            }
+        });
+        (path, seen)
+    }
+
+    async fn binding_on(path: &std::path::Path) -> ServerBinding {
+        let socket = crate::config::ControlSocket::Unix(path.to_path_buf());
+        let settings = ManagedServer {
+            name: "dhcp4".into(),
+            model: "kea-dhcp4-server".into(),
+            boot_update: false,
+            subscribe_changes: true,
+            validate_changes: true,
+            control_socket: Some(socket.clone()),
+            pool_utilization_threshold: None,
+            apply_mode: ApplyMode::Delta,
+        };
+        let control = ServerControl::new("dhcp4", &socket).expect("control");
+        ServerBinding::new(settings, control, None)
+    }
+
+    fn configs() -> (Value, Value) {
+        let old = json!({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "192.0.2.0/24"}]}});
+        let mut new = old.clone();
+        new["Dhcp4"]["subnet4"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": 2, "subnet": "198.51.100.0/24"}));
+        (old, new)
+    }
+
+    /// First push: nothing known about the server, so config-set; then a
+    /// subnet added goes as subnet4-add, proven by the hash.
+    #[tokio::test]
+    async fn subnet_added_after_a_config_set_goes_as_subnet4_add() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (old, new) = configs();
+        let after = crate::delta::expected_hash(&new).expect("hash");
+        let script = Script {
+            add_result: 0,
+            hash_after_add: after,
+        };
+        let (path, seen) = fake_server(dir.path(), script).await;
+        let binding = binding_on(&path).await;
+        assert_eq!(binding.apply_change(None, &old).await, Ok(ApplyPath::Full));
+        seen.lock().unwrap().clear();
+        assert_eq!(
+            binding.apply_change(None, &new).await,
+            Ok(ApplyPath::Delta(1))
+        );
+        assert_eq!(
+            *seen.lock().unwrap(),
+            ["config-hash-get", "subnet4-add", "config-hash-get"]
+        );
+    }
+
+    /// A refused command, or a server that ends elsewhere than config-set
+    /// would have put it, gets the whole config.
+    #[tokio::test]
+    async fn failed_or_unproven_delta_falls_back_to_config_set() {
+        for script in [
+            Script {
+                add_result: 1,
+                hash_after_add: String::new(),
+            },
+            Script {
+                add_result: 0,
+                hash_after_add: "SOMEWHERE-ELSE".into(),
+            },
+        ] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let (old, new) = configs();
+            let (path, seen) = fake_server(dir.path(), script).await;
+            let binding = binding_on(&path).await;
+            assert_eq!(binding.apply_change(None, &old).await, Ok(ApplyPath::Full));
+            seen.lock().unwrap().clear();
+            assert_eq!(
+                binding.apply_change(None, &new).await,
+                Ok(ApplyPath::Fallback)
+            );
+            let seen = seen.lock().unwrap().clone();
+            assert_eq!(
+                seen.last().map(String::as_str),
+                Some("config-set"),
+                "{seen:?}"
+            );
+            // The fallback's config-set is remembered as what runs now.
+            assert_eq!(
+                binding.expected_hash(),
+                Some(crate::delta::expected_hash(&new).expect("hash"))
+            );
+        }
+    }
 
     #[test]
     fn digest_follows_content_not_key_order() {

@@ -12,7 +12,7 @@
 //!   `pool-check-interval`, the session limits `max-sessions`,
 //!   `max-message-size`, `hello-timeout`, `idle-timeout` and the commit's
 //!   `change-timeout`;
-//! - `managed-servers.<name>`: `pool-utilization-threshold`;
+//! - `managed-servers.<name>`: `pool-utilization-threshold`, `apply-mode`;
 //! - `managed-servers.<name>.control-socket`: `user`, `password` (HTTP
 //!   basic authentication) and `trust-anchor`, `cert-file`, `key-file`
 //!   (TLS for an `https://` `socket-url`).
@@ -81,6 +81,20 @@ pub struct ManagedServer {
     /// `pool-utilization-threshold`: a fraction in (0, 1]; a subnet whose
     /// assigned/total addresses (or prefixes) reach it is notified.
     pub pool_utilization_threshold: Option<f64>,
+    /// `apply-mode`: how commits reach the server.
+    pub apply_mode: ApplyMode,
+}
+
+/// `apply-mode` of a managed server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApplyMode {
+    /// Subnet and reservation changes are sent as subnet_cmds/host_cmds
+    /// commands when the server lists them (`list-commands`); anything else
+    /// as `config-set`.
+    #[default]
+    Delta,
+    /// Every commit is one `config-set`.
+    Full,
 }
 
 /// A NETCONF user.
@@ -152,7 +166,7 @@ const NETCONF_SERVER_EXTENSIONS: &[&str] = &[
     "idle-timeout",
     "change-timeout",
 ];
-const MANAGED_SERVER_EXTENSIONS: &[&str] = &["pool-utilization-threshold"];
+const MANAGED_SERVER_EXTENSIONS: &[&str] = &["pool-utilization-threshold", "apply-mode"];
 const CONTROL_SOCKET_EXTENSIONS: &[&str] =
     &["user", "password", "trust-anchor", "cert-file", "key-file"];
 
@@ -362,6 +376,7 @@ impl AgentConfig {
                 validate_changes: ms.validate_changes,
                 control_socket,
                 pool_utilization_threshold: threshold(name, server_ext)?,
+                apply_mode: apply_mode(name, server_ext)?,
             });
         }
         let ns = &shared.netconf_server;
@@ -427,6 +442,20 @@ impl AgentConfig {
                 .unwrap_or(DEFAULT_CHECK_INTERVAL),
             warnings: loaded.warnings.iter().map(ToString::to_string).collect(),
         })
+    }
+}
+
+fn apply_mode(server: &str, ext: &Map) -> Result<ApplyMode, ConfigError> {
+    let Some(e) = ext.get("apply-mode") else {
+        return Ok(ApplyMode::default());
+    };
+    match &e.value {
+        kea_config::Value::String(s) if s == "delta" => Ok(ApplyMode::Delta),
+        kea_config::Value::String(s) if s == "full" => Ok(ApplyMode::Full),
+        _ => Err(err_at(
+            &e.pos,
+            format_args!("managed-servers.{server}.apply-mode must be \"delta\" or \"full\""),
+        )),
     }
 }
 
@@ -579,6 +608,7 @@ mod tests {
             Some(ControlSocket::Unix("/tmp/k4.sock".into()))
         );
         assert_eq!(d4.pool_utilization_threshold, None);
+        assert_eq!(d4.apply_mode, ApplyMode::Delta);
         let d6 = &cfg.servers[1];
         assert!(d6.boot_update);
         assert_eq!(d6.control_socket, None);
@@ -605,7 +635,7 @@ mod tests {
     fn extensions_are_read_beside_the_shared_keys() {
         let cfg = AgentConfig::from_json(&json!({
             "managed-servers": {"dhcp4": {
-                "pool-utilization-threshold": 0.75,
+                "pool-utilization-threshold": 0.75, "apply-mode": "full",
                 "control-socket": {"socket-type": "http", "socket-url": "https://127.0.0.1:8004/",
                     "user": "admin", "password": "secret", "trust-anchor": "/etc/kea/ca.pem",
                     "cert-file": "/etc/kea/agent.pem", "key-file": "/etc/kea/agent.key"}}},
@@ -615,6 +645,7 @@ mod tests {
         .unwrap();
         let d4 = &cfg.servers[0];
         assert_eq!(d4.pool_utilization_threshold, Some(0.75));
+        assert_eq!(d4.apply_mode, ApplyMode::Full);
         assert_eq!(
             d4.control_socket,
             Some(ControlSocket::Http {
@@ -705,6 +736,10 @@ mod tests {
                 "change-timeout",
             ),
             (json!({"hooks-libraries": [{"library": "x.so"}]}), "hook"),
+            (
+                json!({"managed-servers": {"dhcp4": {"apply-mode": "partial"}}}),
+                "apply-mode",
+            ),
             (
                 json!({"managed-servers": {"dhcp4": {"pool-utilization-threshold": 90}}}),
                 "pool-utilization-threshold",

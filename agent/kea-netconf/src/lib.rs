@@ -11,6 +11,10 @@
 //!   and the change subscriber ([`binding::Coordinator`]) that tests
 //!   (`config-test`) and applies (`config-set`) commits, reverting running
 //!   when a server refuses late.
+//! - [`delta`]: commits limited to top-level subnets and their
+//!   reservations sent as subnet_cmds/host_cmds commands
+//!   ([`delta::plan`]), proven equal to a `config-set` by the server's
+//!   config hash ([`delta::expected_hash`]); `apply-mode` selects it.
 //! - [`partial`]: `ietf-dhcpv6-server` pushes merged into the server's
 //!   config (the model holds only subnets and pools).
 //! - [`state`]: live leases and lease statistics for `<get>`.
@@ -35,6 +39,7 @@ pub mod backend;
 pub mod binding;
 pub mod config;
 pub mod control;
+pub mod delta;
 pub mod local;
 pub mod messages;
 pub mod notify;

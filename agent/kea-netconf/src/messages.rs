@@ -113,3 +113,23 @@ pub const NETCONF_CONFIG_WARNING: Message = Message::new(
     Level::Warn,
     "configuration warning: %1",
 );
+pub const NETCONF_UPDATE_CONFIG_DELTA: Message = Message::new(
+    "NETCONF_UPDATE_CONFIG_DELTA",
+    Level::Info,
+    "applying the change to %1 server with %2 commands instead of config-set: %3",
+);
+pub const NETCONF_UPDATE_CONFIG_DELTA_COMPLETED: Message = Message::new(
+    "NETCONF_UPDATE_CONFIG_DELTA_COMPLETED",
+    Level::Info,
+    "%1 server runs the new configuration (config hash %2) after %3 commands",
+);
+pub const NETCONF_UPDATE_CONFIG_DELTA_FAILED: Message = Message::new(
+    "NETCONF_UPDATE_CONFIG_DELTA_FAILED",
+    Level::Warn,
+    "incremental update of %1 server failed (%2): falling back to config-set",
+);
+pub const NETCONF_UPDATE_CONFIG_FULL: Message = Message::new(
+    "NETCONF_UPDATE_CONFIG_FULL",
+    Level::Debug(40),
+    "applying the change to %1 server with config-set: %2",
+);
