@@ -809,6 +809,7 @@ pub struct ServerConfig {
     subnet_by_id: HashMap<u32, usize>,
     /// kea-config's validated model (config-get, hash), attached by the loader.
     pub model: Option<Arc<kea_config::Dhcp4Config>>,
+    hash: dhcpsrv::config_hash::ConfigHashCache,
 }
 
 impl ServerConfig {
@@ -838,7 +839,7 @@ impl ServerConfig {
     /// config-hash-get.
     pub fn hash(&self) -> String {
         match &self.model {
-            Some(m) => m.config_hash(),
+            Some(m) => self.hash.get_or_compute(|| m.config_hash()),
             None => String::new(),
         }
     }
@@ -999,6 +1000,7 @@ impl ServerConfig {
             ignore_rai_link_selection: false,
             exclude_first_last_24: false,
             subnet_by_id: HashMap::new(),
+            hash: Default::default(),
             model: None,
         };
         if let Some(c) = m.get("compatibility") {

@@ -332,6 +332,7 @@ pub struct ServerConfig {
     pub decline_probation_period: u32,
     pub defs: ServerDefs,
     subnet_by_id: HashMap<u32, usize>,
+    hash: dhcpsrv::config_hash::ConfigHashCache,
 }
 
 fn relay_v6(list: &[IpAddr]) -> Vec<Ipv6Addr> {
@@ -593,6 +594,7 @@ impl ServerConfig {
             defs,
             subnet_by_id,
             model,
+            hash: Default::default(),
         })
     }
 
@@ -624,7 +626,7 @@ impl ServerConfig {
 
     /// config-hash-get.
     pub fn hash(&self) -> String {
-        self.model.config_hash()
+        self.hash.get_or_compute(|| self.model.config_hash())
     }
 }
 
