@@ -51,6 +51,10 @@ pub struct ServerBinding {
     /// for it: while the server still reports that hash, it runs that
     /// config, which is where a delta starts from.
     applied: Mutex<Option<(Value, String)>>,
+    /// The server's config as last read or pushed: the order that lists
+    /// YANG keeps sorted by key (`hooks-libraries`,
+    /// `host-reservation-identifiers`, …) are put back in on translation.
+    order_reference: Mutex<Option<Arc<Value>>>,
 }
 
 /// The session id the agent's own writes to running use: the holder of
@@ -88,6 +92,7 @@ impl ServerBinding {
             push_lock: tokio::sync::Mutex::new(()),
             commands: Mutex::new(None),
             applied: Mutex::new(None),
+            order_reference: Mutex::new(None),
         }
     }
 
@@ -110,8 +115,17 @@ impl ServerBinding {
 
     /// The Kea JSON (`{"Dhcp4": {...}}`) of this server's part of `tree`.
     pub fn to_kea(&self, tree: &DataTree<'static>) -> Result<Value, String> {
-        let mut config = self.translator()?.to_kea(tree).map_err(|e| e.to_string())?;
+        let translator = self.translator()?;
+        let mut config = translator.to_kea(tree).map_err(|e| e.to_string())?;
         if !self.is_partial() {
+            let reference = self
+                .order_reference
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            if let Some(reference) = reference {
+                translator.follow_order(&mut config, &reference);
+            }
             // A partial model's translation is merged into the server's
             // config, which has its sockets.
             self.carry_control_sockets(&mut config);
@@ -215,6 +229,9 @@ impl ServerBinding {
             map.remove("hash");
         }
         self.remember_sockets(&config);
+        if !self.is_partial() {
+            self.remember_order(&config);
+        }
         Ok(config)
     }
 
@@ -375,7 +392,17 @@ impl ServerBinding {
         Ok(steps.len())
     }
 
+    fn remember_order(&self, config: &Value) {
+        *self
+            .order_reference
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(config.clone()));
+    }
+
     fn remember_applied(&self, config: &Value, hash: Option<&str>) {
+        if !self.is_partial() {
+            self.remember_order(config);
+        }
         *self.applied.lock().unwrap_or_else(|p| p.into_inner()) =
             hash.map(|h| (config.clone(), h.to_string()));
     }

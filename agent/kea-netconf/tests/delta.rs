@@ -389,6 +389,37 @@ fn dhcp4_apply_mode_full_always_sets_the_whole_config() {
     );
 }
 
+/// libyang keeps system-ordered lists sorted by key; a commit must still
+/// leave the server's order of `host-reservation-identifiers` (its lookup
+/// order) as it was.
+#[test]
+fn a_commit_keeps_the_order_of_host_reservation_identifiers() {
+    if !kea_dhcp4_bin().exists() {
+        eprintln!("SKIPPED: {} not found", kea_dhcp4_bin().display());
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let socket = d.join("kea4.sock");
+    let order = json!(["hw-address", "duid", "circuit-id", "client-id"]);
+    let _server = start_dhcp4(
+        d,
+        json!({
+            "interfaces-config": {"interfaces": []},
+            "control-socket": {"socket-type": "unix", "socket-name": socket},
+            "lease-database": {"type": "memfile", "persist": false},
+            "host-reservation-identifiers": order,
+            "subnet4": [subnet4(1)]
+        }),
+    );
+    let agent = Agent4::start(d, &socket, "full");
+    let (log, _) = agent.edit("<subnet4><id>2</id><subnet>10.0.2.0/24</subnet></subnet4>");
+    assert_path(&log, None);
+    let (config, _) = config_and_hash(&socket);
+    assert_eq!(config["Dhcp4"]["subnet4"].as_array().map(Vec::len), Some(2));
+    assert_eq!(config["Dhcp4"]["host-reservation-identifiers"], order);
+}
+
 /// dhcp6: ours has the commands (delta); Kea 2.2 without the subnet_cmds
 /// hook has not, and keeps working with config-set.
 #[test]
