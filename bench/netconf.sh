@@ -10,7 +10,10 @@
 #   2. commit-to-applied latency of adding 1 subnet to ~1,000 with `apply-mode` delta (subnet4-add)
 #      and full (config-set; the agent is switched by SIGHUP), median of 5 each, polled with
 #      subnet4-get every 10 ms;
-#   3. <get-config> of the running datastore holding ~11,000 subnets over NETCONF/SSH (OpenSSH
+#   3. edit-config (candidate) + commit round trips per second over one NETCONF/SSH session
+#      (ncclient, sequential, at most 50 or 60 s): each changes subnet 1's valid-lifetime in the
+#      ~1,000-subnet config, which the agent config-tests and applies before answering;
+#   4. <get-config> of the running datastore holding ~11,000 subnets over NETCONF/SSH (OpenSSH
 #      client, key login, base:1.0 framing), wall time.
 # Everything runs on loopback in a temp dir; the DHCP server opens no interfaces. Only processes
 # started here are stopped, by PID. Waits are bounded.
@@ -196,6 +199,34 @@ edit_until_subnet() { # xml subnet-id: prints ms from the edit until subnet4-get
             echo "| apply-mode $mode | failed | see log |"
         fi
     done
+    echo
+    echo "| edit-config + commit (one session, sequential) | round trips/s | mean per round trip |"
+    echo "| --- | --- | --- |"
+    jq '.Netconf."managed-servers".dhcp4."apply-mode" = "delta"' "$TMP/kea-netconf.json" > "$TMP/delta.json"
+    cp "$TMP/delta.json" "$TMP/kea-netconf.json"
+    kill -HUP "$NETCONF_PID"
+    sleep 1
+    if /usr/bin/python3 -c 'import ncclient' 2>/dev/null; then
+        timeout 120 /usr/bin/python3 - "$PORT" "$TMP/client_key" <<'PY' || echo "| subnet 1 valid-lifetime, ~1,000 subnets | failed | see log |"
+import sys, time
+from ncclient import manager
+port, key = int(sys.argv[1]), sys.argv[2]
+ns = "urn:ietf:params:xml:ns:yang:kea-dhcp4-server"
+with manager.connect(host="127.0.0.1", port=port, username="bench", key_filename=key,
+                     hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=60) as m:
+    done, t0 = 0, time.monotonic()
+    while done < 50 and time.monotonic() - t0 < 60:
+        edit = (f'<config><subnet4 xmlns="{ns}"><id>1</id>'
+                f'<valid-lifetime>{5000 + done}</valid-lifetime></subnet4></config>')
+        m.edit_config(target="candidate", config=edit)
+        m.commit()
+        done += 1
+    took = time.monotonic() - t0
+print(f"| subnet 1 valid-lifetime, ~1,000 subnets | {done / took:.1f} | {1000 * took / done:.0f} ms ({done} round trips) |")
+PY
+    else
+        echo "| subnet 1 valid-lifetime | skipped | no python3-ncclient |"
+    fi
     echo
     echo "| get-config | wall time | returned |"
     echo "| --- | --- | --- |"

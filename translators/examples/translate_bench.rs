@@ -90,7 +90,13 @@ fn main() {
     let codes = StandardOptions(Model::KeaDhcp4);
 
     let (normalized, normalize_wall, normalize_cpu) = timed(|| t.normalize(&kea, &codes));
-    drop(normalized);
+    let normalized = match normalized {
+        Ok(n) => Value::Object(n),
+        Err(e) => {
+            eprintln!("normalising failed: {e}");
+            std::process::exit(1);
+        }
+    };
 
     let (tree, to_yang_wall, to_yang_cpu) = timed(|| t.to_yang_with(&kea, &codes));
     let tree = match tree {
@@ -112,6 +118,15 @@ fn main() {
     };
     let ((), free_wall, free_cpu) = timed(|| drop(tree));
     let count = back["Dhcp4"]["subnet4"].as_array().map_or(0, Vec::len);
+    // Not timed: the trip must give back what normalisation predicts.
+    let (mut expected, mut got) = (normalized, back["Dhcp4"].clone());
+    t.sort_system_ordered(&mut expected);
+    t.sort_system_ordered(&mut got);
+    let round_trip = if expected == got {
+        "equal"
+    } else {
+        "DIFFERENT"
+    };
     let secs = |wall: Duration, cpu: Duration| {
         format!(
             "{:.3} s CPU ({:.3} s wall)",
@@ -119,7 +134,9 @@ fn main() {
             wall.as_secs_f64()
         )
     };
-    println!("subnets={subnets} reservations={reservations} (back: {count} subnets)");
+    println!(
+        "subnets={subnets} reservations={reservations} (back: {count} subnets, round trip {round_trip})"
+    );
     println!(
         "JSON -> YANG (validated): {}",
         secs(to_yang_wall, to_yang_cpu)
@@ -139,4 +156,7 @@ fn main() {
         rss_tree / 1024,
         rss_before / 1024
     );
+    if round_trip != "equal" {
+        std::process::exit(1);
+    }
 }
