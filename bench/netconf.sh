@@ -216,8 +216,8 @@ with manager.connect(host="127.0.0.1", port=port, username="bench", key_filename
                      hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=60) as m:
     done, t0 = 0, time.monotonic()
     while done < 50 and time.monotonic() - t0 < 60:
-        edit = (f'<config><subnet4 xmlns="{ns}"><id>1</id>'
-                f'<valid-lifetime>{5000 + done}</valid-lifetime></subnet4></config>')
+        edit = (f'<config><config xmlns="{ns}"><subnet4><id>1</id>'
+                f'<valid-lifetime>{5000 + done}</valid-lifetime></subnet4></config></config>')
         m.edit_config(target="candidate", config=edit)
         m.commit()
         done += 1
