@@ -4,6 +4,7 @@
 
 use std::net::Ipv4Addr;
 
+use dhcpsrv::select_args;
 use kea_command::{Answer, CommandRegistry};
 use serde_json::{Map, Value};
 
@@ -39,10 +40,10 @@ fn answer_4o6(args: Option<&Value>) -> Answer {
                 Value::String(_) => Ok(()),
                 _ => Err("'interface' entry must be a string".to_string()),
             },
-            "interface-id" => interface_id(v).map(|_| ()),
-            "address" | "relay" | "subnet" => address(k, v).map(|_| ()),
-            "local" | "remote" | "link" => address6(k, v).map(|_| ()),
-            "classes" => classes(v).map(|_| ()),
+            "interface-id" => select_args::interface_id(v).map(|_| ()),
+            "address" | "relay" | "subnet" => select_args::ipv4(k, v).map(|_| ()),
+            "local" | "remote" | "link" => select_args::ipv6(k, v).map(|_| ()),
+            "classes" => class_set(v).map(|_| ()),
             other => Err(format!("unknown entry '{other}'")),
         };
         if let Err(e) = checked {
@@ -52,49 +53,11 @@ fn answer_4o6(args: Option<&Value>) -> Answer {
     Answer::empty("no subnet selected")
 }
 
-fn address6(key: &str, v: &Value) -> Result<std::net::Ipv6Addr, String> {
-    let Value::String(s) = v else {
-        return Err(format!("'{key}' entry must be a string"));
-    };
-    match s.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(a)) => Ok(a),
-        Ok(std::net::IpAddr::V4(_)) => Err(format!("bad '{key}' entry: not IPv6")),
-        Err(_) => Err(format!(
-            "bad '{key}' entry: Failed to convert string to address '{s}': Invalid argument"
-        )),
-    }
-}
-
-/// An interface-id value: a quoted string or hexadecimal bytes.
-fn interface_id(v: &Value) -> Result<Vec<u8>, String> {
-    let Value::String(s) = v else {
-        return Err("'interface-id' entry must be a string".into());
-    };
-    if s.is_empty() {
-        return Err("'interface-id' must be not empty".into());
-    }
-    let quoted = s.len() >= 2
-        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')));
-    if quoted {
-        return Ok(s.as_bytes()[1..s.len() - 1].to_vec());
-    }
-    let hex = s
-        .strip_prefix("0x")
-        .or_else(|| s.strip_prefix("0X"))
-        .unwrap_or(s);
-    dhcp_lease::parse_hex(hex).ok_or_else(|| "value of 'interface-id' was not recognized".into())
-}
-
-fn classes(v: &Value) -> Result<ClassSet, String> {
-    let Value::Array(list) = v else {
-        return Err("'classes' entry must be a list".into());
-    };
+/// A `classes` argument as the class set selection checks.
+fn class_set(v: &Value) -> Result<ClassSet, String> {
     let mut set = ClassSet::default();
-    for c in list {
-        match c {
-            Value::String(s) => set.insert(s),
-            _ => return Err("'classes' entry must be a list of strings".into()),
-        }
+    for c in select_args::classes(v)? {
+        set.insert(c);
     }
     Ok(set)
 }
@@ -112,19 +75,6 @@ struct Inputs {
     classes: ClassSet,
 }
 
-fn address(key: &str, v: &Value) -> Result<Ipv4Addr, String> {
-    let Value::String(s) = v else {
-        return Err(format!("'{key}' entry must be a string"));
-    };
-    match s.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(a)) => Ok(a),
-        Ok(std::net::IpAddr::V6(_)) => Err(format!("bad '{key}' entry: not IPv4")),
-        Err(_) => Err(format!(
-            "bad '{key}' entry: Failed to convert string to address '{s}': Invalid argument"
-        )),
-    }
-}
-
 fn parse(args: Option<&Value>) -> Result<Inputs, String> {
     let a: &Map<String, Value> = match args {
         None => return Err("empty arguments".into()),
@@ -138,13 +88,13 @@ fn parse(args: Option<&Value>) -> Result<Inputs, String> {
                 Value::String(s) => inp.interface = s.clone(),
                 _ => return Err("'interface' entry must be a string".into()),
             },
-            "address" => inp.address = Some(address(k, v)?),
-            "relay" => inp.relay = Some(address(k, v)?),
-            "local" => inp.local = Some(address(k, v)?),
-            "remote" => inp.remote = Some(address(k, v)?),
-            "link" => inp.link = Some(address(k, v)?),
-            "subnet" => inp.subnet = Some(address(k, v)?),
-            "classes" => inp.classes = classes(v)?,
+            "address" => inp.address = Some(select_args::ipv4(k, v)?),
+            "relay" => inp.relay = Some(select_args::ipv4(k, v)?),
+            "local" => inp.local = Some(select_args::ipv4(k, v)?),
+            "remote" => inp.remote = Some(select_args::ipv4(k, v)?),
+            "link" => inp.link = Some(select_args::ipv4(k, v)?),
+            "subnet" => inp.subnet = Some(select_args::ipv4(k, v)?),
+            "classes" => inp.classes = class_set(v)?,
             other => return Err(format!("unknown entry '{other}'")),
         }
     }

@@ -4,6 +4,7 @@
 
 use std::net::Ipv6Addr;
 
+use dhcpsrv::select_args;
 use kea_command::{Answer, CommandRegistry};
 use serde_json::{Map, Value};
 
@@ -28,39 +29,6 @@ struct Inputs {
     classes: Vec<String>,
 }
 
-fn address(key: &str, v: &Value) -> Result<Ipv6Addr, String> {
-    let Value::String(s) = v else {
-        return Err(format!("'{key}' entry must be a string"));
-    };
-    match s.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(a)) => Ok(a),
-        Ok(std::net::IpAddr::V4(_)) => Err(format!("bad '{key}' entry: not IPv6")),
-        Err(_) => Err(format!(
-            "bad '{key}' entry: Failed to convert string to address '{s}': Invalid argument"
-        )),
-    }
-}
-
-/// An interface-id value: a quoted string or hexadecimal bytes.
-fn interface_id(v: &Value) -> Result<Vec<u8>, String> {
-    let Value::String(s) = v else {
-        return Err("'interface-id' entry must be a string".into());
-    };
-    if s.is_empty() {
-        return Err("'interface-id' must be not empty".into());
-    }
-    let quoted = s.len() >= 2
-        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')));
-    if quoted {
-        return Ok(s.as_bytes()[1..s.len() - 1].to_vec());
-    }
-    let hex = s
-        .strip_prefix("0x")
-        .or_else(|| s.strip_prefix("0X"))
-        .unwrap_or(s);
-    dhcp_lease::parse_hex(hex).ok_or_else(|| "value of 'interface-id' was not recognized".into())
-}
-
 fn parse(args: Option<&Value>) -> Result<Inputs, String> {
     let a: &Map<String, Value> = match args {
         None => return Err("empty arguments".into()),
@@ -74,19 +42,14 @@ fn parse(args: Option<&Value>) -> Result<Inputs, String> {
                 Value::String(s) => inp.interface = s.clone(),
                 _ => return Err("'interface' entry must be a string".into()),
             },
-            "interface-id" => inp.interface_id = Some(interface_id(v)?),
-            "remote" => inp.remote = Some(address(k, v)?),
-            "link" => inp.link = Some(address(k, v)?),
+            "interface-id" => inp.interface_id = Some(select_args::interface_id(v)?),
+            "remote" => inp.remote = Some(select_args::ipv6(k, v)?),
+            "link" => inp.link = Some(select_args::ipv6(k, v)?),
             "classes" => {
-                let Value::Array(list) = v else {
-                    return Err("'classes' entry must be a list".into());
-                };
-                for c in list {
-                    match c {
-                        Value::String(s) => inp.classes.push(s.clone()),
-                        _ => return Err("'classes' entry must be a list of strings".into()),
-                    }
-                }
+                inp.classes = select_args::classes(v)?
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
             }
             other => return Err(format!("unknown entry '{other}'")),
         }
