@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{Agent, AgentOptions, Kea};
@@ -16,22 +16,6 @@ use serde_json::{Value, json};
 const NS4: &str = "urn:ietf:params:xml:ns:yang:kea-dhcp4-server";
 const NC: &str = "urn:ietf:params:xml:ns:netconf:base:1.0";
 
-fn kea_dhcp4_bin() -> PathBuf {
-    if let Some(bin) = std::env::var_os("KEA_DHCP4_BIN").filter(|b| !b.is_empty()) {
-        return PathBuf::from(bin);
-    }
-    Path::new(env!("CARGO_BIN_EXE_kea-netconf")).with_file_name("kea-dhcp4")
-}
-
-/// A process stopped (SIGTERM, then SIGKILL) when dropped.
-struct Stopped(Child);
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        common::stop(&mut self.0);
-    }
-}
-
 /// Subnet `i` (1..=65535) as 10.x.y.0/24 with a pool.
 fn subnet4(i: u32) -> Value {
     let (a, b) = (i / 256, i % 256);
@@ -39,39 +23,9 @@ fn subnet4(i: u32) -> Value {
            "pools": [{"pool": format!("10.{a}.{b}.10 - 10.{a}.{b}.200")}]})
 }
 
-fn start_dhcp4(dir: &Path, dhcp4: Value) -> Stopped {
-    let config = dir.join("kea-dhcp4.json");
-    std::fs::write(&config, json!({ "Dhcp4": dhcp4 }).to_string()).expect("write config");
-    let log = std::fs::File::create(dir.join("kea-dhcp4.out")).expect("log");
-    let mut cmd = Command::new(kea_dhcp4_bin());
-    cmd.arg("-c")
-        .arg(&config)
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log);
-    for var in [
-        "KEA_PIDFILE_DIR",
-        "KEA_LOCKFILE_DIR",
-        "KEA_DHCP_DATA_DIR",
-        "KEA_CONTROL_SOCKET_DIR",
-        "KEA_LOG_FILE_DIR",
-    ] {
-        cmd.env(var, dir);
-    }
-    let server = Stopped(cmd.spawn().expect("start kea-dhcp4"));
-    let socket = dir.join("kea4.sock");
-    assert!(
-        common::wait_for(Duration::from_secs(30), || {
-            std::os::unix::net::UnixStream::connect(&socket).is_ok()
-        }),
-        "kea-dhcp4 did not open its socket: {}",
-        std::fs::read_to_string(dir.join("kea-dhcp4.out")).unwrap_or_default()
-    );
-    server
-}
-
 /// kea-netconf managing dhcp4 on `socket` with `apply-mode` `mode`.
 struct Agent4 {
-    _child: Stopped,
+    _child: common::Stopped,
     dir: PathBuf,
     datastore: PathBuf,
 }
@@ -96,7 +50,7 @@ impl Agent4 {
         )
         .expect("write netconf.json");
         let log = std::fs::File::create(dir.join("netconf.out")).expect("log");
-        let child = Stopped(
+        let child = common::Stopped(
             Command::new(env!("CARGO_BIN_EXE_kea-netconf"))
                 .arg("-c")
                 .arg(&config)
@@ -196,17 +150,17 @@ fn assert_path(log: &str, delta_command: Option<&str>) {
 
 #[test]
 fn dhcp4_subnet_changes_in_1000_subnets_use_subnet_cmds() {
-    if !kea_dhcp4_bin().exists() {
+    if !common::kea_dhcp4_bin().exists() {
         eprintln!(
             "SKIPPED: {} not found (build kea-dhcp4 or set KEA_DHCP4_BIN)",
-            kea_dhcp4_bin().display()
+            common::kea_dhcp4_bin().display()
         );
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let socket = d.join("kea4.sock");
-    let _server = start_dhcp4(
+    let _server = common::start_dhcp4(
         d,
         json!({
             "interfaces-config": {"interfaces": []},
@@ -361,14 +315,14 @@ fn dhcp4_subnet_changes_in_1000_subnets_use_subnet_cmds() {
 
 #[test]
 fn dhcp4_apply_mode_full_always_sets_the_whole_config() {
-    if !kea_dhcp4_bin().exists() {
-        eprintln!("SKIPPED: {} not found", kea_dhcp4_bin().display());
+    if !common::kea_dhcp4_bin().exists() {
+        eprintln!("SKIPPED: {} not found", common::kea_dhcp4_bin().display());
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let socket = d.join("kea4.sock");
-    let _server = start_dhcp4(
+    let _server = common::start_dhcp4(
         d,
         json!({
             "interfaces-config": {"interfaces": []},
@@ -394,15 +348,15 @@ fn dhcp4_apply_mode_full_always_sets_the_whole_config() {
 /// order) as it was.
 #[test]
 fn a_commit_keeps_the_order_of_host_reservation_identifiers() {
-    if !kea_dhcp4_bin().exists() {
-        eprintln!("SKIPPED: {} not found", kea_dhcp4_bin().display());
+    if !common::kea_dhcp4_bin().exists() {
+        eprintln!("SKIPPED: {} not found", common::kea_dhcp4_bin().display());
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let socket = d.join("kea4.sock");
     let order = json!(["hw-address", "duid", "circuit-id", "client-id"]);
-    let _server = start_dhcp4(
+    let _server = common::start_dhcp4(
         d,
         json!({
             "interfaces-config": {"interfaces": []},

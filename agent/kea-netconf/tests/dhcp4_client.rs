@@ -4,16 +4,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use integration_tests::testbed::{Testbed, in_ns};
 use serde_json::json;
-
-fn kea_dhcp4_bin() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_kea-netconf")).with_file_name("kea-dhcp4")
-}
 
 struct Stopped(Option<Child>);
 
@@ -30,7 +26,7 @@ fn netconf_pool_serves_a_real_client_and_shows_its_lease() {
     if !integration_tests::can_use_netns("netconf_pool_serves_a_real_client") {
         return;
     }
-    if !kea_dhcp4_bin().exists() || !integration_tests::command_exists("udhcpc") {
+    if !common::kea_dhcp4_bin().exists() || !integration_tests::command_exists("udhcpc") {
         eprintln!("SKIPPED: kea-dhcp4 (build the workspace) or udhcpc is missing");
         return;
     }
@@ -57,7 +53,7 @@ fn netconf_pool_serves_a_real_client_and_shows_its_lease() {
     )
     .expect("write config");
     let log = std::fs::File::create(dir.path().join("kea-dhcp4.out")).expect("log");
-    let mut server = bed.in_server(&kea_dhcp4_bin().to_string_lossy());
+    let mut server = bed.in_server(&common::kea_dhcp4_bin().to_string_lossy());
     server
         .arg("-c")
         .arg(&config)

@@ -5,75 +5,27 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-fn kea_dhcp4_bin() -> PathBuf {
-    if let Some(bin) = std::env::var_os("KEA_DHCP4_BIN").filter(|b| !b.is_empty()) {
-        return PathBuf::from(bin);
-    }
-    Path::new(env!("CARGO_BIN_EXE_kea-netconf")).with_file_name("kea-dhcp4")
-}
-
 /// Why these tests cannot run here, if they cannot.
 fn missing() -> Option<String> {
-    if !kea_dhcp4_bin().exists() {
+    if !common::kea_dhcp4_bin().exists() {
         return Some(format!(
             "{} not found (build kea-dhcp4 or set KEA_DHCP4_BIN)",
-            kea_dhcp4_bin().display()
+            common::kea_dhcp4_bin().display()
         ));
     }
     common::missing_tools(true)
 }
 
-/// A process stopped (SIGTERM, then SIGKILL) when dropped.
-struct Stopped(Child);
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        common::stop(&mut self.0);
-    }
-}
-
-/// Our kea-dhcp4 on `dhcp4` (a `Dhcp4` map), with every Kea directory in
-/// `dir`; waits for its unix control socket.
-fn start_dhcp4(dir: &Path, dhcp4: Value) -> Stopped {
-    let config = dir.join("kea-dhcp4.json");
-    std::fs::write(&config, json!({ "Dhcp4": dhcp4 }).to_string()).expect("write config");
-    let log = std::fs::File::create(dir.join("kea-dhcp4.out")).expect("log");
-    let mut cmd = Command::new(kea_dhcp4_bin());
-    cmd.arg("-c")
-        .arg(&config)
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log);
-    for var in [
-        "KEA_PIDFILE_DIR",
-        "KEA_LOCKFILE_DIR",
-        "KEA_DHCP_DATA_DIR",
-        "KEA_CONTROL_SOCKET_DIR",
-        "KEA_LOG_FILE_DIR",
-    ] {
-        cmd.env(var, dir);
-    }
-    let server = Stopped(cmd.spawn().expect("start kea-dhcp4"));
-    let socket = dir.join("kea4.sock");
-    assert!(
-        common::wait_for(Duration::from_secs(20), || {
-            std::os::unix::net::UnixStream::connect(&socket).is_ok()
-        }),
-        "kea-dhcp4 did not open its socket: {}",
-        std::fs::read_to_string(dir.join("kea-dhcp4.out")).unwrap_or_default()
-    );
-    server
-}
-
 /// kea-netconf managing `dhcp4` (the managed-server map) with `extra`
 /// merged into `netconf-server`; waits until NETCONF answers. The second
 /// value is the NETCONF port.
-fn start_agent(dir: &Path, name: &str, dhcp4: Value, extra: Value) -> (Stopped, u16) {
+fn start_agent(dir: &Path, name: &str, dhcp4: Value, extra: Value) -> (common::Stopped, u16) {
     let port = common::free_port();
     let mut netconf_server = json!({
         "address": "127.0.0.1", "port": port,
@@ -96,7 +48,7 @@ fn start_agent(dir: &Path, name: &str, dhcp4: Value, extra: Value) -> (Stopped, 
     )
     .expect("write netconf.json");
     let log = std::fs::File::create(dir.join(format!("{name}.out"))).expect("log");
-    let agent = Stopped(
+    let agent = common::Stopped(
         Command::new(env!("CARGO_BIN_EXE_kea-netconf"))
             .arg("-c")
             .arg(&config)
@@ -131,7 +83,7 @@ fn pool_over_threshold_is_notified_once_each_way() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let socket = dir.path().join("kea4.sock");
-    let _server = start_dhcp4(
+    let _server = common::start_dhcp4(
         dir.path(),
         json!({
             "interfaces-config": {"interfaces": []},
@@ -259,7 +211,7 @@ fn managed_server_over_https_with_client_certificate_and_basic_auth() {
     }
     let socket = d.join("kea4.sock");
     let https_port = common::free_port();
-    let _server = start_dhcp4(
+    let _server = common::start_dhcp4(
         d,
         json!({
             "interfaces-config": {"interfaces": []},

@@ -527,3 +527,51 @@ pub fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
 }
+
+/// Our kea-dhcp4 (`KEA_DHCP4_BIN`, else beside kea-netconf in the target dir).
+pub fn kea_dhcp4_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("KEA_DHCP4_BIN").filter(|b| !b.is_empty()) {
+        return PathBuf::from(bin);
+    }
+    Path::new(env!("CARGO_BIN_EXE_kea-netconf")).with_file_name("kea-dhcp4")
+}
+
+/// A process stopped (SIGTERM, then SIGKILL) when dropped.
+pub struct Stopped(pub Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        stop(&mut self.0);
+    }
+}
+
+/// Our kea-dhcp4 on `dhcp4` (a `Dhcp4` map), with every Kea directory in
+/// `dir`; waits for its unix control socket `dir/kea4.sock`.
+pub fn start_dhcp4(dir: &Path, dhcp4: Value) -> Stopped {
+    let config = dir.join("kea-dhcp4.json");
+    std::fs::write(&config, json!({ "Dhcp4": dhcp4 }).to_string()).expect("write config");
+    let log = std::fs::File::create(dir.join("kea-dhcp4.out")).expect("log");
+    let mut cmd = Command::new(kea_dhcp4_bin());
+    cmd.arg("-c")
+        .arg(&config)
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log);
+    for var in [
+        "KEA_PIDFILE_DIR",
+        "KEA_LOCKFILE_DIR",
+        "KEA_DHCP_DATA_DIR",
+        "KEA_CONTROL_SOCKET_DIR",
+        "KEA_LOG_FILE_DIR",
+    ] {
+        cmd.env(var, dir);
+    }
+    let server = Stopped(cmd.spawn().expect("start kea-dhcp4"));
+    let socket = dir.join("kea4.sock");
+    assert!(
+        wait_for(Duration::from_secs(30), || UnixStream::connect(&socket)
+            .is_ok()),
+        "kea-dhcp4 did not open its socket: {}",
+        std::fs::read_to_string(dir.join("kea-dhcp4.out")).unwrap_or_default()
+    );
+    server
+}
