@@ -50,7 +50,7 @@ pub struct ServerBinding {
     /// The last config the agent pushed and the hash the server reported
     /// for it: while the server still reports that hash, it runs that
     /// config, which is where a delta starts from.
-    applied: Mutex<Option<(Value, String)>>,
+    applied: Mutex<Option<(Arc<Value>, String)>>,
     /// The server's config as last read or pushed: the order that lists
     /// YANG keeps sorted by key (`hooks-libraries`,
     /// `host-reservation-identifiers`, …) are put back in on translation.
@@ -230,7 +230,7 @@ impl ServerBinding {
         }
         self.remember_sockets(&config);
         if !self.is_partial() {
-            self.remember_order(&config);
+            self.remember_order(Arc::new(config.clone()));
         }
         Ok(config)
     }
@@ -338,7 +338,7 @@ impl ServerBinding {
                         "the server's config hash {running} is not the expected {before}"
                     )));
                 }
-                old
+                Arc::new(old)
             }
         };
         let steps = crate::delta::plan(&old, config).map_err(|e| NotTried(e.0))?;
@@ -392,19 +392,22 @@ impl ServerBinding {
         Ok(steps.len())
     }
 
-    fn remember_order(&self, config: &Value) {
+    fn remember_order(&self, config: Arc<Value>) {
         *self
             .order_reference
             .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(config.clone()));
+            .unwrap_or_else(|p| p.into_inner()) = Some(config);
     }
 
+    /// Remembers a config the server runs (with the hash it reported): the
+    /// start of the next delta and the order reference share one copy.
     fn remember_applied(&self, config: &Value, hash: Option<&str>) {
+        let config = Arc::new(config.clone());
         if !self.is_partial() {
-            self.remember_order(config);
+            self.remember_order(config.clone());
         }
         *self.applied.lock().unwrap_or_else(|p| p.into_inner()) =
-            hash.map(|h| (config.clone(), h.to_string()));
+            hash.map(|h| (config, h.to_string()));
     }
 
     /// The server's `list-commands`, read once (a transport error is not
