@@ -73,9 +73,51 @@ pub fn rpc_error(e: &DatastoreError) -> RpcError {
     };
     let mut error = RpcError::new(error_type, tag).with_message(e.to_string());
     if let Some(path) = e.error_path() {
-        error = error.with_path(path, Vec::new());
+        let bindings = path_namespaces(path);
+        error = error.with_path(path, bindings);
     }
     error
+}
+
+/// The XML namespace declarations an `<error-path>` needs: libyang writes
+/// paths with module names as prefixes (`/kea-dhcp4-server:config/...`),
+/// and RFC 6241 clients that evaluate the XPath (yangcli does) reject
+/// prefixes left undeclared. Each module name is bound to its namespace.
+fn path_namespaces(path: &str) -> Vec<(String, String)> {
+    let Ok(ctx) = kea_yang::try_context() else {
+        return Vec::new();
+    };
+    let mut bindings: Vec<(String, String)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut start = 0;
+    for (i, c) in path.char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            start = i + 1;
+            continue;
+        }
+        match c {
+            '\'' | '"' => {
+                quote = Some(c);
+                start = i + 1;
+            }
+            ':' => {
+                let name = &path[start..i];
+                if !name.is_empty()
+                    && !bindings.iter().any(|(prefix, _)| prefix == name)
+                    && let Some(module) = ctx.get_module_latest(name)
+                {
+                    bindings.push((name.to_string(), module.namespace().to_string()));
+                }
+                start = i + 1;
+            }
+            c if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') => {}
+            _ => start = i + c.len_utf8(),
+        }
+    }
+    bindings
 }
 
 fn rpc_errors(errors: Vec<DatastoreError>) -> RpcErrors {
@@ -100,7 +142,8 @@ fn yang_error(e: kea_yang::YangError) -> RpcErrors {
     }
     .with_message(e.message);
     if let Some(path) = e.path {
-        error = error.with_path(path, Vec::new());
+        let bindings = path_namespaces(&path);
+        error = error.with_path(path, bindings);
     }
     error.into()
 }
@@ -604,6 +647,21 @@ mod tests {
         let errors = yang_error(e);
         assert_eq!(errors.0[0].tag, ErrorTag::UnknownElement, "{:?}", errors.0);
         assert_eq!(unknown_element("Invalid value \"x\""), None);
+    }
+
+    #[test]
+    fn error_paths_declare_their_module_prefixes() {
+        crate::agent::context().expect("YANG context");
+        assert_eq!(
+            path_namespaces(
+                "/kea-dhcp4-server:config/subnet4[id='1:x']/kea-dhcp4-server:pool/no-such-module:x"
+            ),
+            vec![(
+                "kea-dhcp4-server".to_string(),
+                "urn:ietf:params:xml:ns:yang:kea-dhcp4-server".to_string()
+            )]
+        );
+        assert_eq!(path_namespaces("/config"), Vec::new());
     }
 
     #[test]

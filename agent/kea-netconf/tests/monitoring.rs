@@ -120,20 +120,9 @@ fn monitoring_yang_library_and_limits_with_ncclient() {
     );
 }
 
-/// netconf-console2, from `NETCONF_CONSOLE2` or where
-/// scripts/install-deps.sh puts it.
-fn netconf_console2() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("NETCONF_CONSOLE2").map(PathBuf::from),
-        Some(PathBuf::from("/opt/netconf-console2/bin/netconf-console2")),
-        Some(PathBuf::from("/tmp/nc2venv/bin/netconf-console2")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.exists())
-}
-
 #[test]
 fn netconf_console2_reads_monitoring_state() {
-    let Some(nc2) = netconf_console2() else {
+    let Some(nc2) = common::netconf_console2() else {
         eprintln!(
             "SKIPPED: netconf-console2 not found (scripts/install-deps.sh installs it in /opt/netconf-console2)"
         );
@@ -179,15 +168,12 @@ fn yangcli() -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
-/// Debian's yangcli (yuma123) logs in with a password over SSH, learns the
-/// modules from the hello and get-schema, and reads state with `xget`.
-///
-/// Ignored until it has been run against yuma123's yangcli: the package
-/// could not be fetched where this test was written (`cargo test --test
-/// monitoring -- --ignored` once `apt-get install yangcli` works).
+/// Debian's yangcli (yuma123): logs in with a password over SSH, learns
+/// the modules from the hello and get-schema, edits candidate under a lock,
+/// validates and commits, copies running to startup, reads state with
+/// `xget`, and gets a data-exists rpc-error whose error-path it can parse.
 #[test]
-#[ignore = "not yet verified against a real yangcli"]
-fn yangcli_reads_monitoring_state() {
+fn yangcli_edits_commits_and_reads_state() {
     let Some(yangcli) = yangcli() else {
         eprintln!("SKIPPED: yangcli not found (apt-get install yangcli)");
         return;
@@ -196,9 +182,23 @@ fn yangcli_reads_monitoring_state() {
     let home = agent.dir.path().join("home");
     std::fs::create_dir_all(&home).expect("home");
     let batch = agent.dir.path().join("batch.yangcli");
+    let leaf = "/kea-dhcp4-server:config/valid-lifetime";
     std::fs::write(
         &batch,
-        "xget /netconf-state/sessions\nxget /netconf-state/statistics\nsget /yang-library/content-id\nget-config source=running\nquit\n",
+        format!(
+            "lock target=candidate\n\
+             merge {leaf} value=7200\n\
+             validate source=candidate\n\
+             commit\n\
+             unlock target=candidate\n\
+             copy-config source=running target=startup\n\
+             get-config source=startup\n\
+             xget /netconf-state/sessions\n\
+             xget /netconf-state/statistics\n\
+             sget /yang-library/content-id\n\
+             create {leaf} value=10\n\
+             quit\n"
+        ),
     )
     .expect("batch");
     let mut cmd = Command::new(&yangcli);
@@ -217,9 +217,24 @@ fn yangcli_reads_monitoring_state() {
         String::from_utf8_lossy(&out.stderr)
     );
     println!("{text}");
+    // Six OK replies: lock, merge, validate, commit, unlock, copy-config.
+    assert!(text.matches("RPC OK Reply").count() >= 6, "{text}");
+    assert!(
+        text.contains("<valid-lifetime>7200</valid-lifetime>"),
+        "{text}"
+    );
     assert!(text.contains("<username>admin</username>"), "{text}");
     assert!(text.contains("<in-sessions>"), "{text}");
     assert!(text.contains("<content-id>"), "{text}");
+    assert!(
+        text.contains("<error-tag>data-exists</error-tag>"),
+        "{text}"
+    );
+    assert!(!text.contains("invalid reply"), "{text}");
+    // The startup yangcli wrote is on disk.
+    let startup = std::fs::read_to_string(agent.dir.path().join("datastore/startup.json"))
+        .expect("startup.json");
+    assert!(startup.contains("\"valid-lifetime\": 7200"), "{startup}");
 }
 
 /// A change subscriber (the agent validating with a server's config-test)

@@ -231,3 +231,82 @@ fn walk_through_22_1_10_with_ncclient() {
     common::assert_script_ok("walkthrough.py", &out, &agent, &kea);
     assert!(String::from_utf8_lossy(&out.stdout).contains("ALL OK"));
 }
+
+/// The walk-through with netconf-console2 (PyPI): each good file is
+/// copy-config'd into candidate and committed, each BAD file is
+/// copy-config'd straight into running and must be refused there.
+#[test]
+fn walk_through_22_1_10_with_netconf_console2() {
+    require_tools!(false);
+    let Some(console2) = common::netconf_console2() else {
+        eprintln!(
+            "SKIPPED: netconf-console2 not found (scripts/install-deps.sh installs it in /opt/netconf-console2)"
+        );
+        return;
+    };
+    if !examples_dir().join("startup.xml").exists() {
+        eprintln!("SKIPPED: {} is absent", examples_dir().display());
+        return;
+    }
+    let kea = Kea::start(json!({}));
+    let mut agent = Agent::configure(&kea.socket, &AgentOptions::default());
+    agent.start();
+    let files = tempfile::tempdir().expect("tempdir");
+    let console = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(&console2);
+        cmd.args(["--host", "127.0.0.1", "--port", &agent.port.to_string()])
+            .args(["-u", common::USER, "-p", common::PASSWORD])
+            .args(args);
+        let out = common::run_bounded(&mut cmd, std::time::Duration::from_secs(60));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success() && !text.contains("<rpc-error"), text)
+    };
+    let commit = |name: &str| {
+        let file = adapted(name, &kea, files.path());
+        let file = file.to_str().expect("utf-8 path");
+        let (ok, text) = console(&["--db", "candidate", "--copy-config", file, "--commit"]);
+        assert!(
+            ok,
+            "{name}: {text}\nagent log:\n{}",
+            common::tail(&agent.log(), 30)
+        );
+    };
+
+    commit("startup.xml");
+    assert_eq!(kea.subnets(), ["2001:db8::/64"]);
+    assert_eq!(pools(&kea.config()["subnet6"][0]), ["2001:db8::1:0/112"]);
+    commit("twopools.xml");
+    assert_eq!(
+        pools(&kea.config()["subnet6"][0]),
+        ["2001:db8::1:0/112", "2001:db8::2:0/112"]
+    );
+    commit("twosubnets.xml");
+    assert_eq!(kea.subnets(), ["2001:db8:1::/64", "2001:db8:2::/64"]);
+    commit("logging.xml");
+    let config = kea.config();
+    assert_eq!(kea.subnets(), ["2001:db8::/64"]);
+    assert_eq!(config["loggers"][0]["severity"], "DEBUG", "{config}");
+
+    let (ok, running_before) = console(&["--get-config", "--db", "running"]);
+    assert!(ok, "{running_before}");
+    let server_before = kea.config();
+    for (name, needle) in [
+        ("BAD-schema.xml", "unknown-element"),
+        ("BAD-translator.xml", "translation to Kea JSON failed"),
+        ("BAD-config.xml", "config-test failed"),
+    ] {
+        let file = adapted(name, &kea, files.path());
+        let file = file.to_str().expect("utf-8 path");
+        let (ok, text) = console(&["--db", "running", "--copy-config", file]);
+        assert!(!ok, "{name} was accepted: {text}");
+        assert!(text.contains(needle), "{name}: {text}");
+        println!("{name} refused: {}", text.trim());
+        let (_, running) = console(&["--get-config", "--db", "running"]);
+        assert_eq!(running, running_before, "{name} changed running");
+        assert_eq!(kea.config(), server_before, "{name} changed the server");
+    }
+}

@@ -66,6 +66,16 @@ macro_rules! require_tools {
     };
 }
 
+/// netconf-console2, from `NETCONF_CONSOLE2` or where
+/// scripts/install-deps.sh puts it.
+pub fn netconf_console2() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("NETCONF_CONSOLE2").map(PathBuf::from),
+        Some(PathBuf::from("/opt/netconf-console2/bin/netconf-console2")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.exists())
+}
+
 /// A loopback TCP port nobody listens on now.
 pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
