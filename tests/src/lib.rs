@@ -4,8 +4,13 @@
 //!   (`tests/testbed/netns.sh`), removed again when dropped.
 //! - [`process::ChildGuard`]: a started process that is stopped, by its PID,
 //!   when the guard is dropped — tests never kill anything they did not start.
+//! - [`control`]: Kea's command channel over a UNIX socket, and a daemon waited for
+//!   until it answers.
+//! - [`kea_diff`]: the same commands to Debian's Kea 2.2.0 and to ours, answers compared.
 //! - [`shared_dir`]: the read-only `../shared` reference material, if present.
 
+pub mod control;
+pub mod kea_diff;
 pub mod process;
 pub mod testbed;
 

@@ -3,43 +3,30 @@
 //! leave the configuration (hash) untouched, leases stay, config-write + config-reload keep
 //! them. Runs without root.
 
-use std::io::{Read, Write};
-use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::path::Path;
 
-use integration_tests::process::{ChildGuard, wait_until};
+use integration_tests::control::Daemon;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kea-dhcp4");
 
-fn command(sock: &Path, cmd: &str, args: Option<Value>) -> Value {
-    let mut req = json!({"command": cmd});
-    if let Some(a) = args {
-        req["arguments"] = a;
-    }
-    let Ok(mut s) = UnixStream::connect(sock) else {
-        return Value::Null;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
-    if s.write_all(req.to_string().as_bytes()).is_err() {
-        return Value::Null;
-    }
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    serde_json::from_str(&out).unwrap_or(Value::Null)
+/// kea-dhcp4 with the test's configuration, its files in a temporary directory.
+struct Server {
+    daemon: Daemon,
+    _dir: tempfile::TempDir,
 }
 
-struct Daemon {
-    _guard: ChildGuard,
-    dir: tempfile::TempDir,
+impl std::ops::Deref for Server {
+    type Target = Daemon;
+
+    fn deref(&self) -> &Daemon {
+        &self.daemon
+    }
 }
 
-impl Daemon {
-    fn start() -> Daemon {
+impl Server {
+    fn start() -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
-        let file = dir.path().join("kea-dhcp4.json");
         let cfg = json!({"Dhcp4": {
             "interfaces-config": {"interfaces": []},
             "control-socket": {"socket-type": "unix", "socket-name": dir.path().join("kea4.sock")},
@@ -50,52 +37,19 @@ impl Daemon {
             "loggers": [{"name": "kea-dhcp4", "severity": "INFO",
                          "output-options": [{"output": dir.path().join("kea.log")}]}]
         }});
-        std::fs::write(&file, serde_json::to_string_pretty(&cfg).expect("json")).expect("write");
-        let mut cmd = Command::new(BIN);
-        cmd.args(["-X", "-c"])
-            .arg(&file)
-            .env("KEA_PIDFILE_DIR", dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let guard = ChildGuard::spawn("kea-dhcp4", &mut cmd).expect("spawn");
-        let d = Daemon { _guard: guard, dir };
-        assert!(
-            wait_until(
-                Duration::from_secs(10),
-                || d.cmd("status-get", None)["result"] == 0
-            ),
-            "daemon did not start"
+        let daemon = Daemon::start(
+            "kea-dhcp4",
+            Path::new(BIN),
+            &["-X"],
+            &cfg,
+            dir.path(),
+            dir.path().join("kea4.sock"),
         );
-        d
-    }
-
-    fn sock(&self) -> PathBuf {
-        self.dir.path().join("kea4.sock")
-    }
-
-    fn cmd(&self, c: &str, a: Option<Value>) -> Value {
-        command(&self.sock(), c, a)
-    }
-
-    fn hash(&self) -> String {
-        self.cmd("config-hash-get", None)["arguments"]["hash"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        Server { daemon, _dir: dir }
     }
 
     fn dhcp4(&self) -> Value {
-        self.cmd("config-get", None)["arguments"]["Dhcp4"].clone()
-    }
-
-    /// Sends a command that must fail with result 1 and change nothing.
-    fn rejected(&self, c: &str, a: Value, text_part: &str) {
-        let before = self.hash();
-        let r = self.cmd(c, Some(a));
-        assert_eq!(r["result"], 1, "{c}: {r}");
-        let text = r["text"].as_str().unwrap_or_default();
-        assert!(text.contains(text_part), "{c}: {text}");
-        assert_eq!(self.hash(), before, "{c} changed the configuration");
+        self.config("Dhcp4")
     }
 }
 
@@ -108,7 +62,7 @@ fn subnet_ids(dhcp4: &Value) -> Vec<i64> {
 
 #[test]
 fn subnet_commands_change_the_running_configuration() {
-    let d = Daemon::start();
+    let d = Server::start();
     let names = d.cmd("list-commands", None)["arguments"].clone();
     for c in dhcp_config_cmds::command_names(dhcp_config_cmds::Family::V4) {
         assert!(names.as_array().unwrap().contains(&json!(c)), "{c}");
@@ -260,7 +214,7 @@ fn subnet_commands_change_the_running_configuration() {
 
 #[test]
 fn reservations_in_the_configuration_file() {
-    let d = Daemon::start();
+    let d = Server::start();
     let r = d.cmd(
         "reservation-add",
         Some(json!({"reservation": {"subnet-id": 1,

@@ -1,33 +1,15 @@
 //! The control channel of the real binary (no DHCP traffic: `"interfaces": []`), over a UNIX
 //! socket in a temporary directory. Runs without root.
 
-use std::io::{Read, Write};
-use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
-use integration_tests::process::{ChildGuard, wait_until};
+use integration_tests::control::Daemon;
+use integration_tests::process::wait_until;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kea-dhcp4");
-
-fn command(sock: &Path, cmd: &str, args: Option<Value>) -> Value {
-    let mut req = json!({"command": cmd});
-    if let Some(a) = args {
-        req["arguments"] = a;
-    }
-    let Ok(mut s) = UnixStream::connect(sock) else {
-        return Value::Null;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
-    if s.write_all(req.to_string().as_bytes()).is_err() {
-        return Value::Null;
-    }
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    serde_json::from_str(&out).unwrap_or(Value::Null)
-}
 
 fn config(dir: &Path, valid: u32) -> Value {
     json!({"Dhcp4": {
@@ -41,57 +23,45 @@ fn config(dir: &Path, valid: u32) -> Value {
     }})
 }
 
-struct Daemon {
-    guard: ChildGuard,
+/// kea-dhcp4 with [`config`], its files in a temporary directory.
+struct Server {
+    daemon: Daemon,
     dir: tempfile::TempDir,
-    file: PathBuf,
 }
 
-impl Daemon {
-    fn start() -> Daemon {
+impl std::ops::Deref for Server {
+    type Target = Daemon;
+
+    fn deref(&self) -> &Daemon {
+        &self.daemon
+    }
+}
+
+impl Server {
+    fn start() -> Server {
+        Server::start_with(|_| {})
+    }
+
+    /// Starts with [`config`] as `adjust` leaves it.
+    fn start_with(adjust: impl FnOnce(&mut Value)) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
-        let file = dir.path().join("kea-dhcp4.json");
-        std::fs::write(
-            &file,
-            serde_json::to_string_pretty(&config(dir.path(), 4000)).unwrap(),
-        )
-        .unwrap();
-        let mut cmd = Command::new(BIN);
-        cmd.args(["-X", "-c"])
-            .arg(&file)
-            .env("KEA_PIDFILE_DIR", dir.path());
-        cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        let guard = ChildGuard::spawn("kea-dhcp4", &mut cmd).expect("spawn");
-        let d = Daemon { guard, dir, file };
-        assert!(
-            wait_until(
-                Duration::from_secs(10),
-                || d.cmd("status-get", None)["result"] == 0
-            ),
-            "daemon did not start"
+        let mut cfg = config(dir.path(), 4000);
+        adjust(&mut cfg);
+        let daemon = Daemon::start(
+            "kea-dhcp4",
+            Path::new(BIN),
+            &["-X"],
+            &cfg,
+            dir.path(),
+            dir.path().join("kea4.sock"),
         );
-        d
-    }
-
-    fn sock(&self) -> PathBuf {
-        self.dir.path().join("kea4.sock")
-    }
-
-    fn cmd(&self, c: &str, a: Option<Value>) -> Value {
-        command(&self.sock(), c, a)
-    }
-
-    fn hash(&self) -> String {
-        self.cmd("config-hash-get", None)["arguments"]["hash"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        Server { daemon, dir }
     }
 }
 
 #[test]
 fn config_commands_are_transactional() {
-    let d = Daemon::start();
+    let d = Server::start();
     let get = d.cmd("config-get", None);
     assert_eq!(get["result"], 0);
     assert_eq!(get["arguments"]["Dhcp4"]["valid-lifetime"], 4000);
@@ -151,20 +121,20 @@ fn config_commands_are_transactional() {
     assert_eq!(w["result"], 0, "{w}");
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(written["Dhcp4"]["valid-lifetime"], 5000);
-    std::fs::write(&d.file, config(d.dir.path(), 6000).to_string()).unwrap();
+    std::fs::write(&d.config_file, config(d.dir.path(), 6000).to_string()).unwrap();
     let rl = d.cmd("config-reload", None);
     assert_eq!(rl["result"], 0, "{rl}");
     assert_eq!(
         d.cmd("config-get", None)["arguments"]["Dhcp4"]["valid-lifetime"],
         6000
     );
-    std::fs::write(&d.file, config(d.dir.path(), 7000).to_string()).unwrap();
+    std::fs::write(&d.config_file, config(d.dir.path(), 7000).to_string()).unwrap();
     d.guard.signal(libc::SIGHUP).unwrap();
     assert!(wait_until(Duration::from_secs(10), || {
         d.cmd("config-get", None)["arguments"]["Dhcp4"]["valid-lifetime"] == 7000
     }));
     // A broken file on SIGHUP keeps the running configuration.
-    std::fs::write(&d.file, "{ not json").unwrap();
+    std::fs::write(&d.config_file, "{ not json").unwrap();
     d.guard.signal(libc::SIGHUP).unwrap();
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(
@@ -176,7 +146,7 @@ fn config_commands_are_transactional() {
 
 #[test]
 fn lease_and_statistics_commands() {
-    let d = Daemon::start();
+    let d = Server::start();
     let list = d.cmd("list-commands", None);
     let names: Vec<&str> = list["arguments"]
         .as_array()
@@ -344,7 +314,7 @@ fn lease_and_statistics_commands() {
 
     let sh = d.cmd("shutdown", Some(json!({"exit-value": 3})));
     assert_eq!(sh["text"], "Shutting down.");
-    let mut g = d.guard;
+    let mut g = d.daemon.guard;
     let status = g.wait_timeout(Duration::from_secs(10)).unwrap();
     assert_eq!(status.and_then(|s| s.code()), Some(3), "{status:?}");
 }
@@ -374,7 +344,7 @@ fn check_mode() {
 
 #[test]
 fn lease_lookups_by_identifier() {
-    let d = Daemon::start();
+    let d = Server::start();
     d.cmd("lease4-add", Some(json!({"ip-address": "192.0.2.160", "hw-address": "0a:0b:0c:0d:0e:0f", "client-id": "01:02:03", "hostname": "pc.example.org"})));
     let by_hw = d.cmd(
         "lease4-get-by-hw-address",
@@ -408,56 +378,34 @@ fn lease_lookups_by_identifier() {
 /// Expired leases are reclaimed by the expired-leases-processing timer (and counted).
 #[test]
 fn reclamation_timer_reclaims_expired_leases() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg = config(dir.path(), 4000);
-    cfg["Dhcp4"]["expired-leases-processing"] = json!({"reclaim-timer-wait-time": 1, "flush-reclaimed-timer-wait-time": 0, "hold-reclaimed-time": 0});
-    let file = dir.path().join("kea-dhcp4.json");
-    std::fs::write(&file, cfg.to_string()).unwrap();
-    let mut cmd = Command::new(BIN);
-    cmd.args(["-X", "-c"])
-        .arg(&file)
-        .env("KEA_PIDFILE_DIR", dir.path());
-    cmd.stdout(Stdio::null()).stderr(Stdio::null());
-    let _guard = ChildGuard::spawn("kea-dhcp4", &mut cmd).expect("spawn");
-    let sock = dir.path().join("kea4.sock");
-    assert!(wait_until(Duration::from_secs(10), || command(
-        &sock,
-        "status-get",
-        None
-    )["result"]
-        == 0));
+    let d = Server::start_with(|cfg| {
+        cfg["Dhcp4"]["expired-leases-processing"] = json!({"reclaim-timer-wait-time": 1, "flush-reclaimed-timer-wait-time": 0, "hold-reclaimed-time": 0});
+    });
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let add = command(
-        &sock,
-        "lease4-add",
+    let add = d.cmd("lease4-add",
         Some(
             json!({"ip-address": "192.0.2.170", "hw-address": "0a:0b:0c:0d:0e:01", "valid-lft": 10, "expire": now - 5}),
         ),
     );
     assert_eq!(add["result"], 0, "{add}");
     assert_eq!(
-        command(
-            &sock,
+        d.cmd(
             "statistic-get",
             Some(json!({"name": "subnet[1].assigned-addresses"}))
         )["arguments"]["subnet[1].assigned-addresses"][0][0],
         1
     );
     let reclaimed = wait_until(Duration::from_secs(10), || {
-        command(
-            &sock,
-            "statistic-get",
-            Some(json!({"name": "reclaimed-leases"})),
-        )["arguments"]["reclaimed-leases"][0][0]
+        d.cmd("statistic-get", Some(json!({"name": "reclaimed-leases"})))["arguments"]["reclaimed-leases"]
+            [0][0]
             == 1
     });
     assert!(reclaimed, "lease not reclaimed");
     assert_eq!(
-        command(
-            &sock,
+        d.cmd(
             "statistic-get",
             Some(json!({"name": "subnet[1].assigned-addresses"}))
         )["arguments"]["subnet[1].assigned-addresses"][0][0],
@@ -465,24 +413,20 @@ fn reclamation_timer_reclaims_expired_leases() {
     );
     // flush-reclaimed-timer-wait-time 0 means reclaimed leases are removed.
     assert_eq!(
-        command(
-            &sock,
-            "lease4-get",
-            Some(json!({"ip-address": "192.0.2.170"}))
-        )["result"],
+        d.cmd("lease4-get", Some(json!({"ip-address": "192.0.2.170"})))["result"],
         3
     );
 }
 
 /// The sample values of a statistic, newest first.
-fn samples(d: &Daemon, name: &str) -> Vec<i64> {
+fn samples(d: &Server, name: &str) -> Vec<i64> {
     d.cmd("statistic-get", Some(json!({ "name": name })))["arguments"][name]
         .as_array()
         .map(|a| a.iter().filter_map(|s| s[0].as_i64()).collect())
         .unwrap_or_default()
 }
 
-fn add_lease(d: &Daemon, ip: &str, mac: &str) -> Value {
+fn add_lease(d: &Server, ip: &str, mac: &str) -> Value {
     d.cmd(
         "lease4-add",
         Some(json!({"ip-address": ip, "hw-address": mac})),
@@ -491,7 +435,7 @@ fn add_lease(d: &Daemon, ip: &str, mac: &str) -> Value {
 
 #[test]
 fn statistics_keep_the_configured_samples() {
-    let d = Daemon::start();
+    let d = Server::start();
     let name = "subnet[1].assigned-addresses";
     for i in 1..=5 {
         let a = add_lease(
@@ -574,7 +518,7 @@ fn statistics_keep_the_configured_samples() {
 
 #[test]
 fn default_sample_count_comes_from_the_configuration() {
-    let d = Daemon::start();
+    let d = Server::start();
     let mut cfg = config(d.dir.path(), 4000);
     cfg["Dhcp4"]["statistic-default-sample-count"] = json!(3);
     assert_eq!(d.cmd("config-set", Some(cfg))["result"], 0);
@@ -605,7 +549,7 @@ fn default_sample_count_comes_from_the_configuration() {
 
 #[test]
 fn lease4_write_dumps_the_lease_database() {
-    let d = Daemon::start();
+    let d = Server::start();
     add_lease(&d, "192.0.2.101", "00:00:00:00:00:01");
     add_lease(&d, "198.51.100.7", "00:00:00:00:00:02");
     let file = d.dir.path().join("dump4.csv");
@@ -650,7 +594,7 @@ fn lease4_write_dumps_the_lease_database() {
 
 #[test]
 fn select_test_and_ddns_and_backend_answers() {
-    let d = Daemon::start();
+    let d = Server::start();
     let sel = |a: Value| d.cmd("subnet4-select-test", Some(a));
     assert_eq!(
         sel(json!({"address": "192.0.2.5"})),

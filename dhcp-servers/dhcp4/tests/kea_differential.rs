@@ -1,16 +1,14 @@
 //! Differential test of the kea-dhcp4 command API against Debian's Kea 2.2.0 `kea-dhcp4`
 //! with the lease_cmds and stat_cmds hook libraries: every command Kea 2.2.0 lists (but
 //! `version-get`) is sent to both with the same configuration, and the answers compared
-//! (see `common/kea_diff.rs`). Deliberate differences are listed as [`Compare::Ours`] cases
+//! (harness shared with kea-dhcp6: `integration_tests::kea_diff`). Deliberate differences are listed as [`Compare::Ours`] cases
 //! with the reason. Skipped, with a message, when Kea 2.2.0 is not installed.
 //!
 //! Not sent: `version-get` (versions differ by design), `libreload` (removed in Kea 3.0),
 //! `lease6-*` and `stat-lease6-get` (Kea 2.2.0's hooks register both families in both
 //! servers; Kea 3.0's kea-dhcp4 answers them as unknown, as ours does — one is checked).
 
-mod common;
-
-use common::kea_diff::{Compare, case, command, full, kea_installed, run, start};
+use integration_tests::kea_diff::{Compare, Pair, case, full, kea_installed, run};
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kea-dhcp4");
@@ -61,35 +59,13 @@ fn answers_match_kea_2_2_0() {
     let d = dir.path();
     let kea_cfg = config(d, "kea.sock", &hooks);
     let our_cfg = config(d, "ours.sock", &[]);
-    let kea = start("kea-2.2.0", &kea_bin, &[], &kea_cfg, d, d.join("kea.sock"));
-    let ours = start(
-        "ours",
-        std::path::Path::new(BIN),
-        &["-X"],
-        &our_cfg,
-        d,
-        d.join("ours.sock"),
-    );
+    let pair = Pair::start(&kea_bin, std::path::Path::new(BIN), &kea_cfg, &our_cfg, d);
+    let (kea, ours) = (&pair.kea, &pair.ours);
 
     // Kea lists what its hooks add; ours must have all of it but the documented exceptions.
-    let kea_list = command(&kea.sock, &json!({"command": "list-commands"}));
-    let our_list = command(&ours.sock, &json!({"command": "list-commands"}));
-    let names = |v: &Value| -> Vec<String> {
-        v["arguments"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let ours_names = names(&our_list);
-    let missing: Vec<String> = names(&kea_list)
-        .into_iter()
-        .filter(|n| n != "libreload" && !n.starts_with("lease6-") && n != "stat-lease6-get")
-        .filter(|n| !ours_names.contains(n))
-        .collect();
+    let missing = pair.missing_commands(|n| {
+        n == "libreload" || n.starts_with("lease6-") || n == "stat-lease6-get"
+    });
     assert!(
         missing.is_empty(),
         "commands Kea 2.2.0 has and we lack: {missing:?}"
@@ -559,26 +535,7 @@ fn answers_match_kea_2_2_0() {
         full("config-reload", None),
     ];
     let mut failures = run(&cases, &kea.sock, &ours.sock);
-
-    // Each daemon gets its own configuration back for config-set and config-write.
-    for (what, sock, cfg) in [("kea", &kea.sock, &kea_cfg), ("ours", &ours.sock, &our_cfg)] {
-        let a = command(sock, &json!({"command": "config-set", "arguments": cfg}));
-        if a["result"] != 0 || a["text"] != "Configuration successful." {
-            failures.push(format!("{what}: config-set answered {a}"));
-        }
-        let a = command(
-            sock,
-            &json!({"command": "config-write", "arguments": {"filename": d.join(format!("{what}-written.json"))}}),
-        );
-        if a["result"] != 0 || !a["arguments"]["size"].is_number() {
-            failures.push(format!("{what}: config-write answered {a}"));
-        }
-    }
-    let k = command(&kea.sock, &json!({"command": "shutdown"}));
-    let o = command(&ours.sock, &json!({"command": "shutdown"}));
-    if k != o {
-        failures.push(format!("shutdown: kea {k} ours {o}"));
-    }
+    failures.extend(pair.reapply_and_shut_down(&kea_cfg, &our_cfg, d));
     assert!(
         failures.is_empty(),
         "{} difference(s) from Kea 2.2.0:\n{}",

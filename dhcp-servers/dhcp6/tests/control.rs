@@ -2,13 +2,10 @@
 //! over a UNIX socket in a temporary directory: the lease, statistics and selection
 //! commands added for Kea 3.0 parity. Runs without root.
 
-#[path = "../../dhcp4/tests/common/kea_diff.rs"]
-mod kea_diff;
-
 use std::path::Path;
 use std::time::Duration;
 
-use kea_diff::{Daemon, command, start};
+use integration_tests::control::Daemon;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kea-dhcp6");
@@ -39,7 +36,7 @@ struct Fixture {
 impl Fixture {
     fn start() -> Fixture {
         let dir = tempfile::tempdir().expect("tempdir");
-        let daemon = start(
+        let daemon = Daemon::start(
             "kea-dhcp6",
             Path::new(BIN),
             &["-X"],
@@ -51,11 +48,7 @@ impl Fixture {
     }
 
     fn cmd(&self, c: &str, a: Option<Value>) -> Value {
-        let mut req = json!({ "command": c });
-        if let Some(a) = a {
-            req["arguments"] = a;
-        }
-        command(&self.daemon.sock, &req)
+        self.daemon.cmd(c, a)
     }
 
     fn samples(&self, name: &str) -> Vec<i64> {

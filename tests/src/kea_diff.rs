@@ -4,17 +4,12 @@
 //! commands, and their answers are compared by result code, argument shape (keys and value
 //! types) and, where Kea 3.0 keeps 2.2.0's wording, text.
 
-#![allow(dead_code)]
-
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
-use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Duration;
 
-use integration_tests::process::{ChildGuard, wait_until};
 use serde_json::{Map, Value, json};
+
+use crate::control::{Daemon, request, send};
 
 /// Where Debian installs the hook libraries.
 pub const HOOKS_DIR: &str = "/usr/lib/x86_64-linux-gnu/kea/hooks";
@@ -30,70 +25,6 @@ pub fn kea_installed(name: &str) -> Option<(PathBuf, Vec<PathBuf>)> {
         .map(|l| Path::new(HOOKS_DIR).join(l))
         .collect();
     hooks.iter().all(|h| h.exists()).then_some((bin, hooks))
-}
-
-/// One command to a control socket; `Value::Null` when the daemon does not answer.
-pub fn command(sock: &Path, req: &Value) -> Value {
-    let Ok(mut s) = UnixStream::connect(sock) else {
-        return Value::Null;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
-    if s.write_all(req.to_string().as_bytes()).is_err() {
-        return Value::Null;
-    }
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    serde_json::from_str(&out).unwrap_or(Value::Null)
-}
-
-/// A running daemon with its control socket.
-pub struct Daemon {
-    pub guard: ChildGuard,
-    pub sock: PathBuf,
-    pub config_file: PathBuf,
-}
-
-/// Starts `bin -c <file>` (plus `extra` arguments) and waits for its control socket.
-pub fn start(
-    what: &str,
-    bin: &Path,
-    extra: &[&str],
-    config: &Value,
-    dir: &Path,
-    sock: PathBuf,
-) -> Daemon {
-    let config_file = dir.join(format!("{what}.json"));
-    std::fs::write(
-        &config_file,
-        serde_json::to_string_pretty(config).expect("config json"),
-    )
-    .expect("write config");
-    let mut cmd = Command::new(bin);
-    cmd.args(extra)
-        .arg("-c")
-        .arg(&config_file)
-        .env("KEA_PIDFILE_DIR", dir)
-        .env("KEA_LOCKFILE_DIR", dir)
-        .stdout(Stdio::null())
-        .stderr(
-            std::fs::File::create(dir.join(format!("{what}.stderr")))
-                .map(Stdio::from)
-                .unwrap_or_else(|_| Stdio::null()),
-        );
-    let guard = ChildGuard::spawn(what, &mut cmd).expect("spawn daemon");
-    let d = Daemon {
-        guard,
-        sock,
-        config_file,
-    };
-    assert!(
-        wait_until(Duration::from_secs(15), || {
-            command(&d.sock, &json!({"command": "status-get"}))["result"] == 0
-        }),
-        "{what} did not open its control socket: {}",
-        std::fs::read_to_string(dir.join(format!("{what}.stderr"))).unwrap_or_default()
-    );
-    d
 }
 
 /// The shape of a value: scalars become their type name; objects keep their keys; arrays
@@ -163,14 +94,6 @@ pub fn case(command: &'static str, arguments: Option<Value>, compare: Compare) -
         arguments,
         compare,
     }
-}
-
-fn request(c: &Case) -> Value {
-    let mut r = json!({"command": c.command});
-    if let Some(a) = &c.arguments {
-        r["arguments"] = a.clone();
-    }
-    r
 }
 
 /// Compares one pair of answers; `Err` describes the difference.
@@ -247,9 +170,9 @@ pub fn compare(c: &Case, kea: &Value, ours: &Value) -> Result<(), String> {
 pub fn run(cases: &[Case], kea: &Path, ours: &Path) -> Vec<String> {
     let mut failures = Vec::new();
     for c in cases {
-        let req = request(c);
-        let k = command(kea, &req);
-        let o = command(ours, &req);
+        let req = request(c.command, c.arguments.clone());
+        let k = send(kea, &req);
+        let o = send(ours, &req);
         if let Compare::Ours(_, _, why) = &c.compare {
             println!("{req}: deliberate difference ({why})\n  kea:  {k}\n  ours: {o}");
         }
@@ -262,6 +185,93 @@ pub fn run(cases: &[Case], kea: &Path, ours: &Path) -> Vec<String> {
         }
     }
     failures
+}
+
+/// Kea 2.2.0 and ours side by side, each with its own configuration and control socket
+/// (`kea.sock`, `ours.sock`) in one directory.
+pub struct Pair {
+    pub kea: Daemon,
+    pub ours: Daemon,
+}
+
+impl Pair {
+    /// Starts both (ours with `-X`, Kea 3.0's path rules lifted for the temporary directory).
+    pub fn start(
+        kea_bin: &Path,
+        our_bin: &Path,
+        kea_config: &Value,
+        our_config: &Value,
+        dir: &Path,
+    ) -> Pair {
+        let kea = Daemon::start(
+            "kea-2.2.0",
+            kea_bin,
+            &[],
+            kea_config,
+            dir,
+            dir.join("kea.sock"),
+        );
+        let ours = Daemon::start(
+            "ours",
+            our_bin,
+            &["-X"],
+            our_config,
+            dir,
+            dir.join("ours.sock"),
+        );
+        Pair { kea, ours }
+    }
+
+    /// The commands Kea lists (`list-commands`) that ours lacks, but those `exempt` names.
+    pub fn missing_commands(&self, exempt: impl Fn(&str) -> bool) -> Vec<String> {
+        let names = |d: &Daemon| -> Vec<String> {
+            d.cmd("list-commands", None)["arguments"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let ours = names(&self.ours);
+        names(&self.kea)
+            .into_iter()
+            .filter(|n| !exempt(n) && !ours.contains(n))
+            .collect()
+    }
+
+    /// The end of a differential run: each daemon gets its own configuration back with
+    /// `config-set` and writes it with `config-write` (both must succeed), then both are
+    /// shut down and must answer alike. Returns the failures.
+    pub fn reapply_and_shut_down(
+        &self,
+        kea_config: &Value,
+        our_config: &Value,
+        dir: &Path,
+    ) -> Vec<String> {
+        let mut failures = Vec::new();
+        for (what, d, config) in [
+            ("kea", &self.kea, kea_config),
+            ("ours", &self.ours, our_config),
+        ] {
+            let a = d.cmd("config-set", Some(config.clone()));
+            if a["result"] != 0 || a["text"] != "Configuration successful." {
+                failures.push(format!("{what}: config-set answered {a}"));
+            }
+            let written = dir.join(format!("{what}-written.json"));
+            let a = d.cmd("config-write", Some(json!({ "filename": written })));
+            if a["result"] != 0 || !a["arguments"]["size"].is_number() {
+                failures.push(format!("{what}: config-write answered {a}"));
+            }
+        }
+        let k = self.kea.cmd("shutdown", None);
+        let o = self.ours.cmd("shutdown", None);
+        if k != o {
+            failures.push(format!("shutdown: kea {k} ours {o}"));
+        }
+        failures
+    }
 }
 
 #[cfg(test)]
