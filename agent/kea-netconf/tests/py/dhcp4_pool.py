@@ -8,16 +8,9 @@ Environment: KN_PORT, KN_USER, KN_PASSWORD, KN_PHASE.
 import os
 import sys
 
-from ncclient import manager
+from kn import connect
 
 NS = "urn:ietf:params:xml:ns:yang:kea-dhcp4-server"
-
-
-def connect():
-    return manager.connect(
-        host="127.0.0.1", port=int(os.environ["KN_PORT"]), username=os.environ["KN_USER"],
-        password=os.environ["KN_PASSWORD"], hostkey_verify=False,
-        allow_agent=False, look_for_keys=False, timeout=30)
 
 
 def main():

@@ -1,37 +1,12 @@
 """A NETCONF subscriber hears about a change made behind the agent's back
 (config-set on the server's socket). Environment as for operations.py."""
 
-import json
-import os
-import socket
-
-from ncclient import manager
+from kn import connect, kea
 
 
-def kea(command, arguments=None):
-    request = {"command": command}
-    if arguments is not None:
-        request["arguments"] = arguments
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(10)
-    s.connect(os.environ["KN_KEA_SOCKET"])
-    s.sendall(json.dumps(request).encode())
-    buf = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-        try:
-            return json.loads(buf)
-        except ValueError:
-            pass
-    return json.loads(buf)
 
 
-m = manager.connect(host="127.0.0.1", port=int(os.environ["KN_PORT"]),
-                    username=os.environ["KN_USER"], password=os.environ["KN_PASSWORD"],
-                    hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=30)
+m = connect()
 m.create_subscription()
 config = kea("config-get")["arguments"]["Dhcp6"]
 config.pop("hash", None)

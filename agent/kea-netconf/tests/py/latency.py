@@ -8,12 +8,12 @@ Environment as for operations.py; KN_ROUNDS (default 5) rounds per size.
 import hashlib
 import json
 import os
-import socket
 import statistics
 import time
 
-from ncclient import manager
 import ncclient.transport.ssh
+
+from kn import connect, kea
 
 # ncclient's reader wakes up every TICK (0.1 s) to send queued requests,
 # which would add up to 100 ms to every RPC: poll faster for a measurement.
@@ -24,26 +24,10 @@ BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
 ROUNDS = int(os.environ.get("KN_ROUNDS", "5"))
 
 
-def kea(command):
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(30)
-    s.connect(os.environ["KN_KEA_SOCKET"])
-    s.sendall(json.dumps({"command": command}).encode())
-    buf = b""
-    while True:
-        chunk = s.recv(1 << 20)
-        if not chunk:
-            break
-        buf += chunk
-        try:
-            return json.loads(buf)
-        except ValueError:
-            pass
-    return json.loads(buf)
 
 
 def config_hash():
-    config = kea("config-get")["arguments"]
+    config = kea("config-get", timeout=30)["arguments"]
     config.pop("hash", None)
     return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
 
@@ -58,10 +42,7 @@ def subnets(first_id, count):
     return "".join(out)
 
 
-m = manager.connect(host="127.0.0.1", port=int(os.environ["KN_PORT"]),
-                    username=os.environ["KN_USER"], password=os.environ["KN_PASSWORD"],
-                    hostkey_verify=False, allow_agent=False, look_for_keys=False,
-                    timeout=600)
+m = connect(timeout=600)
 required = os.environ["KN_REQUIRED_XML"]
 m.edit_config(target="running", config=f'<config xmlns="{BASE}"><config xmlns="{NS}">{required}</config></config>')
 

@@ -6,49 +6,17 @@ KN_KEA_SOCKET, KN_REQUIRED_XML (control socket etc. every pushed config
 needs), KN_HOOKS_DIR.
 """
 
-import json
 import os
-import socket
-import sys
 import time
 
-from ncclient import manager
 from ncclient.operations import RPCError
+
+from kn import connect, kea
 
 NS = "urn:ietf:params:xml:ns:yang:kea-dhcp6-server"
 BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
-PORT = int(os.environ["KN_PORT"])
-KEA_SOCKET = os.environ["KN_KEA_SOCKET"]
 REQUIRED = os.environ["KN_REQUIRED_XML"]
 HOOKS = os.environ["KN_HOOKS_DIR"]
-
-
-def connect():
-    return manager.connect(
-        host="127.0.0.1", port=PORT, username=os.environ["KN_USER"],
-        password=os.environ["KN_PASSWORD"], hostkey_verify=False,
-        allow_agent=False, look_for_keys=False, timeout=30)
-
-
-def kea(command, arguments=None):
-    request = {"command": command}
-    if arguments is not None:
-        request["arguments"] = arguments
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(10)
-    s.connect(KEA_SOCKET)
-    s.sendall(json.dumps(request).encode())
-    buf = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-        try:
-            return json.loads(buf)
-        except ValueError:
-            pass
-    return json.loads(buf)
 
 
 def subnets():

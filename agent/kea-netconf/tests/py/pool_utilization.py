@@ -3,33 +3,9 @@ agent's pool-utilization-threshold, and once when it drops back below.
 Leases are added and deleted over the server's control socket
 (KN_KEA_SOCKET); the subnet has 10 addresses and the threshold is 0.8."""
 
-import json
-import os
-import socket
-import time
-
-from ncclient import manager
+from kn import connect, kea, next_notification
 
 
-def kea(command, arguments=None):
-    request = {"command": command}
-    if arguments is not None:
-        request["arguments"] = arguments
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(10)
-    s.connect(os.environ["KN_KEA_SOCKET"])
-    s.sendall(json.dumps(request).encode())
-    buf = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-        try:
-            return json.loads(buf)
-        except ValueError:
-            pass
-    return json.loads(buf)
 
 
 def add(i):
@@ -44,13 +20,7 @@ def delete(i):
 
 
 def next_pool_note(m, wait):
-    """The next pool-utilization notification within `wait` seconds, or None."""
-    deadline = time.time() + wait
-    while time.time() < deadline:
-        note = m.take_notification(timeout=max(0.1, deadline - time.time()))
-        if note is not None and "pool-utilization" in note.notification_xml:
-            return note.notification_xml
-    return None
+    return next_notification(m, "pool-utilization", wait)
 
 
 def leaf(xml, name):
@@ -58,9 +28,7 @@ def leaf(xml, name):
     return xml[start:xml.index("</%s>" % name, start)]
 
 
-m = manager.connect(host="127.0.0.1", port=int(os.environ["KN_PORT"]),
-                    username=os.environ["KN_USER"], password=os.environ["KN_PASSWORD"],
-                    hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=30)
+m = connect()
 m.create_subscription()
 
 # 7 of 10: below the threshold, nothing is sent.

@@ -2,33 +2,9 @@
 pd-pool (4 prefixes) of subnet 1 reaches the threshold 0.75, from leases
 added over the server's control socket (KN_KEA_SOCKET)."""
 
-import json
-import os
-import socket
-import time
-
-from ncclient import manager
+from kn import connect, kea, next_notification
 
 
-def kea(command, arguments=None):
-    request = {"command": command}
-    if arguments is not None:
-        request["arguments"] = arguments
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(10)
-    s.connect(os.environ["KN_KEA_SOCKET"])
-    s.sendall(json.dumps(request).encode())
-    buf = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-        try:
-            return json.loads(buf)
-        except ValueError:
-            pass
-    return json.loads(buf)
 
 
 def add_prefix(i):
@@ -39,17 +15,10 @@ def add_prefix(i):
 
 
 def next_pool_note(m, wait):
-    deadline = time.time() + wait
-    while time.time() < deadline:
-        note = m.take_notification(timeout=max(0.1, deadline - time.time()))
-        if note is not None and "pool-utilization" in note.notification_xml:
-            return note.notification_xml
-    return None
+    return next_notification(m, "pool-utilization", wait)
 
 
-m = manager.connect(host="127.0.0.1", port=int(os.environ["KN_PORT"]),
-                    username=os.environ["KN_USER"], password=os.environ["KN_PASSWORD"],
-                    hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=30)
+m = connect()
 m.create_subscription()
 for i in range(2):
     add_prefix(i)

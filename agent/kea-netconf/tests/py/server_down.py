@@ -2,17 +2,14 @@
 datastore still work, state and commits fail with the reason.
 Environment as for operations.py."""
 
-import os
-
-from ncclient import manager
 from ncclient.operations import RPCError
+
+from kn import connect
 
 NS = "urn:ietf:params:xml:ns:yang:kea-dhcp6-server"
 BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
-m = manager.connect(host="127.0.0.1", port=int(os.environ["KN_PORT"]),
-                    username=os.environ["KN_USER"], password=os.environ["KN_PASSWORD"],
-                    hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=30)
+m = connect()
 # A <get> of the config alone needs no server.
 m.get(filter=("subtree", f'<config xmlns="{NS}"/>'))
 m.get_config(source="running")

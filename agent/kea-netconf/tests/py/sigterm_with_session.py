@@ -6,11 +6,9 @@ import os
 import signal
 import time
 
-from ncclient import manager
+from kn import connect
 
-m = manager.connect(host="127.0.0.1", port=int(os.environ["KN_PORT"]),
-                    username=os.environ["KN_USER"], password=os.environ["KN_PASSWORD"],
-                    hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=30)
+m = connect()
 m.lock("running")
 os.kill(int(os.environ["KN_AGENT_PID"]), signal.SIGTERM)
 start = time.time()

@@ -4,33 +4,18 @@ replace; the server's config-get is checked after each; the BAD-* files
 must be refused at the stage the ARM describes, changing nothing.
 Environment as for operations.py, plus KN_FILES_DIR."""
 
-import json
 import os
-import socket
 
-from ncclient import manager
 from ncclient.operations import RPCError
+
+from kn import connect, kea
 
 BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
 FILES = os.environ["KN_FILES_DIR"]
 
 
 def kea_config():
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(10)
-    s.connect(os.environ["KN_KEA_SOCKET"])
-    s.sendall(b'{"command": "config-get"}')
-    buf = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-        try:
-            return json.loads(buf)["arguments"]["Dhcp6"]
-        except ValueError:
-            pass
-    return json.loads(buf)["arguments"]["Dhcp6"]
+    return kea("config-get")["arguments"]["Dhcp6"]
 
 
 def pools(config):
@@ -44,9 +29,7 @@ def send(m, name):
                   config=f'<config xmlns="{BASE}">{body}</config>')
 
 
-m = manager.connect(host="127.0.0.1", port=int(os.environ["KN_PORT"]),
-                    username=os.environ["KN_USER"], password=os.environ["KN_PASSWORD"],
-                    hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=60)
+m = connect(timeout=60)
 
 send(m, "startup.xml")
 assert pools(kea_config()) == [["2001:db8::1:0/112"]], kea_config()
