@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::error::StoreError;
 use crate::file::{LeaseWriter, LoadReport, read_rows, resolve};
-use crate::index::{Core, MemfileLease, hash_bytes, hash_ia};
+use crate::index::{Core, IDX_DUID, MemfileLease, hash_bytes};
 use crate::lease::{Lease4, Lease6, LeaseType, SubnetId};
 use crate::lfc::{LfcPaths, LfcReport, finish_rotation};
 use crate::store::{LeaseCounts, LeaseStore, LeaseStore4, LeaseStore6};
@@ -593,8 +593,8 @@ impl LeaseStore6 for Memfile<Lease6> {
         subnet_id: Option<SubnetId>,
     ) -> Vec<Arc<Lease6>> {
         let st = self.shared.read();
-        let k = hash_ia(st.core.hasher(), duid, iaid, lease_type);
-        st.core.collect_hashed(0, k, |l| {
+        let k = hash_bytes(st.core.hasher(), duid);
+        st.core.collect_hashed(IDX_DUID, k, |l| {
             &*l.duid == duid
                 && l.iaid == iaid
                 && l.lease_type == lease_type
@@ -608,7 +608,7 @@ impl LeaseStore6 for Memfile<Lease6> {
         }
         let st = self.shared.read();
         let k = hash_bytes(st.core.hasher(), duid);
-        st.core.collect_hashed(1, k, |l| &*l.duid == duid)
+        st.core.collect_hashed(IDX_DUID, k, |l| &*l.duid == duid)
     }
 }
 
