@@ -73,11 +73,7 @@ impl MemfileLease for Lease4 {
 impl MemfileLease for Lease6 {
     const MIN_ADDR: std::net::Ipv6Addr = std::net::Ipv6Addr::UNSPECIFIED;
     fn index_keys(&self) -> [Option<&[u8]>; HASHED] {
-        [
-            Some(&self.duid),
-            None,
-            non_empty(self.hostname.as_bytes()),
-        ]
+        [Some(&self.duid), None, non_empty(self.hostname.as_bytes())]
     }
 }
 
@@ -163,6 +159,25 @@ impl<L: MemfileLease> Core<L> {
     /// Build from leases sorted by address with unique addresses (bulk construction).
     pub(crate) fn from_sorted(leases: Vec<Arc<L>>) -> Core<L> {
         let mut core = Core::<L>::new();
+        // The ordered sets first, one at a time: building each sorts a temporary copy of
+        // its keys, and the large hash tables allocated afterwards can reuse that space
+        // instead of leaving it as a hole under the tree nodes.
+        let reclaimed = |l: &&Arc<L>| l.state() == LeaseState::EXPIRED_RECLAIMED;
+        core.order = leases.iter().map(|l| l.address()).collect();
+        core.by_subnet = leases
+            .iter()
+            .map(|l| (l.subnet_id(), l.address()))
+            .collect();
+        core.by_expire = leases
+            .iter()
+            .filter(|l| !reclaimed(l))
+            .map(|l| (l.expire(), l.address()))
+            .collect();
+        core.reclaimed = leases
+            .iter()
+            .filter(reclaimed)
+            .map(|l| (l.expire(), l.address()))
+            .collect();
         let hasher = &core.hasher;
         let mut keyed = [0; HASHED];
         for l in &leases {
@@ -173,23 +188,9 @@ impl<L: MemfileLease> Core<L> {
         for (i, idx) in core.hashed.iter_mut().enumerate() {
             idx.reserve(keyed[i], |l| rehash(hasher, l, i));
         }
-        let mut subnets = Vec::with_capacity(leases.len());
-        let mut expire = Vec::with_capacity(leases.len());
-        let mut reclaimed = Vec::new();
         for l in &leases {
-            let a = l.address();
             core.index_secondary(l);
-            subnets.push((l.subnet_id(), a));
-            if l.state() == LeaseState::EXPIRED_RECLAIMED {
-                reclaimed.push((l.expire(), a));
-            } else {
-                expire.push((l.expire(), a));
-            }
         }
-        core.by_subnet = subnets.into_iter().collect();
-        core.by_expire = expire.into_iter().collect();
-        core.reclaimed = reclaimed.into_iter().collect();
-        core.order = leases.iter().map(|l| l.address()).collect();
         core.by_addr
             .reserve(leases.len(), |l| addr_hash(&l.address()));
         for l in leases {
