@@ -1,9 +1,10 @@
 //! In-memory lease indexes (Kea memfile's multi-index containers).
 //!
-//! Leases live once, behind `Arc`, in a hash table by address. Secondary indexes: three
-//! hash tables keyed by a hash of the client identification (so a lookup hashes the
-//! borrowed query bytes and allocates nothing; collisions are resolved by comparing the
-//! lease), and ordered sets by address, subnet and expiration.
+//! Leases live once, behind `Arc`, in a hash table by address. Secondary indexes: hash
+//! tables keyed by a hash of the client identification (v4: hardware address, client id,
+//! host name; v6: DUID, host name), so a lookup hashes the borrowed query bytes and
+//! allocates nothing (collisions and the IAID/type of a v6 query are resolved by comparing
+//! the lease), and ordered sets by address, subnet and expiration.
 //!
 //! The hash tables are `hashbrown::HashTable`s holding only the lease's `Arc` (8 bytes a
 //! slot): the key is recomputed from the lease when the table grows, never stored. At a
