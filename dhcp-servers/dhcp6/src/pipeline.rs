@@ -1569,7 +1569,7 @@ fn decline(st: &ServerState, c: &Client<'_>, r: &mut Pkt6) {
                     d.preferred_lifetime = 0;
                     d.valid_lifetime = st.cfg.decline_probation_period;
                     d.cltt = c.now;
-                    d.duid = Box::from(&[0u8][..]);
+                    d.duid = dhcp_lease::Duid::new(&[0]);
                     d.hw_address = None;
                     d.hostname = Box::from("");
                     d.fqdn_fwd = false;

@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use crate::lease::{
-    HwAddr, Lease4, Lease6, LeaseRecord, LeaseState, LeaseType, decode_hex_into, write_hex,
+    Duid, HwAddr, Lease4, Lease6, LeaseRecord, LeaseState, LeaseType, decode_hex_into, write_hex,
 };
 
 /// Kea 3.0 v4 lease file columns (schema 3.0).
@@ -417,7 +417,7 @@ impl CsvLease for Lease6 {
             } else {
                 128
             },
-            duid: Box::from(&buf[..n]),
+            duid: Duid::new(&buf[..n]),
             iaid: row.num(7, c)?,
             preferred_lifetime: row.num(5, c)?,
             valid_lifetime,

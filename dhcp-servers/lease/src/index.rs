@@ -1,9 +1,10 @@
 //! In-memory lease indexes (Kea memfile's multi-index containers).
 //!
-//! Leases live once, behind `Arc`, in a hash table by address. Secondary indexes: three
-//! hash tables keyed by a hash of the client identification (so a lookup hashes the
-//! borrowed query bytes and allocates nothing; collisions are resolved by comparing the
-//! lease), and ordered sets by address, subnet and expiration.
+//! Leases live once, behind `Arc`, in a hash table by address. Secondary indexes: hash
+//! tables keyed by a hash of the client identification (v4: hardware address, client id,
+//! host name; v6: DUID, host name), so a lookup hashes the borrowed query bytes and
+//! allocates nothing (collisions and the IAID/type of a v6 query are resolved by comparing
+//! the lease), and ordered sets by address, subnet and expiration.
 //!
 //! The hash tables are `hashbrown::HashTable`s holding only the lease's `Arc` (8 bytes a
 //! slot): the key is recomputed from the lease when the table grows, never stored. At a
@@ -30,52 +31,50 @@ mod sealed {
 /// Number of hash indexes per lease kind.
 pub(crate) const HASHED: usize = 3;
 
-/// v4: hardware address, client id, host name. v6: DUID+IAID+type, DUID, host name.
+/// v4: hardware address, client id, host name. v6: DUID, (unused), host name.
+///
+/// v6 has no index by DUID, IAID and type: a client has few leases, so the DUID index
+/// finds an IA's leases by comparing them, and a second table of a million entries
+/// (19 bytes a lease) is saved.
+pub(crate) const IDX_DUID: usize = 0;
 pub(crate) const IDX_HOSTNAME: usize = 2;
 
 /// A lease kind the memfile can hold ([`Lease4`] or [`Lease6`]).
 pub trait MemfileLease: CsvLease + sealed::Sealed {
     #[doc(hidden)]
     const MIN_ADDR: Self::Addr;
+    /// The bytes the lease is found by in each hash index; `None` keeps it out of that index.
     #[doc(hidden)]
-    fn hashed_keys(&self, h: &RandomState) -> [Option<u64>; HASHED];
+    fn index_keys(&self) -> [Option<&[u8]>; HASHED];
 }
 
 pub(crate) fn hash_bytes(h: &RandomState, b: &[u8]) -> u64 {
     h.hash_one(b)
 }
 
-pub(crate) fn hash_ia(h: &RandomState, duid: &[u8], iaid: u32, t: LeaseType) -> u64 {
-    h.hash_one((duid, iaid, t.code()))
+fn hashed_keys<L: MemfileLease>(l: &L, h: &RandomState) -> [Option<u64>; HASHED] {
+    l.index_keys().map(|k| k.map(|b| hash_bytes(h, b)))
 }
 
-fn non_empty(h: &RandomState, b: &[u8]) -> Option<u64> {
-    if b.is_empty() {
-        None
-    } else {
-        Some(hash_bytes(h, b))
-    }
+fn non_empty(b: &[u8]) -> Option<&[u8]> {
+    (!b.is_empty()).then_some(b)
 }
 
 impl MemfileLease for Lease4 {
     const MIN_ADDR: std::net::Ipv4Addr = std::net::Ipv4Addr::UNSPECIFIED;
-    fn hashed_keys(&self, h: &RandomState) -> [Option<u64>; HASHED] {
+    fn index_keys(&self) -> [Option<&[u8]>; HASHED] {
         [
-            non_empty(h, self.hw_bytes()),
-            self.client_id.as_deref().and_then(|c| non_empty(h, c)),
-            non_empty(h, self.hostname.as_bytes()),
+            non_empty(self.hw_bytes()),
+            self.client_id.as_deref().and_then(non_empty),
+            non_empty(self.hostname.as_bytes()),
         ]
     }
 }
 
 impl MemfileLease for Lease6 {
     const MIN_ADDR: std::net::Ipv6Addr = std::net::Ipv6Addr::UNSPECIFIED;
-    fn hashed_keys(&self, h: &RandomState) -> [Option<u64>; HASHED] {
-        [
-            Some(hash_ia(h, &self.duid, self.iaid, self.lease_type)),
-            non_empty(h, &self.duid),
-            non_empty(h, self.hostname.as_bytes()),
-        ]
+    fn index_keys(&self) -> [Option<&[u8]>; HASHED] {
+        [Some(&self.duid), None, non_empty(self.hostname.as_bytes())]
     }
 }
 
@@ -119,7 +118,7 @@ type HashIndex<L> = HashTable<Arc<L>>;
 
 /// The key of `l` in hash index `i`, for moving entries when a table grows.
 fn rehash<L: MemfileLease>(hasher: &RandomState, l: &Arc<L>, i: usize) -> u64 {
-    l.hashed_keys(hasher)[i].unwrap_or(0)
+    l.index_keys()[i].map_or(0, |b| hash_bytes(hasher, b))
 }
 
 fn addr_hash<A: Hash>(a: &A) -> u64 {
@@ -161,27 +160,38 @@ impl<L: MemfileLease> Core<L> {
     /// Build from leases sorted by address with unique addresses (bulk construction).
     pub(crate) fn from_sorted(leases: Vec<Arc<L>>) -> Core<L> {
         let mut core = Core::<L>::new();
+        // The ordered sets first, one at a time: building each sorts a temporary copy of
+        // its keys, and the large hash tables allocated afterwards can reuse that space
+        // instead of leaving it as a hole under the tree nodes.
+        let reclaimed = |l: &&Arc<L>| l.state() == LeaseState::EXPIRED_RECLAIMED;
+        core.order = leases.iter().map(|l| l.address()).collect();
+        core.by_subnet = leases
+            .iter()
+            .map(|l| (l.subnet_id(), l.address()))
+            .collect();
+        core.by_expire = leases
+            .iter()
+            .filter(|l| !reclaimed(l))
+            .map(|l| (l.expire(), l.address()))
+            .collect();
+        core.reclaimed = leases
+            .iter()
+            .filter(reclaimed)
+            .map(|l| (l.expire(), l.address()))
+            .collect();
         let hasher = &core.hasher;
-        for (i, idx) in core.hashed.iter_mut().enumerate() {
-            idx.reserve(leases.len(), |l| rehash(hasher, l, i));
-        }
-        let mut subnets = Vec::with_capacity(leases.len());
-        let mut expire = Vec::with_capacity(leases.len());
-        let mut reclaimed = Vec::new();
+        let mut keyed = [0; HASHED];
         for l in &leases {
-            let a = l.address();
-            core.index_secondary(l);
-            subnets.push((l.subnet_id(), a));
-            if l.state() == LeaseState::EXPIRED_RECLAIMED {
-                reclaimed.push((l.expire(), a));
-            } else {
-                expire.push((l.expire(), a));
+            for (n, k) in keyed.iter_mut().zip(l.index_keys()) {
+                *n += usize::from(k.is_some());
             }
         }
-        core.by_subnet = subnets.into_iter().collect();
-        core.by_expire = expire.into_iter().collect();
-        core.reclaimed = reclaimed.into_iter().collect();
-        core.order = leases.iter().map(|l| l.address()).collect();
+        for (i, idx) in core.hashed.iter_mut().enumerate() {
+            idx.reserve(keyed[i], |l| rehash(hasher, l, i));
+        }
+        for l in &leases {
+            core.index_secondary(l);
+        }
         core.by_addr
             .reserve(leases.len(), |l| addr_hash(&l.address()));
         for l in leases {
@@ -193,7 +203,7 @@ impl<L: MemfileLease> Core<L> {
 
     fn index_secondary(&mut self, l: &Arc<L>) {
         let hasher = &self.hasher;
-        for (i, k) in l.hashed_keys(hasher).into_iter().enumerate() {
+        for (i, k) in hashed_keys(&**l, hasher).into_iter().enumerate() {
             if let Some(k) = k {
                 self.hashed[i].insert_unique(k, l.clone(), |x| rehash(hasher, x, i));
             }
@@ -236,7 +246,7 @@ impl<L: MemfileLease> Core<L> {
             .ok()?
             .remove();
         self.order.remove(&a);
-        for (i, k) in l.hashed_keys(&self.hasher).into_iter().enumerate() {
+        for (i, k) in hashed_keys(&*l, &self.hasher).into_iter().enumerate() {
             if let Some(k) = k
                 && let Ok(e) = self.hashed[i].find_entry(k, |x| Arc::ptr_eq(x, &l))
             {
@@ -413,7 +423,7 @@ impl<L: MemfileLease> Core<L> {
             let expected = self
                 .by_addr
                 .iter()
-                .filter(|l| l.hashed_keys(&self.hasher)[i].is_some())
+                .filter(|l| l.index_keys()[i].is_some())
                 .count();
             assert_eq!(entries, expected, "hash index {i}");
         }

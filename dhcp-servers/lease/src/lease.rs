@@ -1,7 +1,10 @@
 //! Lease records: [`Lease4`], [`Lease6`] and their field types.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::num::NonZeroU8;
+use std::ops::Deref;
 
 use crate::error::LeaseError;
 
@@ -83,7 +86,8 @@ impl LeaseType {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HwAddr {
     htype: u16,
-    len: u8,
+    /// Length + 1: never zero, which gives `Option<HwAddr>` a niche (28 bytes instead of 32).
+    len_1: NonZeroU8,
     bytes: [u8; HwAddr::MAX_LEN],
     source: u32,
 }
@@ -119,7 +123,7 @@ impl HwAddr {
         }
         let mut a = HwAddr {
             htype,
-            len: bytes.len() as u8,
+            len_1: NonZeroU8::MIN.saturating_add(bytes.len() as u8),
             bytes: [0; Self::MAX_LEN],
             source: 0,
         };
@@ -131,7 +135,7 @@ impl HwAddr {
     pub fn ethernet(mac: [u8; 6]) -> HwAddr {
         let mut a = HwAddr {
             htype: Self::HTYPE_ETHER,
-            len: 6,
+            len_1: NonZeroU8::MIN.saturating_add(6),
             bytes: [0; Self::MAX_LEN],
             source: 0,
         };
@@ -154,7 +158,10 @@ impl HwAddr {
 
     /// The address bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len as usize]
+        &self.bytes[..self.len()]
+    }
+    fn len(&self) -> usize {
+        usize::from(self.len_1.get() - 1)
     }
     /// ARP hardware type.
     pub fn htype(&self) -> u16 {
@@ -166,7 +173,7 @@ impl HwAddr {
     }
     /// True when there are no bytes.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 }
 
@@ -184,6 +191,94 @@ impl fmt::Debug for HwAddr {
             "HwAddr(type {}, {}, source {})",
             self.htype, self, self.source
         )
+    }
+}
+
+/// A client DUID.
+///
+/// Up to [`Duid::INLINE`] bytes (DUID-LL, DUID-LLT, DUID-UUID and most DUID-EN) are stored in
+/// place, so a lease with such a DUID needs no allocation of its own; longer ones (up to the
+/// 130 bytes RFC 8415 allows) live in a separate allocation. Reads as a byte slice.
+#[derive(Clone)]
+pub struct Duid(DuidRepr);
+
+#[derive(Clone)]
+enum DuidRepr {
+    /// `len` <= [`Duid::INLINE`].
+    Inline { len: u8, bytes: [u8; Duid::INLINE] },
+    /// More than [`Duid::INLINE`] bytes.
+    Heap(Box<[u8]>),
+}
+
+impl Duid {
+    /// Longest DUID stored in place (the enum is then as large as a boxed slice plus 8).
+    pub const INLINE: usize = 22;
+
+    /// A DUID with these bytes.
+    pub fn new(bytes: &[u8]) -> Duid {
+        if bytes.len() <= Self::INLINE {
+            let mut b = [0; Self::INLINE];
+            b[..bytes.len()].copy_from_slice(bytes);
+            Duid(DuidRepr::Inline {
+                len: bytes.len() as u8,
+                bytes: b,
+            })
+        } else {
+            Duid(DuidRepr::Heap(bytes.into()))
+        }
+    }
+
+    /// The DUID bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            DuidRepr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            DuidRepr::Heap(b) => b,
+        }
+    }
+}
+
+impl Deref for Duid {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl AsRef<[u8]> for Duid {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl From<&[u8]> for Duid {
+    fn from(bytes: &[u8]) -> Duid {
+        Duid::new(bytes)
+    }
+}
+
+impl PartialEq for Duid {
+    fn eq(&self, other: &Duid) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Duid {}
+
+impl PartialEq<[u8]> for Duid {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.as_bytes() == other
+    }
+}
+
+impl Hash for Duid {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state)
+    }
+}
+
+impl fmt::Debug for Duid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Duid({})", hex_text(self.as_bytes()))
     }
 }
 
@@ -337,7 +432,7 @@ pub struct Lease6 {
     /// Prefix length; 128 for addresses.
     pub prefix_len: u8,
     /// Client DUID.
-    pub duid: Box<[u8]>,
+    pub duid: Duid,
     /// Identity association id.
     pub iaid: u32,
     /// Preferred lifetime, seconds.
@@ -383,7 +478,7 @@ impl Lease6 {
             } else {
                 128
             },
-            duid: duid.into(),
+            duid: Duid::new(duid),
             iaid,
             preferred_lifetime: 0,
             valid_lifetime: 0,
@@ -557,6 +652,43 @@ mod tests {
         let h = HwAddr::parse(1, "01:02:03:04:05:06").unwrap();
         assert_eq!(h, HwAddr::ethernet([1, 2, 3, 4, 5, 6]));
         assert_eq!(h.to_string(), "01:02:03:04:05:06");
+    }
+
+    #[test]
+    fn duid_inline_and_heap() {
+        for n in [0, 1, 10, Duid::INLINE, Duid::INLINE + 1, 130] {
+            let bytes: Vec<u8> = (0..n as u8).collect();
+            let d = Duid::new(&bytes);
+            assert_eq!(d.as_bytes(), &bytes[..]);
+            assert_eq!(&*d, &bytes[..]);
+            assert_eq!(d.clone(), d);
+            // Hashes as the slice, so hash indexes can be probed with borrowed bytes.
+            let h = std::hash::RandomState::new();
+            assert_eq!(
+                std::hash::BuildHasher::hash_one(&h, &d),
+                std::hash::BuildHasher::hash_one(&h, &bytes[..])
+            );
+        }
+        assert_ne!(Duid::new(&[1, 2]), Duid::new(&[1, 2, 0]));
+        assert_eq!(format!("{:?}", Duid::new(&[0, 3, 0xab])), "Duid(00:03:ab)");
+    }
+
+    /// Lease sizes: every lease is one allocation of this plus the `Arc` counts (16 bytes),
+    /// so a few bytes more can cost a whole 16-byte allocator step per lease.
+    #[test]
+    fn lease_sizes() {
+        use std::mem::size_of;
+        println!(
+            "Lease6 {} bytes, Lease4 {}, Duid {}, Option<HwAddr> {}",
+            size_of::<Lease6>(),
+            size_of::<Lease4>(),
+            size_of::<Duid>(),
+            size_of::<Option<HwAddr>>()
+        );
+        assert_eq!(size_of::<Duid>(), 24);
+        assert_eq!(size_of::<Option<HwAddr>>(), 28);
+        assert!(size_of::<Lease6>() <= 136);
+        assert!(size_of::<Lease4>() <= 112);
     }
 
     #[test]

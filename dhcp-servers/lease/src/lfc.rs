@@ -14,6 +14,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::csv::CsvLease;
 use crate::error::StoreError;
@@ -130,12 +131,40 @@ pub(crate) fn merge<L: CsvLease>(paths: &LfcPaths) -> Result<(usize, Vec<RowErro
         }
     }
     let leases = resolve(rows);
-    let n = write_file(&paths.output, leases.iter())?;
-    fs::rename(&paths.output, &paths.finish).map_err(|e| StoreError::io(&paths.output, e))?;
+    let n = write_output(paths, leases.iter())?;
     Ok((n, load.errors))
 }
 
+/// Write `leases` as the output, then rename it to the finish file.
+fn write_output<'a, L: CsvLease + 'a>(
+    paths: &LfcPaths,
+    leases: impl Iterator<Item = &'a Arc<L>>,
+) -> Result<usize, StoreError> {
+    let n = write_file(&paths.output, leases)?;
+    fs::rename(&paths.output, &paths.finish).map_err(|e| StoreError::io(&paths.output, e))?;
+    Ok(n)
+}
+
 pub(crate) fn run<L: CsvLease>(paths: &LfcPaths) -> Result<LfcReport, StoreError> {
+    run_with(paths, || merge::<L>(paths))
+}
+
+/// A cleanup whose merge result is already in memory: `leases` are what merging the
+/// previous and input files would give (the server converting the files it has just
+/// loaded), so they are written as the output without reading the inputs again.
+pub(crate) fn run_from<'a, L: CsvLease + 'a>(
+    paths: &LfcPaths,
+    leases: impl Iterator<Item = &'a Arc<L>>,
+) -> Result<LfcReport, StoreError> {
+    run_with(paths, || Ok((write_output(paths, leases)?, Vec::new())))
+}
+
+/// The pid file, step 2 (`merge`, skipped when a finished output is already there) and
+/// step 3.
+fn run_with(
+    paths: &LfcPaths,
+    merge: impl FnOnce() -> Result<(usize, Vec<RowError>), StoreError>,
+) -> Result<LfcReport, StoreError> {
     let mut report = LfcReport::default();
     if pid_file_is_live(&paths.pid) {
         report.skipped = true;
@@ -145,7 +174,7 @@ pub(crate) fn run<L: CsvLease>(paths: &LfcPaths) -> Result<LfcReport, StoreError
         .map_err(|e| StoreError::io(&paths.pid, e))?;
     let _guard = PidGuard(&paths.pid);
     if !paths.finish.exists() {
-        let (leases, errors) = merge::<L>(paths)?;
+        let (leases, errors) = merge()?;
         report.leases = leases;
         report.row_errors = errors;
         report.merged = true;

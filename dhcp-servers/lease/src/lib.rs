@@ -34,7 +34,7 @@ pub use error::{LeaseError, StoreError};
 pub use file::{LoadReport, RowError};
 pub use index::MemfileLease;
 pub use lease::{
-    HwAddr, INFINITE_LIFETIME, Lease4, Lease6, LeaseRecord, LeaseState, LeaseType, SubnetId,
+    Duid, HwAddr, INFINITE_LIFETIME, Lease4, Lease6, LeaseRecord, LeaseState, LeaseType, SubnetId,
     hex_text, parse_hex,
 };
 pub use lfc::{LfcPaths, LfcReport, Universe, lfc_once};
