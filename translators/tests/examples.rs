@@ -45,6 +45,27 @@ fn round_trip(t: &Translator, kea: &Value) -> Result<(Value, Value), String> {
         kea_yang::parse_config(isc, &text, yang2::data::DataFormat::JSON)
             .map_err(|e| format!("does not validate against ISC's modules: {e}"))?;
     }
+    // The tree is built node by node: it must be the tree libyang's own
+    // parser makes of its text, default nodes included.
+    let tagged = |tree: &yang2::data::DataTree<'_>| {
+        kea_yang::print_tree(
+            tree,
+            yang2::data::DataFormat::JSON,
+            kea_yang::WithDefaults::ReportAllTagged,
+        )
+        .map_err(|e| e.to_string())
+    };
+    let explicit = kea_yang::print_tree(
+        &tree,
+        yang2::data::DataFormat::JSON,
+        kea_yang::WithDefaults::Explicit,
+    )
+    .map_err(|e| e.to_string())?;
+    let parsed = kea_yang::parse_config(ours(), &explicit, yang2::data::DataFormat::JSON)
+        .map_err(|e| format!("libyang does not parse its print of the tree: {e}"))?;
+    if tagged(&tree)? != tagged(&parsed)? {
+        return Err("the tree differs from libyang's parse of its print".into());
+    }
     let mut back = t.to_kea(&tree).map_err(|e| e.to_string())?;
     let expected =
         json!({ t.model().kea_object(): t.normalize(kea, &codes).map_err(|e| e.to_string())? });
