@@ -94,7 +94,8 @@ impl Translator {
     }
 
     /// `{"Dhcp4": {...}}` (or the inner map alone) → a validated YANG tree.
-    /// The JSON is first normalised (see [`Translator::normalize`]) with the standard
+    /// The JSON is normalised on the way (see [`Translator::normalize`],
+    /// which gives the same result as a separate map) with the standard
     /// option definitions of `codes`.
     pub fn to_yang_with(
         &self,
@@ -105,8 +106,7 @@ impl Translator {
         if self.model == Model::IetfDhcpv6 {
             return ietf::to_yang(self.context, inner);
         }
-        let normalized = normalize::normalize(&self.root, self.model, inner, codes)?;
-        to_yang::translate(self.context, &self.root, self.model, &normalized)
+        to_yang::translate(self.context, &self.root, self.model, inner, codes)
     }
 
     /// The Kea JSON that a round trip of `kea` through YANG gives back (the

@@ -26,16 +26,21 @@ use yang2::ffi;
 use yang2::utils::Binding;
 
 use crate::TranslateError;
+use crate::normalize::{self, OptionCodes};
 use crate::path::{JsonPath, err};
 use crate::rules::Rule;
 use crate::schema::{Kind, Model, Node, ValueKind};
 
+/// The validated tree of `kea`, the inner map of a `Dhcp4`/`Dhcp6` object,
+/// normalised on the way (see the `normalize` module).
 pub fn translate(
     context: &'static Context,
     root: &Node,
     model: Model,
     kea: &Map<String, Value>,
+    codes: &dyn OptionCodes,
 ) -> Result<DataTree<'static>, TranslateError> {
+    let normalize = normalize::Context::new(kea, model, codes)?;
     let module = context
         .get_module_implemented(model.module())
         .ok_or_else(|| TranslateError::ModelMissing(model.module().to_string()))?;
@@ -64,6 +69,7 @@ pub fn translate(
     let mut builder = Builder {
         context,
         tree: &tree,
+        normalize: &normalize,
         value: Vec::with_capacity(256),
         keys: Vec::with_capacity(256),
     };
@@ -103,11 +109,13 @@ struct Field<'v> {
 }
 
 /// Creates the data nodes with libyang's node-creation calls, each under
-/// its known parent, in schema order; the values are checked by libyang's
-/// type plugins as they are stored, the rest by the final validation.
+/// its known parent; the values are checked by libyang's type plugins as
+/// they are stored, the rest by the final validation. The Kea JSON is
+/// normalised map by map as it is read, without a normalised copy.
 struct Builder<'t> {
     context: &'static Context,
     tree: &'t DataTree<'static>,
+    normalize: &'t normalize::Context<'t>,
     /// The current leaf value, NUL-terminated.
     value: Vec<u8>,
     /// The key values of the current list entry, one after the other.
@@ -115,14 +123,15 @@ struct Builder<'t> {
 }
 
 impl Builder<'_> {
+    /// Fills the container `node`; the number of nodes created in it.
     fn container(
         &mut self,
         node: *mut ffi::lyd_node,
         obj: &Map<String, Value>,
         schema: &Node,
         path: &JsonPath<'_>,
-    ) -> Result<(), TranslateError> {
-        let fields = fields(obj, schema, Rule::Plain, path)?;
+    ) -> Result<usize, TranslateError> {
+        let fields = fields(obj, schema, Rule::Plain, path, self.normalize)?;
         self.fields(node, &fields, schema, path, &[])
     }
 
@@ -143,7 +152,8 @@ impl Builder<'_> {
     }
 
     /// Creates the nodes of `fields` (sorted by schema order) under `node`,
-    /// but for the list keys at `keys`, already created.
+    /// but for the list keys at `keys`, already created; the number of
+    /// nodes created.
     fn fields(
         &mut self,
         node: *mut ffi::lyd_node,
@@ -151,7 +161,8 @@ impl Builder<'_> {
         schema: &Node,
         path: &JsonPath<'_>,
         keys: &[usize],
-    ) -> Result<(), TranslateError> {
+    ) -> Result<usize, TranslateError> {
+        let mut created = 0;
         // Last first: libyang puts a node before the first existing node of
         // a later schema sibling, which it looks for sibling by sibling,
         // so each node added after its later siblings is placed at once,
@@ -166,6 +177,7 @@ impl Builder<'_> {
                     self.value.clear();
                     value_text(&mut self.value, value, *kind, cs.rule, &child_path)?;
                     self.term(node, cs)?;
+                    created += 1;
                 }
                 Kind::LeafList { value: kind, .. } => {
                     let items = value
@@ -182,11 +194,15 @@ impl Builder<'_> {
                         )?;
                         self.term(node, cs)?;
                     }
+                    created += items.len();
                 }
                 Kind::Container => {
                     let map = value
                         .as_object()
                         .ok_or_else(|| err(&child_path, "expected a map"))?;
+                    if normalize::is_empty_relay(cs, map) {
+                        continue;
+                    }
                     let mut inner = ptr::null_mut();
                     // SAFETY: `node` is a node of the tree being built, the
                     // name a C string, `inner` a valid out-pointer.
@@ -196,12 +212,22 @@ impl Builder<'_> {
                     if ret != ffi::LY_ERR::LY_SUCCESS {
                         return Err(self.creation_error(node, &cs.yang));
                     }
-                    self.container(inner, map, cs, &child_path)?;
+                    if self.container(inner, map, cs, &child_path)? == 0 {
+                        // Normalising drops empty containers: YANG has no
+                        // empty non-presence container.
+                        // SAFETY: `inner` is the childless node just
+                        // created in the tree; nothing refers to it.
+                        unsafe { ffi::lyd_free_tree(inner) };
+                    } else {
+                        created += 1;
+                    }
                 }
-                Kind::List { keys, .. } => self.list(node, value, cs, keys, &child_path)?,
+                Kind::List { keys, .. } => {
+                    created += self.list(node, value, cs, keys, &child_path)?;
+                }
             }
         }
-        Ok(())
+        Ok(created)
     }
 
     /// A leaf or leaf-list item under `node`, of value `self.value`.
@@ -233,6 +259,7 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// The entries of the list `schema` under `node`; their number.
     fn list(
         &mut self,
         node: *mut ffi::lyd_node,
@@ -240,7 +267,7 @@ impl Builder<'_> {
         schema: &Node,
         keys: &[String],
         path: &JsonPath<'_>,
-    ) -> Result<(), TranslateError> {
+    ) -> Result<usize, TranslateError> {
         let items = value
             .as_array()
             .ok_or_else(|| err(path, "expected a list"))?;
@@ -257,7 +284,7 @@ impl Builder<'_> {
             let entry = item
                 .as_object()
                 .ok_or_else(|| err(&item_path, "expected a map"))?;
-            let fields = fields(entry, schema, schema.rule, &item_path)?;
+            let fields = fields(entry, schema, schema.rule, &item_path, self.normalize)?;
             self.keys.clear();
             key_ends.clear();
             for &k in &key_indexes {
@@ -341,7 +368,7 @@ impl Builder<'_> {
             }
             self.fields(entry_node, &fields, schema, &item_path, &key_indexes)?;
         }
-        Ok(())
+        Ok(items.len())
     }
 }
 
@@ -433,18 +460,41 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// The YANG children of a Kea map, sorted in schema order. `rule` is the
-/// rule of the list the map is an entry of ([`Rule::Plain`] for
-/// containers): list rules turn some Kea keys into other YANG leaves.
+/// The YANG children of a Kea map, normalised, sorted in schema order.
+/// `rule` is the rule of the list the map is an entry of ([`Rule::Plain`]
+/// for containers): list rules turn some Kea keys into other YANG leaves.
 fn fields<'v>(
     obj: &'v Map<String, Value>,
     schema: &Node,
     rule: Rule,
     path: &JsonPath<'_>,
+    normalize: &normalize::Context<'_>,
 ) -> Result<Vec<Field<'v>>, TranslateError> {
     let mut fields = Vec::with_capacity(obj.len() + 2);
+    // The name of the Kea object (`Dhcp4`) when `obj` is its inner map.
+    let top = match path {
+        JsonPath::Root(name) => Some(*name),
+        _ => None,
+    };
+    let mut comment = None;
     for (key, value) in obj {
-        if consumed_by_rule(rule, key) {
+        if consumed_by_rule(rule, key) || normalize::means_unset(key, value) {
+            continue;
+        }
+        if key == "comment" {
+            comment = Some(value);
+            continue;
+        }
+        if let Some(top) = top.filter(|_| key == "hosts-database") {
+            if let Some(list) = normalize::hosts_databases(obj, top)? {
+                let index = schema
+                    .child_index_by_json("hosts-databases")
+                    .ok_or_else(|| unsupported(path, key, schema))?;
+                fields.push(Field {
+                    index,
+                    value: Cow::Owned(list),
+                });
+            }
             continue;
         }
         let index = schema
@@ -457,6 +507,52 @@ fn fields<'v>(
         fields.push(Field {
             index,
             value: Cow::Borrowed(value),
+        });
+    }
+    if let Some(comment) = comment {
+        let user_context = fields
+            .iter()
+            .position(|f| schema.children[f.index].json == "user-context");
+        let merged = normalize::with_comment(
+            schema,
+            path,
+            user_context.map(|at| fields[at].value.as_ref()),
+            comment,
+        )?;
+        match user_context {
+            Some(at) => fields[at].value = Cow::Owned(merged),
+            None => {
+                let index = schema
+                    .child_index_by_json("user-context")
+                    .ok_or_else(|| unsupported(path, "comment", schema))?;
+                fields.push(Field {
+                    index,
+                    value: Cow::Owned(merged),
+                });
+            }
+        }
+    }
+    if rule != Rule::Plain || schema.yang == "option-def" {
+        // An entry of a list (container maps have no defaults to add).
+        for (key, value) in normalize::entry_defaults(obj, schema, path, normalize)? {
+            let index = schema
+                .child_index_by_json(key)
+                .ok_or_else(|| unsupported(path, key, schema))?;
+            fields.push(Field {
+                index,
+                value: Cow::Owned(value),
+            });
+        }
+    }
+    if !obj.contains_key("id")
+        && let Some(id) = normalize.new_id(obj)
+    {
+        let index = schema
+            .child_index_by_json("id")
+            .ok_or_else(|| unsupported(path, "id", schema))?;
+        fields.push(Field {
+            index,
+            value: Cow::Owned(id.into()),
         });
     }
     let mut add = |yang: &str, value: Cow<'v, Value>| -> Result<(), TranslateError> {
@@ -622,6 +718,7 @@ mod tests {
             &root,
             Model::KeaDhcp4,
             kea.as_object().unwrap(),
+            &normalize::NoStandardOptions,
         )
     }
 
