@@ -287,6 +287,20 @@ impl Builder<'_> {
         // two different key tuples give the same text).
         let mut seen: HashMap<Vec<u8>, usize> = HashMap::with_capacity(items.len());
         let mut key_ends: Vec<usize> = Vec::with_capacity(key_indexes.len());
+        // The entries of a user-ordered list but the first are created
+        // under a bare copy of `node`, where libyang finds their place at
+        // once, then moved after the entry before them: created under
+        // `node`, each would be placed after a look for every later schema
+        // sibling (a hundred of them after `subnet4` in `config`).
+        let user_ordered = matches!(
+            schema.kind,
+            Kind::List {
+                user_ordered: true,
+                ..
+            }
+        );
+        let mut scratch = Scratch(ptr::null_mut());
+        let mut previous: *mut ffi::lyd_node = ptr::null_mut();
         for (i, item) in items.iter().enumerate() {
             let item_path = JsonPath::Index(path, i);
             let entry = item
@@ -347,14 +361,31 @@ impl Builder<'_> {
                 );
                 from = end;
             }
+            let parent = if user_ordered && !previous.is_null() {
+                if scratch.0.is_null() {
+                    // SAFETY: `node` is a node of the tree being built and
+                    // `scratch.0` a valid out-pointer; the copy (without
+                    // children, but for list keys) belongs to `scratch`,
+                    // which frees it.
+                    let ret =
+                        unsafe { ffi::lyd_dup_single(node, ptr::null_mut(), 0, &mut scratch.0) };
+                    if ret != ffi::LY_ERR::LY_SUCCESS {
+                        return Err(self.creation_error(node, &schema.yang));
+                    }
+                }
+                scratch.0
+            } else {
+                node
+            };
             let mut entry_node = ptr::null_mut();
-            // SAFETY: `node` is a node of the tree being built; the name is
-            // a C string; `values` and `lengths` give one value for each
-            // key, in the schema's key order, and point into `self.keys`,
-            // which is not touched until the call returns.
+            // SAFETY: `parent` is a node of the tree being built or its
+            // scratch copy; the name is a C string; `values` and `lengths`
+            // give one value for each key, in the schema's key order, and
+            // point into `self.keys`, which is not touched until the call
+            // returns.
             let ret = unsafe {
                 ffi::lyd_new_list3(
-                    node,
+                    parent,
                     ptr::null(),
                     schema.cname.as_ptr(),
                     if values.is_empty() {
@@ -374,9 +405,31 @@ impl Builder<'_> {
             if ret != ffi::LY_ERR::LY_SUCCESS {
                 return Err(self.creation_error(node, &schema.yang));
             }
+            if parent != node {
+                // SAFETY: `previous` (under `node`) and `entry_node` (alone
+                // under the scratch copy) are entries of the same
+                // user-ordered list; libyang moves `entry_node`.
+                let ret = unsafe { ffi::lyd_insert_after(previous, entry_node) };
+                if ret != ffi::LY_ERR::LY_SUCCESS {
+                    return Err(self.creation_error(node, &schema.yang));
+                }
+            }
+            previous = entry_node;
             self.fields(entry_node, &fields, schema, &item_path, &key_indexes)?;
         }
         Ok(items.len())
+    }
+}
+
+/// A node outside the tree, freed (with its children) on drop.
+struct Scratch(*mut ffi::lyd_node);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the node is a stand-alone copy that only this owns.
+            unsafe { ffi::lyd_free_tree(self.0) };
+        }
     }
 }
 
