@@ -6,15 +6,16 @@
 //! when, mandatory nodes, leafrefs, duplicates) and adds the defaults, as
 //! parsing with validation does.
 //!
-//! Speed (issue #6: 100,000 reservations in under a second; 0.68-0.70 s
-//! of CPU in `examples/translate_bench.rs`, from 0.88-0.91 s when libyang
-//! parsed RFC 7951 text written from a normalised copy): no text is
-//! written and parsed again, the input is normalised map by map as it is
-//! read, and the children of a node are created last first, the order in
-//! which libyang finds their place soonest (see [`Builder::fields`]).
-//! libyang's storing of values (its string dictionary, the patterns of
-//! `inet` types), placing of nodes and the final validation (~0.2 s) are
-//! most of what remains.
+//! Speed (issue #6: 100,000 reservations in under a second; 0.63 s of CPU
+//! in `examples/translate_bench.rs`, from 0.84-0.93 s when libyang parsed
+//! RFC 7951 text written from a normalised copy): no text is written and
+//! parsed again, the input is normalised map by map as it is read, the
+//! children of a node are created last first, the order in which libyang
+//! finds their place soonest (see [`Builder::fields`]), and the entries of
+//! user-ordered lists are placed after the entry before them (see
+//! [`Builder::list`]). libyang's storing of values (its string dictionary,
+//! the patterns of `inet` types), placing of nodes and the final
+//! validation (~0.2 s) are most of what remains.
 //!
 //! Not done: giving IPv4 addresses to libyang in binary form skips the
 //! pattern and the dictionary (-0.05 s here), but libyang then makes
