@@ -36,7 +36,7 @@
 //! next insert into it, so it is not used.)
 //!
 //! Speed: 10,000 subnets with 100,000 reservations translate JSON → YANG
-//! (validated) in about 0.63 s of CPU and back in about 0.18 s
+//! (validated) in about 0.63 s of CPU and back in about 0.14 s
 //! (`examples/translate_bench.rs`); most of the first is libyang storing
 //! the values (its string dictionary, the patterns of `inet` types) and
 //! validating the tree, about 0.2 s of it the final validation.
