@@ -142,7 +142,7 @@ fn main() {
         secs(to_yang_wall, to_yang_cpu)
     );
     println!(
-        "  of which normalising:   {}",
+        "  normalising alone:      {} (done on the way above, not separately)",
         secs(normalize_wall, normalize_cpu)
     );
     println!(

@@ -1,5 +1,7 @@
 //! The Kea JSON a round trip through YANG gives back is the input after
-//! these normalisations, applied before translating:
+//! these normalisations. [`normalize`] makes the normalised map; JSON →
+//! YANG applies the same rules map by map as it reads the input, without
+//! a normalised copy (the helpers below serve both):
 //!
 //! - subnets without `id` get the lowest unused ids (from 1, in document
 //!   order, counting top-level and shared-network subnets) — YANG keys
@@ -51,40 +53,177 @@ pub fn normalize(
 ) -> Result<Map<String, Value>, TranslateError> {
     let mut map = kea.clone();
     let top = model.kea_object();
-    if let Some(single) = map.remove("hosts-database") {
-        if map.contains_key("hosts-databases") {
-            return Err(TranslateError::json(
-                &format!("{top}/hosts-database"),
-                "both hosts-database and hosts-databases are given",
-            ));
-        }
-        map.insert("hosts-databases".into(), Value::Array(vec![single]));
+    if let Some(list) = hosts_databases(&map, top)? {
+        map.remove("hosts-database");
+        map.insert("hosts-databases".into(), list);
     }
-    assign_subnet_ids(&mut map, model, top)?;
-    let defs = custom_option_codes(&map, model);
-    let context = Context {
-        model,
-        codes,
-        defs: &defs,
-    };
+    let context = Context::new(&map, model, codes)?;
+    let list = format!("subnet{}", model.family());
+    for_each_subnet(&mut map, &list, &mut |subnet| {
+        if let Some(id) = context.new_id(subnet) {
+            subnet.insert("id".into(), id.into());
+        }
+        Ok(())
+    })?;
     normalize_map(&mut map, root, &JsonPath::Root(top), &context)?;
     Ok(map)
+}
+
+/// What normalising needs to know of the whole config: the option codes,
+/// and the ids that subnets without one get.
+pub(crate) struct Context<'c> {
+    model: Model,
+    codes: &'c dyn OptionCodes,
+    defs: HashMap<(String, String), u32>,
+    /// Ids of the subnets that have none, by the address of their map.
+    new_ids: HashMap<usize, u64>,
+}
+
+impl<'c> Context<'c> {
+    /// The context of the inner map of a `Dhcp4`/`Dhcp6` object (after
+    /// [`hosts_databases`]).
+    pub(crate) fn new(
+        map: &Map<String, Value>,
+        model: Model,
+        codes: &'c dyn OptionCodes,
+    ) -> Result<Self, TranslateError> {
+        Ok(Self {
+            model,
+            codes,
+            defs: custom_option_codes(map, model),
+            new_ids: missing_subnet_ids(map, model)?,
+        })
+    }
+
+    fn default_space(&self) -> String {
+        format!("dhcp{}", self.model.family())
+    }
+
+    /// The id `subnet` (a subnet map of the config this context was made
+    /// of, at the same address) gets, if it has none.
+    pub(crate) fn new_id(&self, subnet: &Map<String, Value>) -> Option<u64> {
+        if self.new_ids.is_empty() {
+            return None;
+        }
+        self.new_ids
+            .get(&std::ptr::from_ref(subnet).addr())
+            .copied()
+    }
+}
+
+/// A singular `hosts-database` as the one-entry `hosts-databases` list
+/// that replaces it.
+pub(crate) fn hosts_databases(
+    map: &Map<String, Value>,
+    top: &str,
+) -> Result<Option<Value>, TranslateError> {
+    let Some(single) = map.get("hosts-database") else {
+        return Ok(None);
+    };
+    if map.contains_key("hosts-databases") {
+        return Err(TranslateError::json(
+            &format!("{top}/hosts-database"),
+            "both hosts-database and hosts-databases are given",
+        ));
+    }
+    Ok(Some(Value::Array(vec![single.clone()])))
 }
 
 /// Keys Kea's config-get prints as `""` when unset, whose YANG type (a
 /// prefix) has no empty value.
 const EMPTY_MEANS_UNSET: &[&str] = &["4o6-subnet"];
 
-struct Context<'c> {
-    model: Model,
-    codes: &'c dyn OptionCodes,
-    defs: &'c HashMap<(String, String), u32>,
+/// Whether `key` is one Kea prints as `""` to mean "not set", with that
+/// value.
+pub(crate) fn means_unset(key: &str, value: &Value) -> bool {
+    EMPTY_MEANS_UNSET.contains(&key) && value.as_str() == Some("")
 }
 
-impl Context<'_> {
-    fn default_space(&self) -> String {
-        format!("dhcp{}", self.model.family())
+/// The `user-context` of a map of `schema` at `path` once its `comment`
+/// is moved in (a comment already in the user context is kept).
+pub(crate) fn with_comment(
+    schema: &Node,
+    path: &JsonPath<'_>,
+    user_context: Option<&Value>,
+    comment: &Value,
+) -> Result<Value, TranslateError> {
+    if schema.child_by_json("user-context").is_none() {
+        return Err(err(
+            &JsonPath::Key(path, "comment"),
+            "unsupported parameter \"comment\": this map has no user-context in YANG",
+        ));
     }
+    match user_context {
+        None => {
+            let mut uc = Map::new();
+            uc.insert("comment".into(), comment.clone());
+            Ok(Value::Object(uc))
+        }
+        Some(Value::Object(uc)) => {
+            let mut uc = uc.clone();
+            uc.entry("comment").or_insert_with(|| comment.clone());
+            Ok(Value::Object(uc))
+        }
+        Some(_) => Err(err(
+            &JsonPath::Key(path, "user-context"),
+            "must be a JSON map",
+        )),
+    }
+}
+
+/// A `relay` without addresses, which YANG cannot hold.
+pub(crate) fn is_empty_relay(schema: &Node, relay: &Map<String, Value>) -> bool {
+    schema.yang == "relay"
+        && relay
+            .get("ip-addresses")
+            .is_none_or(|a| a.as_array().is_some_and(Vec::is_empty))
+}
+
+/// The keys normalising adds to an entry of the list `schema`: option
+/// data's `space` and `code`, an option definition's `space`.
+pub(crate) fn entry_defaults(
+    entry: &Map<String, Value>,
+    schema: &Node,
+    path: &JsonPath<'_>,
+    ctx: &Context<'_>,
+) -> Result<Vec<(&'static str, Value)>, TranslateError> {
+    let mut added = Vec::new();
+    match schema.rule {
+        Rule::OptionData => {
+            let default_space;
+            let space = match entry.get("space") {
+                Some(space) => space.as_str().unwrap_or_default(),
+                None => {
+                    default_space = ctx.default_space();
+                    added.push(("space", Value::String(default_space.clone())));
+                    &default_space
+                }
+            };
+            if !entry.contains_key("code") {
+                let name = entry
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| err(path, "option data needs a \"code\" or a \"name\""))?;
+                let code = ctx
+                    .defs
+                    .get(&(space.to_string(), name.to_string()))
+                    .copied()
+                    .or_else(|| ctx.codes.code(space, name))
+                    .ok_or_else(|| {
+                        err(
+                            path,
+                            format!("option \"{name}\" in space \"{space}\" has no code and no definition"),
+                        )
+                    })?;
+                added.push(("code", code.into()));
+            }
+        }
+        Rule::Plain if schema.yang == "option-def" && !entry.contains_key("space") => {
+            added.push(("space", Value::String(ctx.default_space())));
+        }
+        _ => {}
+    }
+    Ok(added)
 }
 
 fn normalize_map(
@@ -94,32 +233,10 @@ fn normalize_map(
     ctx: &Context<'_>,
 ) -> Result<(), TranslateError> {
     if let Some(comment) = map.remove("comment") {
-        if schema.child_by_json("user-context").is_none() {
-            return Err(err(
-                &JsonPath::Key(path, "comment"),
-                "unsupported parameter \"comment\": this map has no user-context in YANG",
-            ));
-        }
-        let context = map
-            .entry("user-context")
-            .or_insert_with(|| Value::Object(Map::new()));
-        match context {
-            Value::Object(uc) => {
-                uc.entry("comment").or_insert(comment);
-            }
-            _ => {
-                return Err(err(
-                    &JsonPath::Key(path, "user-context"),
-                    "must be a JSON map",
-                ));
-            }
-        }
+        let user_context = with_comment(schema, path, map.get("user-context"), &comment)?;
+        map.insert("user-context".into(), user_context);
     }
-    for key in EMPTY_MEANS_UNSET {
-        if map.get(*key).and_then(Value::as_str) == Some("") {
-            map.remove(*key);
-        }
-    }
+    map.retain(|key, value| !means_unset(key, value));
     let mut dropped: Vec<String> = Vec::new();
     for (key, value) in map.iter_mut() {
         let Some(cs) = schema.child_by_json(key) else {
@@ -129,11 +246,7 @@ fn normalize_map(
         let keep = match (&cs.kind, value) {
             (Kind::Container, Value::Object(inner)) => {
                 normalize_map(inner, cs, &child_path, ctx)?;
-                let empty_relay = cs.yang == "relay"
-                    && inner
-                        .get("ip-addresses")
-                        .is_none_or(|a| a.as_array().is_some_and(Vec::is_empty));
-                !inner.is_empty() && !empty_relay
+                !inner.is_empty() && !is_empty_relay(cs, inner)
             }
             (Kind::List { .. }, Value::Array(items)) => {
                 for (i, item) in items.iter_mut().enumerate() {
@@ -164,41 +277,12 @@ fn normalize_entry(
     path: &JsonPath<'_>,
     ctx: &Context<'_>,
 ) -> Result<(), TranslateError> {
+    for (key, value) in entry_defaults(entry, schema, path, ctx)? {
+        entry.insert(key.into(), value);
+    }
     match schema.rule {
-        Rule::OptionData => {
-            if !entry.contains_key("space") {
-                entry.insert("space".into(), Value::String(ctx.default_space()));
-            }
-            if !entry.contains_key("code") {
-                let space = entry
-                    .get("space")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let name = entry
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| err(path, "option data needs a \"code\" or a \"name\""))?;
-                let code = ctx
-                    .defs
-                    .get(&(space.to_string(), name.to_string()))
-                    .copied()
-                    .or_else(|| ctx.codes.code(space, name))
-                    .ok_or_else(|| {
-                        err(
-                            path,
-                            format!("option \"{name}\" in space \"{space}\" has no code and no definition"),
-                        )
-                    })?;
-                entry.insert("code".into(), code.into());
-            }
-            if entry.get("data").is_some_and(|d| d.as_str() == Some("")) {
-                entry.remove("data");
-            }
-        }
-        Rule::Plain if schema.yang == "option-def" => {
-            entry
-                .entry("space")
-                .or_insert_with(|| Value::String(ctx.default_space()));
+        Rule::OptionData if entry.get("data").is_some_and(|d| d.as_str() == Some("")) => {
+            entry.remove("data");
         }
         Rule::Pool => {
             if let Some(Value::String(pool)) = entry.get("pool") {
@@ -239,37 +323,60 @@ fn for_each_subnet(
     Ok(())
 }
 
-/// Subnets without `id` get the lowest ids not used elsewhere.
-fn assign_subnet_ids(
-    map: &mut Map<String, Value>,
+/// Every subnet map, top-level and in shared networks, in document order.
+fn subnets<'m>(
+    map: &'m Map<String, Value>,
+    list: &'m str,
+) -> impl Iterator<Item = &'m Map<String, Value>> + 'm {
+    let top = map
+        .get(list)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let shared = map
+        .get("shared-networks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(move |network| network.get(list).and_then(Value::as_array))
+        .flatten();
+    top.chain(shared).filter_map(Value::as_object)
+}
+
+/// The lowest ids not used elsewhere, for the subnets without `id`, by the
+/// address of their map.
+fn missing_subnet_ids(
+    map: &Map<String, Value>,
     model: Model,
-    top: &str,
-) -> Result<(), TranslateError> {
+) -> Result<HashMap<usize, u64>, TranslateError> {
+    let top = model.kea_object();
     let list = format!("subnet{}", model.family());
     let mut used = std::collections::HashSet::new();
-    for_each_subnet(map, &list, &mut |subnet| {
-        if let Some(id) = subnet.get("id") {
-            let id = id.as_u64().ok_or_else(|| {
-                TranslateError::json(
-                    &format!("{top}/{list}"),
-                    "subnet id must be a positive integer",
-                )
-            })?;
-            used.insert(id);
-        }
-        Ok(())
-    })?;
-    let mut next = 1u64;
-    for_each_subnet(map, &list, &mut |subnet| {
-        if !subnet.contains_key("id") {
-            while used.contains(&next) {
-                next += 1;
+    let mut without = Vec::new();
+    for subnet in subnets(map, &list) {
+        match subnet.get("id") {
+            Some(id) => {
+                let id = id.as_u64().ok_or_else(|| {
+                    TranslateError::json(
+                        &format!("{top}/{list}"),
+                        "subnet id must be a positive integer",
+                    )
+                })?;
+                used.insert(id);
             }
-            subnet.insert("id".into(), next.into());
-            used.insert(next);
+            None => without.push(std::ptr::from_ref(subnet).addr()),
         }
-        Ok(())
-    })
+    }
+    let mut next = 1u64;
+    let mut ids = HashMap::with_capacity(without.len());
+    for subnet in without {
+        while used.contains(&next) {
+            next += 1;
+        }
+        ids.insert(subnet, next);
+        used.insert(next);
+    }
+    Ok(ids)
 }
 
 /// Codes of the config's own option definitions, by (space, name).

@@ -2,6 +2,7 @@
 //! JSON name and translation rule.
 
 use std::collections::HashMap;
+use std::ffi::CString;
 
 use yang2::context::Context;
 use yang2::schema::{DataValueType, SchemaNode, SchemaNodeKind};
@@ -91,6 +92,8 @@ pub enum Kind {
 #[derive(Clone, Debug)]
 pub struct Node {
     pub yang: String,
+    /// `yang` as a C string, for libyang's node-creation calls.
+    pub cname: CString,
     pub json: String,
     pub kind: Kind,
     pub rule: Rule,
@@ -129,6 +132,7 @@ pub fn build(context: &Context, model: Model) -> Result<Node, TranslateError> {
             .ok_or_else(|| TranslateError::ModelMissing(model.module().to_string()))?;
         return Ok(Node {
             yang: "server".into(),
+            cname: c"server".into(),
             json: "Dhcp6".into(),
             kind: Kind::Container,
             rule: Rule::Plain,
@@ -175,6 +179,7 @@ fn node_from_schema(schema: &SchemaNode<'_>, parent_path: &str, model: Model) ->
                 // of another kind is reported by `unmapped`.
                 _ => children.push(Node {
                     yang: child.name().to_string(),
+                    cname: c_name(child.name()),
                     json: String::new(),
                     kind: Kind::Container,
                     rule: Rule::Unmapped,
@@ -196,6 +201,7 @@ fn node_from_schema(schema: &SchemaNode<'_>, parent_path: &str, model: Model) ->
         .map(|(i, c)| (c.json.clone(), i))
         .collect();
     Node {
+        cname: c_name(&yang),
         yang,
         json,
         kind,
@@ -204,6 +210,11 @@ fn node_from_schema(schema: &SchemaNode<'_>, parent_path: &str, model: Model) ->
         by_yang,
         by_json,
     }
+}
+
+/// A YANG identifier as a C string (identifiers have no NUL).
+fn c_name(name: &str) -> CString {
+    CString::new(name).unwrap_or_default()
 }
 
 fn value_kind(schema: &SchemaNode<'_>) -> ValueKind {

@@ -17,7 +17,7 @@ pub fn translate(
     let inner = match tree.reference() {
         None => Map::new(),
         Some(_) => match tree.find_path(&path) {
-            Ok(config) => container(&config, root, &path)?,
+            Ok(config) => container(&config, root, &YangPath::Root(&path))?,
             Err(_) => Map::new(),
         },
     };
@@ -26,10 +26,31 @@ pub fn translate(
     Ok(Value::Object(top))
 }
 
+/// Where a node sits in the tree (by schema names), spelled out only when
+/// an error needs it, as [`crate::path::JsonPath`] on the other way.
+#[derive(Clone, Copy)]
+enum YangPath<'a> {
+    Root(&'a str),
+    Child(&'a YangPath<'a>, &'a str),
+}
+
+impl std::fmt::Display for YangPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            YangPath::Root(path) => f.write_str(path),
+            YangPath::Child(parent, name) => write!(f, "{parent}/{name}"),
+        }
+    }
+}
+
+fn yang_error(path: &YangPath<'_>, message: impl Into<String>) -> TranslateError {
+    TranslateError::yang(&path.to_string(), message)
+}
+
 fn container(
     node: &DataNodeRef<'_, 'static>,
     schema: &Node,
-    path: &str,
+    path: &YangPath<'_>,
 ) -> Result<Map<String, Value>, TranslateError> {
     let mut map = Map::new();
     for child in node.children() {
@@ -43,7 +64,7 @@ fn container(
             // State (config false) data has no place in a Kea config.
             continue;
         };
-        let child_path = format!("{path}/{name}");
+        let child_path = YangPath::Child(path, name);
         match &cs.kind {
             Kind::Leaf(kind) => {
                 let value = leaf_value(&child, *kind, cs.rule, &child_path)?;
@@ -57,7 +78,7 @@ fn container(
                 {
                     Value::Array(items) => items.push(value),
                     _ => {
-                        return Err(TranslateError::yang(
+                        return Err(yang_error(
                             &child_path,
                             "leaf-list clashes with another node",
                         ));
@@ -79,10 +100,7 @@ fn container(
                 {
                     Value::Array(items) => items.push(Value::Object(entry)),
                     _ => {
-                        return Err(TranslateError::yang(
-                            &child_path,
-                            "list clashes with another node",
-                        ));
+                        return Err(yang_error(&child_path, "list clashes with another node"));
                     }
                 }
             }
@@ -95,10 +113,10 @@ fn leaf_value(
     node: &DataNodeRef<'_, 'static>,
     kind: ValueKind,
     rule: Rule,
-    path: &str,
+    path: &YangPath<'_>,
 ) -> Result<Value, TranslateError> {
     let value = node.value();
-    let bad = || TranslateError::yang(path, "unexpected value type");
+    let bad = || yang_error(path, "unexpected value type");
     Ok(match (kind, value) {
         (ValueKind::Empty, _) => Value::Bool(true),
         (_, Some(DataValue::Bool(b))) => Value::Bool(b),
@@ -118,9 +136,9 @@ fn leaf_value(
             .ok_or_else(bad)?,
         (_, Some(DataValue::Other(text))) if rule == Rule::JsonText => {
             let parsed: Value = serde_json::from_str(&text)
-                .map_err(|e| TranslateError::yang(path, format!("not valid JSON text: {e}")))?;
+                .map_err(|e| yang_error(path, format!("not valid JSON text: {e}")))?;
             if !parsed.is_object() {
-                return Err(TranslateError::yang(path, "must hold a JSON map"));
+                return Err(yang_error(path, "must hold a JSON map"));
             }
             parsed
         }
@@ -134,7 +152,7 @@ fn leaf_value(
 fn list_entry(
     rule: Rule,
     mut entry: Map<String, Value>,
-    path: &str,
+    path: &YangPath<'_>,
 ) -> Result<Map<String, Value>, TranslateError> {
     match rule {
         Rule::Pool => {
@@ -145,7 +163,7 @@ fn list_entry(
                 (None, Some(Value::String(start)), Some(Value::String(end))) => {
                     format!("{start} - {end}")
                 }
-                _ => return Err(TranslateError::yang(path, "pool without its bounds")),
+                _ => return Err(yang_error(path, "pool without its bounds")),
             };
             entry.insert("pool".into(), Value::String(pool));
         }
@@ -160,7 +178,7 @@ fn list_entry(
                 (Some(Value::String(kind)), Some(id)) => {
                     entry.insert(kind, id);
                 }
-                _ => return Err(TranslateError::yang(path, "host without its identifier")),
+                _ => return Err(yang_error(path, "host without its identifier")),
             }
         }
         Rule::OptionData => {
@@ -178,7 +196,7 @@ fn split_prefix(
     entry: &mut Map<String, Value>,
     key: &str,
     len_key: &str,
-    path: &str,
+    path: &YangPath<'_>,
 ) -> Result<(), TranslateError> {
     let Some(value) = entry.remove(key) else {
         return Ok(());
@@ -187,9 +205,7 @@ fn split_prefix(
     let (addr, len) = text
         .split_once('/')
         .and_then(|(a, l)| l.parse::<u8>().ok().map(|l| (a.to_string(), l)))
-        .ok_or_else(|| {
-            TranslateError::yang(path, format!("{key} \"{text}\" is not address/length"))
-        })?;
+        .ok_or_else(|| yang_error(path, format!("{key} \"{text}\" is not address/length")))?;
     entry.insert(key.to_string(), Value::String(addr));
     entry.insert(len_key.to_string(), len.into());
     Ok(())

@@ -45,6 +45,27 @@ fn round_trip(t: &Translator, kea: &Value) -> Result<(Value, Value), String> {
         kea_yang::parse_config(isc, &text, yang2::data::DataFormat::JSON)
             .map_err(|e| format!("does not validate against ISC's modules: {e}"))?;
     }
+    // The tree is built node by node: it must be the tree libyang's own
+    // parser makes of its text, default nodes included.
+    let tagged = |tree: &yang2::data::DataTree<'_>| {
+        kea_yang::print_tree(
+            tree,
+            yang2::data::DataFormat::JSON,
+            kea_yang::WithDefaults::ReportAllTagged,
+        )
+        .map_err(|e| e.to_string())
+    };
+    let explicit = kea_yang::print_tree(
+        &tree,
+        yang2::data::DataFormat::JSON,
+        kea_yang::WithDefaults::Explicit,
+    )
+    .map_err(|e| e.to_string())?;
+    let parsed = kea_yang::parse_config(ours(), &explicit, yang2::data::DataFormat::JSON)
+        .map_err(|e| format!("libyang does not parse its print of the tree: {e}"))?;
+    if tagged(&tree)? != tagged(&parsed)? {
+        return Err("the tree differs from libyang's parse of its print".into());
+    }
     let mut back = t.to_kea(&tree).map_err(|e| e.to_string())?;
     let expected =
         json!({ t.model().kea_object(): t.normalize(kea, &codes).map_err(|e| e.to_string())? });
@@ -277,4 +298,56 @@ fn unset_4o6_subnet_from_config_get_is_dropped() {
     let back = t.to_kea(&tree).unwrap();
     assert_eq!(back["Dhcp4"]["subnet4"][0].get("4o6-subnet"), None);
     assert_eq!(back["Dhcp4"]["subnet4"][0]["4o6-interface"], "");
+}
+
+/// Each normalisation of the module documentation of `normalize`, which
+/// JSON → YANG applies map by map as it reads, gives what
+/// `Translator::normalize` predicts.
+#[test]
+fn every_normalisation_round_trips_to_the_prediction() {
+    let t = Translator::new(ours(), Model::KeaDhcp4).unwrap();
+    let config = json!({"Dhcp4": {
+        "comment": "top",
+        "hosts-database": {"type": "mysql", "name": "hosts"},
+        "option-def": [{"name": "my-opt", "code": 222, "type": "uint8"}],
+        "option-data": [{"name": "my-opt", "data": "7"}, {"name": "routers", "data": ""}],
+        "client-classes": [],
+        "interfaces-config": {"interfaces": []},
+        "subnet4": [
+            {"subnet": "192.0.2.0/24", "id": 2, "comment": "has an id",
+             "user-context": {"note": "kept", "comment": "wins"},
+             "pools": [{"pool": "192.0.2.10  -192.0.2.20"}, {"pool": "192.0.2.128/26", "comment": "p"}],
+             "relay": {"ip-addresses": []}, "4o6-subnet": "", "reservations": []},
+            {"subnet": "192.0.3.0/24", "relay": {"ip-addresses": ["10.0.0.1"]},
+             "option-data": [{"code": 3, "data": "192.0.3.1"}]}
+        ],
+        "shared-networks": [{"name": "net", "comment": "shared",
+            "subnet4": [{"subnet": "192.0.4.0/24"}, {"subnet": "192.0.5.0/24", "id": 1}]}]
+    }});
+    let (expected, back) = round_trip(&t, &config).unwrap();
+    assert_eq!(expected, back);
+    let subnets = &back["Dhcp4"]["subnet4"];
+    assert_eq!(subnets[1]["id"], 3, "{back}");
+    assert_eq!(back["Dhcp4"]["shared-networks"][0]["subnet4"][0]["id"], 4);
+    assert_eq!(back["Dhcp4"]["user-context"]["comment"], "top");
+    assert_eq!(subnets[0]["user-context"]["comment"], "wins");
+    assert_eq!(back["Dhcp4"]["hosts-databases"][0]["name"], "hosts");
+    assert_eq!(back["Dhcp4"]["option-data"][0]["code"], 222);
+    assert_eq!(subnets[0].get("relay"), None);
+    assert_eq!(back["Dhcp4"].get("interfaces-config"), None);
+
+    // The normalisation's own refusals come out of JSON → YANG too.
+    let codes = StandardOptions(Model::KeaDhcp4);
+    for bad in [
+        json!({"Dhcp4": {"hosts-database": {"type": "mysql"}, "hosts-databases": []}}),
+        json!({"Dhcp4": {"subnet4": [{"subnet": "192.0.2.0/24", "id": "one"}]}}),
+        json!({"Dhcp4": {"comment": "x", "user-context": "not a map"}}),
+        json!({"Dhcp4": {"option-data": [{"data": "1"}]}}),
+        json!({"Dhcp4": {"option-data": [{"name": "no-such-option"}]}}),
+        json!({"Dhcp4": {"expired-leases-processing": {"comment": "x"}}}),
+    ] {
+        let predicted = t.normalize(&bad, &codes).unwrap_err();
+        let got = t.to_yang_with(&bad, &codes).unwrap_err();
+        assert_eq!(predicted, got, "{bad}");
+    }
 }
