@@ -8,6 +8,11 @@
 #   netns.sh down NAME   remove both namespaces (and the veth pair with them)
 #   netns.sh pids NAME   list the PIDs still running inside the namespaces
 #
+# Each namespace gets its own /etc/netns/NS/resolv.conf, which `ip netns exec`
+# mounts over /etc/resolv.conf: a DHCP client's script run inside (dhclient,
+# udhcpc) writes the DNS servers our test servers hand out there, not into the
+# machine's own resolver configuration.
+#
 # IPv6 DAD is off so addresses are usable at once. Only the namespaces named
 # NAME-srv and NAME-cli are touched; processes are never killed here (each
 # test stops the processes it started, by PID).
@@ -35,8 +40,11 @@ case "$action" in
 up)
     # A leftover from an interrupted run would make 'add' fail: clear it first.
     "$0" down "$name" 2>/dev/null || true
-    ip netns add "$srv"
-    ip netns add "$cli"
+    for ns in "$srv" "$cli"; do
+        mkdir -p "/etc/netns/$ns"
+        echo "# resolver of the test namespace $ns (tests/testbed/netns.sh)" > "/etc/netns/$ns/resolv.conf"
+        ip netns add "$ns"
+    done
     ip link add "$name-s" type veth peer name "$name-c"
     ip link set "$name-s" netns "$srv"
     ip link set "$name-c" netns "$cli"
@@ -54,7 +62,9 @@ up)
 down)
     for ns in "$srv" "$cli"; do
         if ip netns list | grep -qw "^$ns"; then ip netns delete "$ns"; fi
+        rm -rf "/etc/netns/$ns"
     done
+    rmdir /etc/netns 2>/dev/null || true
     ;;
 pids)
     for ns in "$srv" "$cli"; do

@@ -221,6 +221,7 @@ fn dhclient_binds_and_releases() {
     if skip("dhclient_binds_and_releases", &["dhclient"]) {
         return;
     }
+    let host_resolver = std::fs::read_to_string("/etc/resolv.conf").ok();
     let tb = Testbed::up("d6dhc").expect("testbed");
     let s = start(&tb, base_config());
     let lf = s.path("dhclient6.leases");
@@ -245,6 +246,16 @@ fn dhclient_binds_and_releases() {
     assert!(
         leases.contains("dhcp6.name-servers 2001:db8::53"),
         "{leases}"
+    );
+    // dhclient's script wrote the DNS server into the namespace's resolver
+    // file (the test bed's /etc/netns), never into the machine's.
+    let ns_resolver = std::fs::read_to_string(format!("/etc/netns/{}/resolv.conf", tb.client_ns()))
+        .unwrap_or_default();
+    assert!(ns_resolver.contains("2001:db8::53"), "{ns_resolver}");
+    assert_eq!(
+        std::fs::read_to_string("/etc/resolv.conf").ok(),
+        host_resolver,
+        "dhclient changed the machine's /etc/resolv.conf"
     );
     assert_eq!(s.stat("subnet[1].assigned-nas"), 1);
     let mut rel = tb.in_client("timeout");
