@@ -8,7 +8,7 @@
 #   bench/run.sh --self-test   Kea 2.2.0 (and ours) at 200/s for 2 s; exits 1 if Kea's side fails
 # Options: --no-build (use the binaries already built), --only REGEX (run matching scenarios:
 #   v4-perf v4-persist v4-mt v4-1000 v4-exhaust v4-loadgen v4-renew v4-startup v6-na v6-pd
-#   v6-loadgen v6-startup),
+#   v6-1000 v6-exhaust v6-loadgen v6-startup),
 #   --keep (leave the temp dir with configs and logs).
 #
 # Needs root (network namespaces), perfdhcp and kea-dhcp4/kea-dhcp6 (Debian's kea packages).
@@ -103,7 +103,8 @@ stat_get() { # socket name -> integer value or empty
 
 # --------------------------------------------------------------------- configurations
 # cfg4 impl dir variant -> writes dir/cfg.json. Variants: relay, direct, startup.
-# Env knobs: PERSIST (true/false), MT (0/2), SUBNETS (1/1000), POOL (pool range), LIFETIME.
+# Env knobs: PERSIST (true/false), MT (0/2), SUBNETS (1/1000), POOL (pool range), LIFETIME;
+# cfg6 also POOL6 (the IA_NA pool of subnet 1).
 log_key() { [ "$1" = kea ] && echo output_options || echo output-options; }
 mt_json() {
     if [ "${MT:-0}" -gt 0 ]; then
@@ -117,6 +118,13 @@ extra_subnets4() { # 999 /26 subnets in 198.19.0.0/16 nobody is relayed to (line
     for ((i = 0; i < n; i++)); do
         printf ',{"id": %d, "subnet": "198.19.%d.%d/26", "pools": [{"pool": "198.19.%d.%d - 198.19.%d.%d"}]}' \
             $((i + 2)) $((i / 4)) $(( (i % 4) * 64 )) $((i / 4)) $(( (i % 4) * 64 + 1 )) $((i / 4)) $(( (i % 4) * 64 + 62 ))
+    done
+}
+extra_subnets6() { # 999 /64 subnets in 2001:db8:1000::/36 bound to no interface (selection cost)
+    local n=$(( ${SUBNETS:-1} - 1 )) i
+    for ((i = 0; i < n; i++)); do
+        printf ',{"id": %d, "subnet": "2001:db8:%x::/64", "pools": [{"pool": "2001:db8:%x::/80"}]}' \
+            $((i + 2)) $((0x1000 + i)) $((0x1000 + i))
     done
 }
 cfg4() {
@@ -152,8 +160,8 @@ cfg6() {
   $(mt_json)
   "preferred-lifetime": $(( ${LIFETIME:-4000} / 2 )), "valid-lifetime": ${LIFETIME:-4000}, "renew-timer": 1000, "rebind-timer": 2000,
   "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "srv0",
-               "pools": [{"pool": "2001:db8:1:0:1::/80"}],
-               "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 33, "delegated-len": 64}]}],
+               "pools": [{"pool": "${POOL6:-2001:db8:1:0:1::/80}"}],
+               "pd-pools": [{"prefix": "2001:db8:8000::", "prefix-len": 33, "delegated-len": 64}]}$(extra_subnets6)],
   "loggers": [{"name": "kea-dhcp6", "severity": "WARN", "$(log_key "$impl")": [{"output": "$dir/server.log"}]}]
 }}
 EOF
@@ -285,7 +293,10 @@ perf_scenario() {
     for impl in ours kea; do
         dir=$(newdir "$name-$impl")
         if [ "$fam" = 4 ]; then cfg4 "$impl" "$dir" "$variant"; else cfg6 "$impl" "$dir"; fi
-        [ -n "${PREFILL:-}" ] && "$LOADGEN" gen-leases4 --count "$PREFILL" --first 198.18.0.1 --out "$dir/leases4.csv"
+        if [ -n "${PREFILL:-}" ]; then
+            if [ "$fam" = 4 ]; then "$LOADGEN" gen-leases4 --count "$PREFILL" --first 198.18.0.1 --out "$dir/leases4.csv"
+            else "$LOADGEN" gen-leases6 --count "$PREFILL" --first 2001:db8:1:0:1:: --out "$dir/leases6.csv"; fi
+        fi
         if ! start_server "$impl" "$fam" "$dir"; then unavailable "$name" "$impl" "$dir"; continue; fi
         perf_point "$name@$FIXED" "$impl" "$fam" "$dir" "$FIXED" "$@"
         local fixed_rate=$LAST_RATE fixed_drops=$LAST_DROPS
@@ -438,6 +449,10 @@ wants v6-na && { LADDER_ON=$HAS_LADDER PERSIST=false perf_scenario v6-na 6 - "${
                  PERSIST=true perf_scenario v6-na-persist 6 - "${P6[@]}" -e address-only
                  PERSIST=true MT=2 perf_scenario v6-na-mt 6 - "${P6[@]}" -e address-only; }
 wants v6-pd && PERSIST=false perf_scenario v6-pd 6 - "${P6[@]}" -e prefix-only
+wants v6-1000 && PERSIST=false SUBNETS=1000 perf_scenario v6-1000subnets 6 - "${P6[@]}" -e address-only
+# Pool near exhaustion, as v4-exhaust: a /112 pool of 65,536 addresses, 64,934 already leased.
+wants v6-exhaust && PERSIST=true PREFILL=64934 CLIENTS=600 POOL6=2001:db8:1:0:1::/112 \
+    perf_scenario v6-exhaust 6 - "${P6[@]}" -e address-only
 wants v6-startup && startup_scenario 6
 wants v6-loadgen && { PERSIST=false lg_scenario v6-loadgen-na-direct 6 - v6 --mode direct --ia na
                       PERSIST=false lg_scenario v6-loadgen-na-relay 6 - v6 --mode relay --ia na
