@@ -669,6 +669,11 @@ fn read_field(
             let b = take(def, rest, usize::from(len).div_ceil(8), t)?;
             let mut a = [0u8; 16];
             a[..b.len()].copy_from_slice(b);
+            // Bits past the prefix length are not part of the prefix: shown as zero, as
+            // they are sent (so the text reads back to the same wire form).
+            if !len.is_multiple_of(8) {
+                a[b.len() - 1] &= 0xffu8 << (8 - len % 8);
+            }
             let _ = write!(out, "{}/{len}", Ipv6Addr::from(a));
         }
         DataType::Psid => {
@@ -793,6 +798,19 @@ mod tests {
     fn hex(u: Universe, name: &str, data: &str) -> Result<Vec<u8>, OptionDataError> {
         let mut out = Vec::new();
         encode_option_data(&def(u, name), u, data, false, &mut out).map(|_| out)
+    }
+
+    #[test]
+    fn prefix_bits_past_the_length_read_as_zero() {
+        // Found by the option_text_round_trips property: a /57 whose 8th byte has a host bit.
+        let u = Universe::V6;
+        let wire = [57, 0, 0, 0, 0, 0, 0, 0, 1];
+        let text = format_option_data(&def(u, "pd-exclude"), u, &wire).unwrap();
+        assert_eq!(text, "::/57");
+        assert_eq!(
+            enc(u, "pd-exclude", &text).unwrap(),
+            vec![57, 0, 0, 0, 0, 0, 0, 0, 0]
+        );
     }
 
     #[test]
