@@ -3,6 +3,7 @@
 //! test of kea-dhcp4 and kea-dhcp6 (and the differential tests against Kea 2.2.0) needs.
 
 use std::io::{Read, Write};
+use std::ops::Deref;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -121,5 +122,44 @@ impl Daemon {
         let text = r["text"].as_str().unwrap_or_default();
         assert!(text.contains(text_part), "{name}: {text}");
         assert_eq!(self.hash(), before, "{name} changed the configuration");
+    }
+}
+
+/// A daemon whose configuration, socket, logs and lease files live in a temporary directory
+/// of its own, removed when this is dropped (after the daemon is stopped).
+pub struct TempDaemon {
+    // Field order matters: the daemon stops before its directory goes.
+    pub daemon: Daemon,
+    pub dir: tempfile::TempDir,
+}
+
+impl TempDaemon {
+    /// Starts `bin -X` (Kea 3.0's path rules lifted for the temporary directory) with the
+    /// configuration `config` builds for the directory, its control socket at `dir/sock_name`.
+    pub fn start(
+        what: &str,
+        bin: &Path,
+        sock_name: &str,
+        config: impl FnOnce(&Path) -> Value,
+    ) -> TempDaemon {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config(dir.path());
+        let daemon = Daemon::start(
+            what,
+            bin,
+            &["-X"],
+            &config,
+            dir.path(),
+            dir.path().join(sock_name),
+        );
+        TempDaemon { daemon, dir }
+    }
+}
+
+impl Deref for TempDaemon {
+    type Target = Daemon;
+
+    fn deref(&self) -> &Daemon {
+        &self.daemon
     }
 }

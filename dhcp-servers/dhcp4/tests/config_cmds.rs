@@ -5,52 +5,25 @@
 
 use std::path::Path;
 
-use integration_tests::control::Daemon;
+use integration_tests::control::TempDaemon;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kea-dhcp4");
 
 /// kea-dhcp4 with the test's configuration, its files in a temporary directory.
-struct Server {
-    daemon: Daemon,
-    _dir: tempfile::TempDir,
-}
-
-impl std::ops::Deref for Server {
-    type Target = Daemon;
-
-    fn deref(&self) -> &Daemon {
-        &self.daemon
-    }
-}
-
-impl Server {
-    fn start() -> Server {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let cfg = json!({"Dhcp4": {
+fn start_server() -> TempDaemon {
+    TempDaemon::start("kea-dhcp4", Path::new(BIN), "kea4.sock", |dir| {
+        json!({"Dhcp4": {
             "interfaces-config": {"interfaces": []},
-            "control-socket": {"socket-type": "unix", "socket-name": dir.path().join("kea4.sock")},
+            "control-socket": {"socket-type": "unix", "socket-name": dir.join("kea4.sock")},
             "lease-database": {"type": "memfile", "persist": false},
             "valid-lifetime": 4000,
             "subnet4": [{"id": 1, "subnet": "192.0.2.0/24",
                          "pools": [{"pool": "192.0.2.100 - 192.0.2.199"}]}],
             "loggers": [{"name": "kea-dhcp4", "severity": "INFO",
-                         "output-options": [{"output": dir.path().join("kea.log")}]}]
-        }});
-        let daemon = Daemon::start(
-            "kea-dhcp4",
-            Path::new(BIN),
-            &["-X"],
-            &cfg,
-            dir.path(),
-            dir.path().join("kea4.sock"),
-        );
-        Server { daemon, _dir: dir }
-    }
-
-    fn dhcp4(&self) -> Value {
-        self.config("Dhcp4")
-    }
+                         "output-options": [{"output": dir.join("kea.log")}]}]
+        }})
+    })
 }
 
 fn subnet_ids(dhcp4: &Value) -> Vec<i64> {
@@ -62,7 +35,7 @@ fn subnet_ids(dhcp4: &Value) -> Vec<i64> {
 
 #[test]
 fn subnet_commands_change_the_running_configuration() {
-    let d = Server::start();
+    let d = start_server();
     let names = d.cmd("list-commands", None)["arguments"].clone();
     for c in dhcp_config_cmds::command_names(dhcp_config_cmds::Family::V4) {
         assert!(names.as_array().unwrap().contains(&json!(c)), "{c}");
@@ -86,7 +59,7 @@ fn subnet_commands_change_the_running_configuration() {
         json!({"arguments": {"subnets": [{"id": 7, "subnet": "198.51.100.0/24"}]}, "result": 0, "text": "IPv4 subnet added"})
     );
     assert_ne!(d.hash(), before);
-    assert_eq!(subnet_ids(&d.dhcp4()), vec![1, 7]);
+    assert_eq!(subnet_ids(&d.config("Dhcp4")), vec![1, 7]);
     let g = d.cmd("subnet4-get", Some(json!({"subnet": "198.51.100.0/24"})));
     assert_eq!(
         g["text"],
@@ -154,7 +127,7 @@ fn subnet_commands_change_the_running_configuration() {
         "valid-lifetime": 600, "pools": [{"pool": "198.51.100.100-198.51.100.110"}]}]})),
     );
     assert_eq!(u["text"], "IPv4 subnet updated", "{u}");
-    let s7 = &d.dhcp4()["subnet4"][1];
+    let s7 = &d.config("Dhcp4")["subnet4"][1];
     assert_eq!(s7["valid-lifetime"], 600);
     assert_eq!(s7["pools"].as_array().unwrap().len(), 2);
     let u = d.cmd(
@@ -164,7 +137,7 @@ fn subnet_commands_change_the_running_configuration() {
         "pools": [{"pool": "198.51.100.10-198.51.100.20"}]}]})),
     );
     assert_eq!(u["result"], 0, "{u}");
-    let s7 = &d.dhcp4()["subnet4"][1];
+    let s7 = &d.config("Dhcp4")["subnet4"][1];
     assert!(s7.get("valid-lifetime").is_none(), "{s7}");
     assert_eq!(s7["option-data"], json!([]));
     assert_eq!(s7["pools"][0]["pool"], "198.51.100.100-198.51.100.110");
@@ -184,7 +157,7 @@ fn subnet_commands_change_the_running_configuration() {
         m["text"],
         "IPv4 subnet 198.51.100.0/24 (id 7) is now part of shared network 'floor13'"
     );
-    let nets = d.dhcp4()["shared-networks"].clone();
+    let nets = d.config("Dhcp4")["shared-networks"].clone();
     assert_eq!(
         subnet_ids(&json!({"subnet4": nets[0]["subnet4"]})),
         vec![20, 7]
@@ -196,7 +169,7 @@ fn subnet_commands_change_the_running_configuration() {
     );
     let del = d.cmd("network4-del", Some(json!({"name": "floor13"})));
     assert_eq!(del["text"], "IPv4 shared network 'floor13' deleted");
-    assert_eq!(subnet_ids(&d.dhcp4()), vec![1, 20, 7]);
+    assert_eq!(subnet_ids(&d.config("Dhcp4")), vec![1, 20, 7]);
     let del = d.cmd("subnet4-del", Some(json!({"id": 20})));
     assert_eq!(
         del,
@@ -214,14 +187,14 @@ fn subnet_commands_change_the_running_configuration() {
 
 #[test]
 fn reservations_in_the_configuration_file() {
-    let d = Server::start();
+    let d = start_server();
     let r = d.cmd(
         "reservation-add",
         Some(json!({"reservation": {"subnet-id": 1,
         "hw-address": "01:02:03:04:05:06", "ip-address": "192.0.2.205", "hostname": "Printer"}})),
     );
     assert_eq!(r, json!({"result": 0, "text": "Host added."}));
-    let res = &d.dhcp4()["subnet4"][0]["reservations"];
+    let res = &d.config("Dhcp4")["subnet4"][0]["reservations"];
     assert_eq!(res[0]["ip-address"], "192.0.2.205", "{res}");
 
     let g = d.cmd(
@@ -258,7 +231,7 @@ fn reservations_in_the_configuration_file() {
         "{r}"
     );
     // Kea prints client-id as plain upper-case hex.
-    assert_eq!(d.dhcp4()["reservations"][0]["client-id"], "01AABB");
+    assert_eq!(d.config("Dhcp4")["reservations"][0]["client-id"], "01AABB");
     let g = d.cmd("reservation-get-all", Some(json!({"subnet-id": 0})));
     assert_eq!(g["text"], "1 IPv4 host(s) found.", "{g}");
 
@@ -303,7 +276,7 @@ fn reservations_in_the_configuration_file() {
         hash,
         "the written file is the running configuration"
     );
-    assert_eq!(subnet_ids(&d.dhcp4()), vec![1, 2]);
+    assert_eq!(subnet_ids(&d.config("Dhcp4")), vec![1, 2]);
 
     let del = d.cmd(
         "reservation-del",

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use integration_tests::control::Daemon;
+use integration_tests::control::TempDaemon;
 use integration_tests::process::wait_until;
 use serde_json::{Value, json};
 
@@ -24,44 +24,22 @@ fn config(dir: &Path, valid: u32) -> Value {
 }
 
 /// kea-dhcp4 with [`config`], its files in a temporary directory.
-struct Server {
-    daemon: Daemon,
-    dir: tempfile::TempDir,
+fn start() -> TempDaemon {
+    start_with(|_| {})
 }
 
-impl std::ops::Deref for Server {
-    type Target = Daemon;
-
-    fn deref(&self) -> &Daemon {
-        &self.daemon
-    }
-}
-
-impl Server {
-    fn start() -> Server {
-        Server::start_with(|_| {})
-    }
-
-    /// Starts with [`config`] as `adjust` leaves it.
-    fn start_with(adjust: impl FnOnce(&mut Value)) -> Server {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut cfg = config(dir.path(), 4000);
+/// Starts with [`config`] as `adjust` leaves it.
+fn start_with(adjust: impl FnOnce(&mut Value)) -> TempDaemon {
+    TempDaemon::start("kea-dhcp4", Path::new(BIN), "kea4.sock", |dir| {
+        let mut cfg = config(dir, 4000);
         adjust(&mut cfg);
-        let daemon = Daemon::start(
-            "kea-dhcp4",
-            Path::new(BIN),
-            &["-X"],
-            &cfg,
-            dir.path(),
-            dir.path().join("kea4.sock"),
-        );
-        Server { daemon, dir }
-    }
+        cfg
+    })
 }
 
 #[test]
 fn config_commands_are_transactional() {
-    let d = Server::start();
+    let d = start();
     let get = d.cmd("config-get", None);
     assert_eq!(get["result"], 0);
     assert_eq!(get["arguments"]["Dhcp4"]["valid-lifetime"], 4000);
@@ -146,7 +124,7 @@ fn config_commands_are_transactional() {
 
 #[test]
 fn lease_and_statistics_commands() {
-    let d = Server::start();
+    let d = start();
     let list = d.cmd("list-commands", None);
     let names: Vec<&str> = list["arguments"]
         .as_array()
@@ -344,7 +322,7 @@ fn check_mode() {
 
 #[test]
 fn lease_lookups_by_identifier() {
-    let d = Server::start();
+    let d = start();
     d.cmd("lease4-add", Some(json!({"ip-address": "192.0.2.160", "hw-address": "0a:0b:0c:0d:0e:0f", "client-id": "01:02:03", "hostname": "pc.example.org"})));
     let by_hw = d.cmd(
         "lease4-get-by-hw-address",
@@ -378,7 +356,7 @@ fn lease_lookups_by_identifier() {
 /// Expired leases are reclaimed by the expired-leases-processing timer (and counted).
 #[test]
 fn reclamation_timer_reclaims_expired_leases() {
-    let d = Server::start_with(|cfg| {
+    let d = start_with(|cfg| {
         cfg["Dhcp4"]["expired-leases-processing"] = json!({"reclaim-timer-wait-time": 1, "flush-reclaimed-timer-wait-time": 0, "hold-reclaimed-time": 0});
     });
     let now = std::time::SystemTime::now()
@@ -419,14 +397,14 @@ fn reclamation_timer_reclaims_expired_leases() {
 }
 
 /// The sample values of a statistic, newest first.
-fn samples(d: &Server, name: &str) -> Vec<i64> {
+fn samples(d: &TempDaemon, name: &str) -> Vec<i64> {
     d.cmd("statistic-get", Some(json!({ "name": name })))["arguments"][name]
         .as_array()
         .map(|a| a.iter().filter_map(|s| s[0].as_i64()).collect())
         .unwrap_or_default()
 }
 
-fn add_lease(d: &Server, ip: &str, mac: &str) -> Value {
+fn add_lease(d: &TempDaemon, ip: &str, mac: &str) -> Value {
     d.cmd(
         "lease4-add",
         Some(json!({"ip-address": ip, "hw-address": mac})),
@@ -435,7 +413,7 @@ fn add_lease(d: &Server, ip: &str, mac: &str) -> Value {
 
 #[test]
 fn statistics_keep_the_configured_samples() {
-    let d = Server::start();
+    let d = start();
     let name = "subnet[1].assigned-addresses";
     for i in 1..=5 {
         let a = add_lease(
@@ -518,7 +496,7 @@ fn statistics_keep_the_configured_samples() {
 
 #[test]
 fn default_sample_count_comes_from_the_configuration() {
-    let d = Server::start();
+    let d = start();
     let mut cfg = config(d.dir.path(), 4000);
     cfg["Dhcp4"]["statistic-default-sample-count"] = json!(3);
     assert_eq!(d.cmd("config-set", Some(cfg))["result"], 0);
@@ -549,7 +527,7 @@ fn default_sample_count_comes_from_the_configuration() {
 
 #[test]
 fn lease4_write_dumps_the_lease_database() {
-    let d = Server::start();
+    let d = start();
     add_lease(&d, "192.0.2.101", "00:00:00:00:00:01");
     add_lease(&d, "198.51.100.7", "00:00:00:00:00:02");
     let file = d.dir.path().join("dump4.csv");
@@ -594,7 +572,7 @@ fn lease4_write_dumps_the_lease_database() {
 
 #[test]
 fn select_test_and_ddns_and_backend_answers() {
-    let d = Server::start();
+    let d = start();
     let sel = |a: Value| d.cmd("subnet4-select-test", Some(a));
     assert_eq!(
         sel(json!({"address": "192.0.2.5"})),

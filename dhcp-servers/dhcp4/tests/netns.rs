@@ -4,15 +4,14 @@
 //! They need root and `ip netns`; otherwise they print SKIP and pass. Every process started
 //! here is stopped by PID through a guard; every wait is bounded.
 
-use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
-use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use dhcp_packet::v4::code;
 use dhcp_packet::{MessageType4, Pkt4};
+use integration_tests::control::command;
 use integration_tests::process::{ChildGuard, wait_until};
 use integration_tests::testbed::Testbed;
 use serde_json::{Value, json};
@@ -48,23 +47,6 @@ impl Kea {
             .as_i64()
             .unwrap_or(-1)
     }
-}
-
-fn command(sock: &Path, cmd: &str, args: Option<Value>) -> Value {
-    let mut req = json!({"command": cmd});
-    if let Some(a) = args {
-        req["arguments"] = a;
-    }
-    let Ok(mut s) = UnixStream::connect(sock) else {
-        return Value::Null;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
-    if s.write_all(req.to_string().as_bytes()).is_err() {
-        return Value::Null;
-    }
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    serde_json::from_str(&out).unwrap_or(Value::Null)
 }
 
 /// Starts kea-dhcp4 in the server namespace with `dhcp4` (the Dhcp4 map without the

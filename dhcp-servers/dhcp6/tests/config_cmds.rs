@@ -5,52 +5,25 @@
 
 use std::path::Path;
 
-use integration_tests::control::Daemon;
+use integration_tests::control::TempDaemon;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kea-dhcp6");
 
 /// kea-dhcp6 with the test's configuration, its files in a temporary directory.
-struct Server {
-    daemon: Daemon,
-    _dir: tempfile::TempDir,
-}
-
-impl std::ops::Deref for Server {
-    type Target = Daemon;
-
-    fn deref(&self) -> &Daemon {
-        &self.daemon
-    }
-}
-
-impl Server {
-    fn start() -> Server {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let cfg = json!({"Dhcp6": {
+fn start_server() -> TempDaemon {
+    TempDaemon::start("kea-dhcp6", Path::new(BIN), "kea6.sock", |dir| {
+        json!({"Dhcp6": {
             "interfaces-config": {"interfaces": []},
-            "control-socket": {"socket-type": "unix", "socket-name": dir.path().join("kea6.sock")},
+            "control-socket": {"socket-type": "unix", "socket-name": dir.join("kea6.sock")},
             "lease-database": {"type": "memfile", "persist": false},
             "server-id": {"type": "LL", "htype": 1, "identifier": "0a0b0c0d0e0f", "persist": false},
             "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64",
                          "pools": [{"pool": "2001:db8:1::100 - 2001:db8:1::1ff"}]}],
             "loggers": [{"name": "kea-dhcp6", "severity": "INFO",
-                         "output-options": [{"output": dir.path().join("kea.log")}]}]
-        }});
-        let daemon = Daemon::start(
-            "kea-dhcp6",
-            Path::new(BIN),
-            &["-X"],
-            &cfg,
-            dir.path(),
-            dir.path().join("kea6.sock"),
-        );
-        Server { daemon, _dir: dir }
-    }
-
-    fn dhcp6(&self) -> Value {
-        self.config("Dhcp6")
-    }
+                         "output-options": [{"output": dir.join("kea.log")}]}]
+        }})
+    })
 }
 
 fn subnet_ids(list: &Value) -> Vec<i64> {
@@ -61,7 +34,7 @@ fn subnet_ids(list: &Value) -> Vec<i64> {
 
 #[test]
 fn subnet_commands_change_the_running_configuration() {
-    let d = Server::start();
+    let d = start_server();
     let names = d.cmd("list-commands", None)["arguments"].clone();
     for c in dhcp_config_cmds::command_names(dhcp_config_cmds::Family::V6) {
         assert!(names.as_array().unwrap().contains(&json!(c)), "{c}");
@@ -85,7 +58,7 @@ fn subnet_commands_change_the_running_configuration() {
         json!({"arguments": {"subnets": [{"id": 7, "subnet": "2001:db8:7::/64"}]}, "result": 0, "text": "IPv6 subnet added"})
     );
     assert_ne!(d.hash(), before);
-    assert_eq!(subnet_ids(&d.dhcp6()["subnet6"]), vec![1, 7]);
+    assert_eq!(subnet_ids(&d.config("Dhcp6")["subnet6"]), vec![1, 7]);
     let g = d.cmd("subnet6-get", Some(json!({"id": 7})));
     assert_eq!(
         g["text"],
@@ -126,7 +99,7 @@ fn subnet_commands_change_the_running_configuration() {
         "pd-pools": [{"prefix": "2001:db8:70::", "prefix-len": 48, "delegated-len": 64}]}]})),
     );
     assert_eq!(u["text"], "IPv6 subnet updated", "{u}");
-    let s7 = &d.dhcp6()["subnet6"][1];
+    let s7 = &d.config("Dhcp6")["subnet6"][1];
     assert_eq!(s7["option-data"], json!([]), "{s7}");
     assert!(s7["pd-pools"].as_array().is_none_or(Vec::is_empty), "{s7}");
     let u = d.cmd(
@@ -136,7 +109,7 @@ fn subnet_commands_change_the_running_configuration() {
         ),
     );
     assert_eq!(u["result"], 0, "{u}");
-    assert_eq!(d.dhcp6()["subnet6"][1]["preferred-lifetime"], 300);
+    assert_eq!(d.config("Dhcp6")["subnet6"][1]["preferred-lifetime"], 300);
 
     let n = d.cmd(
         "network6-add",
@@ -155,7 +128,7 @@ fn subnet_commands_change_the_running_configuration() {
         "IPv6 subnet 2001:db8:7::/64 (id 7) is now part of shared network 'floor13'"
     );
     assert_eq!(
-        subnet_ids(&d.dhcp6()["shared-networks"][0]["subnet6"]),
+        subnet_ids(&d.config("Dhcp6")["shared-networks"][0]["subnet6"]),
         vec![7]
     );
     assert_eq!(d.cmd("network6-list", None)["text"], "1 IPv6 network found");
@@ -168,7 +141,7 @@ fn subnet_commands_change_the_running_configuration() {
     assert_eq!(del["text"], "IPv6 shared network 'floor13' deleted");
     let del = d.cmd("subnet6-del", Some(json!({"id": 7})));
     assert_eq!(del["text"], "IPv6 subnet 2001:db8:7::/64 (id 7) deleted");
-    assert_eq!(subnet_ids(&d.dhcp6()["subnet6"]), vec![1]);
+    assert_eq!(subnet_ids(&d.config("Dhcp6")["subnet6"]), vec![1]);
 
     let g = d.cmd("lease6-get", Some(json!({"ip-address": "2001:db8:1::150"})));
     assert_eq!(g["result"], 0, "lease kept: {g}");
@@ -176,7 +149,7 @@ fn subnet_commands_change_the_running_configuration() {
 
 #[test]
 fn reservations_in_the_configuration_file() {
-    let d = Server::start();
+    let d = start_server();
     let r = d.cmd(
         "reservation-add",
         Some(json!({"reservation": {"subnet-id": 1,
@@ -185,7 +158,7 @@ fn reservations_in_the_configuration_file() {
     );
     assert_eq!(r, json!({"result": 0, "text": "Host added."}));
     assert_eq!(
-        d.dhcp6()["subnet6"][0]["reservations"][0]["duid"],
+        d.config("Dhcp6")["subnet6"][0]["reservations"][0]["duid"],
         "01:02:03:04:05:06"
     );
 
