@@ -235,9 +235,11 @@ fn dhclient_binds_and_releases() {
     let out = c.output().expect("dhclient");
     let leases = std::fs::read_to_string(&lf).unwrap_or_default();
     // dhclient stays in the background after binding: stop it by its PID file.
-    let pid = std::fs::read_to_string(&pf)
-        .ok()
-        .and_then(|p| p.trim().parse::<i32>().ok());
+    let _dhclient = StopOnDrop(
+        std::fs::read_to_string(&pf)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok()),
+    );
     assert!(
         leases.contains("iaaddr 2001:db8:1::"),
         "no lease; dhclient said:\n{}",
@@ -265,18 +267,26 @@ fn dhclient_binds_and_releases() {
         .arg(&pf)
         .arg("cli0");
     let _ = rel.output();
-    if let Some(p) = pid {
-        // Still running only if -r did not stop it.
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(p),
-            nix::sys::signal::Signal::SIGTERM,
-        );
-    }
     let released = wait_until(Duration::from_secs(5), || {
         s.stat("subnet[1].assigned-nas") == 0
     });
     assert!(released, "log:\n{}", s.read("kea.log"));
     assert!(s.read("kea.log").contains("DHCP6_RELEASE_NA"));
+}
+
+/// A daemonised client, stopped by the PID it wrote when the test ends, passed or failed
+/// (it is still running only if `dhclient -r` did not stop it).
+struct StopOnDrop(Option<i32>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0 {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+        }
+    }
 }
 
 /// Runs `f` on a thread that entered network namespace `ns`.
