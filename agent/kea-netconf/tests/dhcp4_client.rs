@@ -5,21 +5,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use integration_tests::testbed::{Testbed, in_ns};
 use serde_json::json;
-
-struct Stopped(Option<Child>);
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            common::stop(&mut child);
-        }
-    }
-}
 
 #[test]
 fn netconf_pool_serves_a_real_client_and_shows_its_lease() {
@@ -39,41 +29,16 @@ fn netconf_pool_serves_a_real_client_and_shows_its_lease() {
     let socket = dir.path().join("kea4.sock");
 
     // kea-dhcp4 in the server namespace: subnet 1 without any pool yet.
-    let config = dir.path().join("kea-dhcp4.json");
-    std::fs::write(
-        &config,
-        json!({"Dhcp4": {
+    let _server = common::start_dhcp4_from(
+        bed.in_server(&common::kea_dhcp4_bin().to_string_lossy()),
+        dir.path(),
+        json!({
             "interfaces-config": {"interfaces": ["srv0"]},
             "control-socket": {"socket-type": "unix", "socket-name": socket},
             "lease-database": {"type": "memfile", "persist": false},
             "valid-lifetime": 600,
             "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "interface": "srv0"}]
-        }})
-        .to_string(),
-    )
-    .expect("write config");
-    let log = std::fs::File::create(dir.path().join("kea-dhcp4.out")).expect("log");
-    let mut server = bed.in_server(&common::kea_dhcp4_bin().to_string_lossy());
-    server
-        .arg("-c")
-        .arg(&config)
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log);
-    for var in [
-        "KEA_PIDFILE_DIR",
-        "KEA_DHCP_DATA_DIR",
-        "KEA_CONTROL_SOCKET_DIR",
-        "KEA_LOG_FILE_DIR",
-    ] {
-        server.env(var, dir.path());
-    }
-    let _server = Stopped(Some(server.spawn().expect("start kea-dhcp4")));
-    assert!(
-        common::wait_for(Duration::from_secs(20), || {
-            std::os::unix::net::UnixStream::connect(&socket).is_ok()
         }),
-        "kea-dhcp4 did not open its socket: {}",
-        std::fs::read_to_string(dir.path().join("kea-dhcp4.out")).unwrap_or_default()
     );
 
     // kea-netconf managing it; its empty startup is seeded from the server.
@@ -100,7 +65,7 @@ fn netconf_pool_serves_a_real_client_and_shows_its_lease() {
         .stderr(agent_log)
         .spawn()
         .expect("start kea-netconf");
-    let _agent = Stopped(Some(agent));
+    let _agent = common::Stopped(agent);
     assert!(
         common::wait_for(Duration::from_secs(30), || std::net::TcpStream::connect((
             "127.0.0.1",

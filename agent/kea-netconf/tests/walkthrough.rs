@@ -199,19 +199,27 @@ fn walk_through_22_1_10_with_sysrepocfg() {
     assert_eq!(pools(&kea.config()["subnet6"][0]), ["2001:db8::1:0/112"]);
 }
 
+/// Our kea-dhcp6 started empty and an agent managing it, plus a directory for
+/// the adapted files; `None` (with a message) when ISC's files are absent.
+fn running_stack() -> Option<(Kea, Agent, tempfile::TempDir)> {
+    if !examples_dir().join("startup.xml").exists() {
+        eprintln!("SKIPPED: {} is absent", examples_dir().display());
+        return None;
+    }
+    let kea = Kea::start(json!({}));
+    let mut agent = Agent::configure(&kea.socket, &AgentOptions::default());
+    agent.start();
+    Some((kea, agent, tempfile::tempdir().expect("tempdir")))
+}
+
 /// The same walk-through with ncclient: each file is an edit-config on
 /// running with default-operation replace.
 #[test]
 fn walk_through_22_1_10_with_ncclient() {
     require_tools!(true);
-    if !examples_dir().join("startup.xml").exists() {
-        eprintln!("SKIPPED: {} is absent", examples_dir().display());
+    let Some((kea, agent, files)) = running_stack() else {
         return;
-    }
-    let kea = Kea::start(json!({}));
-    let mut agent = Agent::configure(&kea.socket, &AgentOptions::default());
-    agent.start();
-    let files = tempfile::tempdir().expect("tempdir");
+    };
     for name in [
         "startup.xml",
         "twopools.xml",
@@ -244,14 +252,9 @@ fn walk_through_22_1_10_with_netconf_console2() {
         );
         return;
     };
-    if !examples_dir().join("startup.xml").exists() {
-        eprintln!("SKIPPED: {} is absent", examples_dir().display());
+    let Some((kea, agent, files)) = running_stack() else {
         return;
-    }
-    let kea = Kea::start(json!({}));
-    let mut agent = Agent::configure(&kea.socket, &AgentOptions::default());
-    agent.start();
-    let files = tempfile::tempdir().expect("tempdir");
+    };
     let console = |args: &[&str]| {
         let mut cmd = std::process::Command::new(&console2);
         cmd.args(["--host", "127.0.0.1", "--port", &agent.port.to_string()])

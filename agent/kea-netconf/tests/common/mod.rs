@@ -558,10 +558,15 @@ impl Drop for Stopped {
 /// Our kea-dhcp4 on `dhcp4` (a `Dhcp4` map), with every Kea directory in
 /// `dir`; waits for its unix control socket `dir/kea4.sock`.
 pub fn start_dhcp4(dir: &Path, dhcp4: Value) -> Stopped {
+    start_dhcp4_from(Command::new(kea_dhcp4_bin()), dir, dhcp4)
+}
+
+/// [`start_dhcp4`] with `cmd` running the binary, e.g. inside a network
+/// namespace (`Testbed::in_server`).
+pub fn start_dhcp4_from(mut cmd: Command, dir: &Path, dhcp4: Value) -> Stopped {
     let config = dir.join("kea-dhcp4.json");
     std::fs::write(&config, json!({ "Dhcp4": dhcp4 }).to_string()).expect("write config");
     let log = std::fs::File::create(dir.join("kea-dhcp4.out")).expect("log");
-    let mut cmd = Command::new(kea_dhcp4_bin());
     cmd.arg("-c")
         .arg(&config)
         .stdout(log.try_clone().expect("log"))
